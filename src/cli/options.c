@@ -1,0 +1,286 @@
+#include <config.h>
+
+#include "cli/options.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/gettext.h"
+#include "util/numparse.h"
+#include "util/xalloc.h"
+
+enum {
+	OPT_CHECK = 256,
+	OPT_LIST,
+	OPT_SAVE,
+	OPT_DELETE,
+	OPT_TO,
+	OPT_USER,
+	OPT_AUTH,
+	OPT_PASSWORD_COMMAND,
+	OPT_OAUTH_TOKEN_COMMAND,
+	OPT_CA_FILE,
+	OPT_FINGERPRINT,
+	OPT_INSECURE,
+	OPT_PLAINTEXT,
+	OPT_TIMEOUT,
+	OPT_TRACE,
+	OPT_JSON,
+	OPT_SAVE_DIR,
+	OPT_LOG,
+	OPT_NO_COLOR,
+	OPT_PREVIEW_LINES,
+	OPT_PIPELINE,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"list", no_argument, NULL, OPT_LIST},
+	{"save", required_argument, NULL, OPT_SAVE},
+	{"delete", required_argument, NULL, OPT_DELETE},
+	{"to", required_argument, NULL, OPT_TO},
+	{"user", required_argument, NULL, OPT_USER},
+	{"auth", required_argument, NULL, OPT_AUTH},
+	{"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
+	{"oauth-token-command", required_argument, NULL, OPT_OAUTH_TOKEN_COMMAND},
+	{"ca-file", required_argument, NULL, OPT_CA_FILE},
+	{"fingerprint", required_argument, NULL, OPT_FINGERPRINT},
+	{"insecure", no_argument, NULL, OPT_INSECURE},
+	{"plaintext", no_argument, NULL, OPT_PLAINTEXT},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"trace", required_argument, NULL, OPT_TRACE},
+	{"verbose", no_argument, NULL, 'v'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"save-dir", required_argument, NULL, OPT_SAVE_DIR},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"preview-lines", required_argument, NULL, OPT_PREVIEW_LINES},
+	{"pipeline", required_argument, NULL, OPT_PIPELINE},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+void options_usage(FILE *stream)
+{
+	fputs(_("Usage: popscope [OPTIONS] URL\n"
+		"       popscope --check URL\n"
+		"       popscope --list [--json] URL\n"
+		"       popscope --save N[,M...] --to DIR URL\n"
+		"       popscope --delete N[,M...] --to DIR URL\n"
+		"\n"
+		"Inspect a POP3 mailbox: a full-screen view of its messages, their\n"
+		"content and the raw protocol, with deletion only after a verified save.\n"
+		"\n"
+		"URL is pop3s://[user@]host[:port] (TLS, port 995) or\n"
+		"pop3://[user@]host[:port] (port 110, STLS required).\n"
+		"\n"
+		"Modes:\n"
+		"  --check               test the connection step by step; changes nothing\n"
+		"  --list                one line per message: number, size, UIDL, date, from, subject\n"
+		"  --save LIST           save messages (e.g. 1,4,7) as .eml files into --to DIR\n"
+		"  --delete LIST         save, then delete what was saved and verified\n"
+		"\n"
+		"Connection and login:\n"
+		"  --user USER           user name (default: from the URL, else $USER)\n"
+		"  --auth MECH           USER, APOP, PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,\n"
+		"                        SCRAM-SHA-256 (-PLUS), XOAUTH2, OAUTHBEARER\n"
+		"                        (default: the strongest the server offers)\n"
+		"  --password-command CMD  the password is the first line CMD prints\n"
+		"                        (default: ~/.netrc, else a prompt)\n"
+		"  --oauth-token-command CMD  OAuth access token for XOAUTH2 / OAUTHBEARER\n"
+		"  --ca-file FILE        trust these CA certificates instead of the system's\n"
+		"  --fingerprint sha256:HEX  accept only this server certificate\n"
+		"  --insecure            do not verify the certificate (warned about)\n"
+		"  --plaintext           allow pop3:// without TLS (warned about)\n"
+		"  --timeout SECONDS     connect and I/O timeout (default 30)\n"
+		"  --pipeline N          commands in flight with PIPELINING (default 128)\n"
+		"\n"
+		"Output:\n"
+		"  --to DIR              where --save and --delete write files\n"
+		"  --json                --list as JSON\n"
+		"  --trace FILE          append the protocol trace (secrets masked) to FILE\n"
+		"  -v, --verbose         write the protocol trace to standard error\n"
+		"  --save-dir DIR        default directory for saves in the full-screen view\n"
+		"  --log FILE            stream the protocol log of the full-screen view to FILE\n"
+		"  --preview-lines N     body lines fetched for a preview with TOP (default 200)\n"
+		"  --no-color            no colors (also when NO_COLOR is set)\n"
+		"  -h, --help            this help\n"
+		"  --version             version\n"),
+	      stream);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("popscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(_(" (see popscope --help)\n"), stderr);
+	return -1;
+}
+
+/* parse_number_list: "1,4,7" into options->numbers. */
+static int parse_number_list(const char *text, cli_options_t *options)
+{
+	const char *p = text;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		uint64_t number;
+		if (!parse_u64(p, len, UINT32_MAX, &number) || number == 0)
+			return usage_error(_("invalid message number list \"%s\": expected numbers "
+					     "like 1,4,7"),
+					   text);
+		options->numbers = xreallocarray(options->numbers, options->number_count + 1,
+						 sizeof *options->numbers);
+		options->numbers[options->number_count++] = number;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+		if (!*p)
+			break;
+	}
+	return usage_error(_("invalid message number list \"%s\": expected numbers like 1,4,7"),
+			   text);
+}
+
+static int parse_positive(const char *text, uint64_t max, const char *option, unsigned *out)
+{
+	uint64_t value;
+	if (!parse_u64_str(text, max, &value) || value == 0)
+		return usage_error(_("invalid %s \"%s\": expected a whole number from 1 to %llu"),
+				   option, text, (unsigned long long)max);
+	*out = (unsigned)value;
+	return 0;
+}
+
+static int set_mode(cli_options_t *options, run_mode_t mode)
+{
+	if (options->mode != MODE_UI && options->mode != mode)
+		return usage_error("%s", _("choose one of --check, --list, --save and --delete"));
+	options->mode = mode;
+	return 0;
+}
+
+static char *upper_dup(const char *s)
+{
+	char *copy = xstrdup(s);
+	for (char *p = copy; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return copy;
+}
+
+static int check_combination(cli_options_t *options)
+{
+	bool saves = options->mode == MODE_SAVE || options->mode == MODE_DELETE;
+	if (saves && !options->to_dir)
+		return usage_error("%s", _("--save and --delete need --to DIR"));
+	if (!saves && options->to_dir)
+		return usage_error("%s", _("--to goes with --save or --delete"));
+	if (options->json && options->mode != MODE_LIST)
+		return usage_error("%s", _("--json goes with --list"));
+	if (options->insecure && options->fingerprint)
+		return usage_error("%s", _("--insecure and --fingerprint contradict each other"));
+	return 0;
+}
+
+int options_parse(int argc, char **argv, cli_options_t *options)
+{
+	memset(options, 0, sizeof *options);
+	options->timeout_seconds = 30;
+	options->preview_lines = 200;
+	options->pipeline_window = 128;
+	const char *no_color = getenv("NO_COLOR");
+	options->no_color = no_color && *no_color;
+
+	int c;
+	unsigned timeout = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
+		int rc = 0;
+		switch (c) {
+		case OPT_CHECK: rc = set_mode(options, MODE_CHECK); break;
+		case OPT_LIST: rc = set_mode(options, MODE_LIST); break;
+		case OPT_SAVE:
+			rc = set_mode(options, MODE_SAVE);
+			if (!rc)
+				rc = parse_number_list(optarg, options);
+			break;
+		case OPT_DELETE:
+			rc = set_mode(options, MODE_DELETE);
+			if (!rc)
+				rc = parse_number_list(optarg, options);
+			break;
+		case OPT_TO: options->to_dir = optarg; break;
+		case OPT_USER: options->user = optarg; break;
+		case OPT_AUTH:
+			free((char *)options->auth);
+			options->auth = upper_dup(optarg);
+			break;
+		case OPT_PASSWORD_COMMAND: options->password_command = optarg; break;
+		case OPT_OAUTH_TOKEN_COMMAND: options->oauth_token_command = optarg; break;
+		case OPT_CA_FILE: options->ca_file = optarg; break;
+		case OPT_FINGERPRINT: options->fingerprint = optarg; break;
+		case OPT_INSECURE: options->insecure = true; break;
+		case OPT_PLAINTEXT: options->plaintext = true; break;
+		case OPT_TIMEOUT:
+			rc = parse_positive(optarg, 86400, "--timeout", &timeout);
+			options->timeout_seconds = (int)timeout;
+			break;
+		case OPT_TRACE: options->trace_file = optarg; break;
+		case 'v': options->verbose = true; break;
+		case OPT_JSON: options->json = true; break;
+		case OPT_SAVE_DIR: options->save_dir = optarg; break;
+		case OPT_LOG: options->log_file = optarg; break;
+		case OPT_NO_COLOR: options->no_color = true; break;
+		case OPT_PREVIEW_LINES:
+			rc = parse_positive(optarg, 1000000, "--preview-lines",
+					    &options->preview_lines);
+			break;
+		case OPT_PIPELINE:
+			rc = parse_positive(optarg, 4096, "--pipeline", &options->pipeline_window);
+			break;
+		case 'h': options->mode = MODE_HELP; return 0;
+		case OPT_VERSION: options->mode = MODE_VERSION; return 0;
+		case ':':
+			rc = usage_error(_("option %s needs a value"), argv[optind - 1]);
+			break;
+		default:
+			rc = usage_error(_("unknown option %s"), argv[optind - 1]);
+			break;
+		}
+		if (rc)
+			return -1;
+	}
+	if (optind >= argc)
+		return usage_error("%s", _("no URL given, e.g. pop3s://user@mail.example.com"));
+	if (optind + 1 < argc)
+		return usage_error(_("unexpected argument \"%s\" after the URL"), argv[optind + 1]);
+	char *errstr = NULL;
+	if (url_parse(argv[optind], &options->url, &errstr) != 0) {
+		fprintf(stderr, "popscope: %s\n", errstr);
+		free(errstr);
+		return -1;
+	}
+	if (!options->user)
+		options->user = options->url.user ? options->url.user : getenv("USER");
+	if (!options->user || !*options->user)
+		return usage_error("%s", _("no user name: put it in the URL (pop3s://user@host) or use --user"));
+	return check_combination(options);
+}
+
+void options_free(cli_options_t *options)
+{
+	url_free(&options->url);
+	free(options->numbers);
+	free((char *)options->auth);
+	memset(options, 0, sizeof *options);
+}

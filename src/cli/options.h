@@ -1,0 +1,54 @@
+/* options.h: the command line, parsed into one structure. */
+#ifndef POPSCOPE_OPTIONS_H
+#define POPSCOPE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "net/url.h"
+
+typedef enum {
+	MODE_UI,     /* popscope URL: the full-screen inspector */
+	MODE_CHECK,  /* --check */
+	MODE_LIST,   /* --list */
+	MODE_SAVE,   /* --save N[,M...] --to DIR */
+	MODE_DELETE, /* --delete N[,M...] --to DIR */
+	MODE_HELP,
+	MODE_VERSION,
+} run_mode_t;
+
+typedef struct {
+	run_mode_t mode;
+	pop_url_t url;
+	const char *user;             /* --user, else the URL's user, else $USER */
+	const char *auth;             /* --auth MECH (upper-cased) */
+	const char *password_command; /* --password-command CMD */
+	const char *oauth_token_command;
+	const char *ca_file;
+	const char *fingerprint;
+	bool insecure;
+	bool plaintext;
+	int timeout_seconds;          /* --timeout, default 30 */
+	const char *trace_file;       /* --trace FILE */
+	bool verbose;                 /* -v: trace to stderr */
+	bool json;                    /* --json for --list */
+	uint64_t *numbers;            /* --save / --delete message numbers, in order given */
+	size_t number_count;
+	const char *to_dir;           /* --to DIR */
+	const char *save_dir;         /* --save-dir DIR (UI default save directory) */
+	const char *log_file;         /* --log FILE (UI: stream the protocol log) */
+	bool no_color;                /* --no-color or NO_COLOR set */
+	unsigned preview_lines;       /* --preview-lines N for TOP (default 200) */
+	unsigned pipeline_window;     /* --pipeline N (default 64; 1 disables) */
+} cli_options_t;
+
+/* options_parse: fill *options from argv. Returns 0, or -1 after printing one
+ * clear line to stderr (the caller exits with EX_USAGE). */
+int options_parse(int argc, char **argv, cli_options_t *options);
+void options_free(cli_options_t *options);
+/* options_usage: the --help text to stream. */
+void options_usage(FILE *stream);
+
+#endif

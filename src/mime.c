@@ -1,0 +1,888 @@
+#include <config.h>
+#include "mime.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "util/gettext.h"
+#include "util/xalloc.h"
+
+/* Deeper containers are not listed: the views cannot show them usefully and
+ * our walk must stay bounded whatever GMime built. */
+#define MIME_MAX_DEPTH 64
+/* More parts than this are not listed (a hostile message can hold many). */
+#define MIME_MAX_PARTS 10000
+
+struct mime_message {
+	GMimeMessage *gmessage;
+	mime_summary_t summary;
+	size_t count;
+	size_t cap;
+	mime_part_info_t *parts;
+	GMimeObject **objects; /* borrowed from gmessage, parallel to parts */
+};
+
+static GMimeParserOptions *parser_options;
+
+void mime_init(void)
+{
+	/* Last one never fails: every byte is a Latin-1 character. */
+	static const char *fallback[] = { "utf-8", "windows-1252", "iso-8859-1", NULL };
+
+	if (parser_options != NULL)
+		return;
+	g_mime_init();
+	xmlInitParser();
+	parser_options = g_mime_parser_options_new();
+	g_mime_parser_options_set_rfc2047_compliance_mode(parser_options,
+							  GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_address_compliance_mode(parser_options,
+							  GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(parser_options,
+							    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_allow_addresses_without_domain(parser_options, TRUE);
+	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+}
+
+void mime_done(void)
+{
+	if (parser_options == NULL)
+		return;
+	g_mime_parser_options_free(parser_options);
+	parser_options = NULL;
+	g_mime_shutdown();
+	xmlCleanupParser();
+}
+
+/* ---- text helpers ---- */
+
+/* Windows-1252 for 0x80..0x9f (0 where undefined: kept as the C1 code point,
+ * which the display sanitizer makes visible). Mislabelled or unlabelled
+ * 8-bit mail is far more often cp1252 than anything else. */
+static const unsigned short cp1252_high[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+static void append_codepoint(buf_t *out, unsigned int cp)
+{
+	char tmp[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		tmp[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		tmp[0] = (char)(0xc0 | (cp >> 6));
+		tmp[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else {
+		tmp[0] = (char)(0xe0 | (cp >> 12));
+		tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		tmp[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	}
+	buf_append(out, tmp, n);
+}
+
+/* append_bytes: append text to out, LF line endings (CRLF and lone CR
+ * become LF), NUL dropped; lf_only false keeps line endings as they are. */
+static void append_bytes(buf_t *out, const char *p, size_t len, bool lf_only)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] != '\0' && (p[i] != '\r' || !lf_only))
+			continue;
+		buf_append(out, p + start, i - start);
+		if (p[i] == '\r' && !(i + 1 < len && p[i + 1] == '\n'))
+			buf_append(out, "\n", 1);
+		start = i + 1;
+	}
+	buf_append(out, p + start, len - start);
+}
+
+/* utf8_repair: out gets p with every invalid sequence replaced by U+FFFD. */
+static void utf8_repair(buf_t *out, const char *p, size_t len, bool lf_only)
+{
+	const char *end;
+
+	if (len == 0)
+		return;
+	end = p + len;
+	while (p < end) {
+		const gchar *valid_end;
+
+		g_utf8_validate(p, end - p, &valid_end);
+		append_bytes(out, p, valid_end - p, lf_only);
+		p = valid_end;
+		if (p < end) {
+			if (*p != '\0')
+				buf_append(out, "\xef\xbf\xbd", 3);
+			p++;
+		}
+	}
+}
+
+static void cp1252_to_utf8(buf_t *out, const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned int cp = p[i];
+
+		if (cp == 0)
+			continue;
+		if (cp == '\r') {
+			if (!(i + 1 < len && p[i + 1] == '\n'))
+				buf_append(out, "\n", 1);
+			continue;
+		}
+		if (cp >= 0x80 && cp < 0xa0 && cp1252_high[cp - 0x80] != 0)
+			cp = cp1252_high[cp - 0x80];
+		append_codepoint(out, cp);
+	}
+}
+
+static bool is_utf8(const char *p, size_t len)
+{
+	return len == 0 || g_utf8_validate(p, len, NULL);
+}
+
+/* header_string: a header value as one line of valid UTF-8, or NULL. */
+static char *header_string(const char *s)
+{
+	buf_t b;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	buf_init(&b);
+	utf8_repair(&b, s, strlen(s), false);
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	for (i = 0; i < b.len; i++) {
+		if (b.data[i] == '\r' || b.data[i] == '\n' || b.data[i] == '\t')
+			b.data[i] = ' ';
+	}
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* ---- parsing ---- */
+
+static GMimeMessage *parse_bytes(const char *data, size_t len)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *gmessage;
+
+	if (parser_options == NULL)
+		mime_init();
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	gmessage = g_mime_parser_construct_message(parser, parser_options);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return gmessage;
+}
+
+/* header_block_len: length of the header block including its last line
+ * break, not the empty line; all of data when no empty line is seen. */
+static size_t header_block_len(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	if (len > 0 && (data[0] == '\n' || (len > 1 && data[0] == '\r' && data[1] == '\n')))
+		return 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		if (p < end && (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')))
+			return p - data;
+	}
+	return len;
+}
+
+static void summary_from(GMimeMessage *gmessage, mime_summary_t *summary)
+{
+	InternetAddressList *list = g_mime_message_get_from(gmessage);
+	InternetAddress *ia = NULL;
+	const char *name;
+
+	if (list != NULL && internet_address_list_length(list) > 0)
+		ia = internet_address_list_get_address(list, 0);
+	/* A group ("Undisclosed: a@b;") stands for its first member. */
+	if (ia != NULL && INTERNET_ADDRESS_IS_GROUP(ia)) {
+		InternetAddressList *members =
+			internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
+
+		if (members != NULL && internet_address_list_length(members) > 0 &&
+		    INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(members, 0)))
+			ia = internet_address_list_get_address(members, 0);
+	}
+	if (ia == NULL) {
+		summary->from = header_string(g_mime_object_get_header(GMIME_OBJECT(gmessage),
+								       "From"));
+		return;
+	}
+	if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+		summary->from_address = header_string(
+			internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+	name = internet_address_get_name(ia);
+	summary->from = header_string(name);
+	if (summary->from == NULL && summary->from_address != NULL)
+		summary->from = xstrdup(summary->from_address);
+}
+
+static char *address_line(GMimeMessage *gmessage, GMimeAddressType type)
+{
+	InternetAddressList *list = g_mime_message_get_addresses(gmessage, type);
+	char *text, *result;
+
+	if (list == NULL || internet_address_list_length(list) == 0)
+		return NULL;
+	text = internet_address_list_to_string(list, NULL, FALSE);
+	result = header_string(text);
+	g_free(text);
+	return result;
+}
+
+static void summary_fill(GMimeMessage *gmessage, mime_summary_t *summary)
+{
+	GDateTime *date;
+
+	summary->subject = header_string(g_mime_message_get_subject(gmessage));
+	summary_from(gmessage, summary);
+	summary->to = address_line(gmessage, GMIME_ADDRESS_TYPE_TO);
+	summary->cc = address_line(gmessage, GMIME_ADDRESS_TYPE_CC);
+	summary->message_id = header_string(g_mime_message_get_message_id(gmessage));
+	summary->date_text = header_string(g_mime_object_get_header(GMIME_OBJECT(gmessage),
+								    "Date"));
+	date = g_mime_message_get_date(gmessage);
+	if (date != NULL && summary->date_text != NULL)
+		summary->date = g_date_time_to_unix(date);
+}
+
+void mime_summarize(const char *data, size_t len, mime_summary_t *summary)
+{
+	GMimeMessage *gmessage;
+	size_t hlen;
+
+	memset(summary, 0, sizeof(*summary));
+	if (data == NULL)
+		return;
+	/* Only the header block is handed to GMime: a full message costs no
+	 * more than its headers. */
+	hlen = header_block_len(data, len);
+	if (hlen == 0)
+		return;
+	gmessage = parse_bytes(data, hlen);
+	if (gmessage == NULL)
+		return;
+	summary_fill(gmessage, summary);
+	g_object_unref(gmessage);
+}
+
+void mime_summary_free(mime_summary_t *summary)
+{
+	if (summary == NULL)
+		return;
+	free(summary->subject);
+	free(summary->from);
+	free(summary->from_address);
+	free(summary->to);
+	free(summary->cc);
+	free(summary->message_id);
+	free(summary->date_text);
+	memset(summary, 0, sizeof(*summary));
+}
+
+/* ---- structure ---- */
+
+static uint64_t stream_size(GMimeStream *stream)
+{
+	gint64 n;
+
+	if (stream == NULL)
+		return 0;
+	n = g_mime_stream_length(stream);
+	return n > 0 ? (uint64_t)n : 0;
+}
+
+static uint64_t embedded_message_size(GMimeMessagePart *mpart)
+{
+	GMimeMessage *inner = g_mime_message_part_get_message(mpart);
+	GMimeStream *null;
+	uint64_t n;
+
+	if (inner == NULL)
+		return 0;
+	null = g_mime_stream_null_new();
+	g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, null);
+	n = GMIME_STREAM_NULL(null)->written;
+	g_object_unref(null);
+	return n;
+}
+
+static void part_describe(GMimeObject *obj, mime_part_info_t *info)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	GMimeContentDisposition *disp = g_mime_object_get_content_disposition(obj);
+
+	if (ct != NULL) {
+		char *type = g_mime_content_type_get_mime_type(ct);
+
+		if (type != NULL) {
+			char *lower = g_ascii_strdown(type, -1);
+
+			info->content_type = header_string(lower);
+			g_free(lower);
+			g_free(type);
+		}
+		info->charset = header_string(g_mime_content_type_get_parameter(ct, "charset"));
+	}
+	if (info->content_type == NULL)
+		info->content_type = xstrdup("application/octet-stream");
+	info->is_multipart = GMIME_IS_MULTIPART(obj);
+	if (GMIME_IS_PART(obj)) {
+		GMimePart *part = GMIME_PART(obj);
+		GMimeDataWrapper *content = g_mime_part_get_content(part);
+
+		info->filename = header_string(g_mime_part_get_filename(part));
+		if (content != NULL)
+			info->size = stream_size(g_mime_data_wrapper_get_stream(content));
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		info->size = embedded_message_size(GMIME_MESSAGE_PART(obj));
+		if (disp != NULL) {
+			const char *name = g_mime_content_disposition_get_parameter(disp,
+										    "filename");
+
+			info->filename = header_string(name);
+		}
+	}
+	info->is_attachment = !info->is_multipart &&
+			      ((disp != NULL && g_mime_content_disposition_is_attachment(disp)) ||
+			       info->filename != NULL);
+}
+
+static void parts_add(mime_message_t *message, GMimeObject *obj, const char *id, int depth)
+{
+	mime_part_info_t *info;
+
+	if (message->count == message->cap) {
+		message->cap = message->cap ? message->cap * 2 : 8;
+		message->parts = xreallocarray(message->parts, message->cap,
+					       sizeof(*message->parts));
+		message->objects = xreallocarray(message->objects, message->cap,
+						 sizeof(*message->objects));
+	}
+	info = &message->parts[message->count];
+	memset(info, 0, sizeof(*info));
+	info->id = xstrdup(id);
+	info->depth = depth;
+	part_describe(obj, info);
+	message->objects[message->count] = obj;
+	message->count++;
+}
+
+/* parts_walk: obj and, for a multipart, its children in order. Recursion is
+ * bounded by MIME_MAX_DEPTH. */
+static void parts_walk(mime_message_t *message, GMimeObject *obj, const char *id, int depth)
+{
+	GMimeMultipart *multipart;
+	int i, n;
+
+	if (message->count >= MIME_MAX_PARTS)
+		return;
+	parts_add(message, obj, id, depth);
+	if (!GMIME_IS_MULTIPART(obj) || depth >= MIME_MAX_DEPTH)
+		return;
+	multipart = GMIME_MULTIPART(obj);
+	n = g_mime_multipart_get_count(multipart);
+	for (i = 0; i < n && message->count < MIME_MAX_PARTS; i++) {
+		GMimeObject *child = g_mime_multipart_get_part(multipart, i);
+		char *child_id;
+
+		if (child == NULL)
+			continue;
+		/* The top is "0"; its children are numbered as IMAP does. */
+		if (depth == 0)
+			child_id = xasprintf("%d", i + 1);
+		else
+			child_id = xasprintf("%s.%d", id, i + 1);
+		parts_walk(message, child, child_id, depth + 1);
+		free(child_id);
+	}
+}
+
+mime_message_t *mime_parse(const char *data, size_t len, char **errstr)
+{
+	GMimeMessage *gmessage;
+	GMimeObject *body;
+	mime_message_t *message;
+
+	if (data == NULL || len == 0) {
+		*errstr = xstrdup(_("empty message"));
+		return NULL;
+	}
+	gmessage = parse_bytes(data, len);
+	if (gmessage == NULL) {
+		*errstr = xstrdup(_("could not parse the message"));
+		return NULL;
+	}
+	message = xcalloc(1, sizeof(*message));
+	message->gmessage = gmessage;
+	summary_fill(gmessage, &message->summary);
+	body = g_mime_message_get_mime_part(gmessage);
+	if (body != NULL)
+		parts_walk(message, body, "0", 0);
+	return message;
+}
+
+void mime_free(mime_message_t *message)
+{
+	size_t i;
+
+	if (message == NULL)
+		return;
+	for (i = 0; i < message->count; i++) {
+		free(message->parts[i].id);
+		free(message->parts[i].content_type);
+		free(message->parts[i].charset);
+		free(message->parts[i].filename);
+	}
+	free(message->parts);
+	free(message->objects);
+	mime_summary_free(&message->summary);
+	g_object_unref(message->gmessage);
+	free(message);
+}
+
+const mime_summary_t *mime_message_summary(const mime_message_t *message)
+{
+	return &message->summary;
+}
+
+size_t mime_part_count(const mime_message_t *message)
+{
+	return message->count;
+}
+
+const mime_part_info_t *mime_part(const mime_message_t *message, size_t index)
+{
+	if (index >= message->count)
+		return NULL;
+	return &message->parts[index];
+}
+
+/* ---- content ---- */
+
+/* write_content: the decoded content of a leaf into stream; -1 on error. */
+static int write_content(GMimeObject *obj, GMimeStream *stream)
+{
+	if (GMIME_IS_PART(obj)) {
+		GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
+
+		if (content == NULL)
+			return 0;
+		return g_mime_data_wrapper_write_to_stream(content, stream) < 0 ? -1 : 0;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+
+		if (inner == NULL)
+			return 0;
+		return g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, stream) < 0 ? -1
+											    : 0;
+	}
+	return -1;
+}
+
+int mime_part_decode(const mime_message_t *message, size_t index, buf_t *out, char **errstr)
+{
+	GMimeStream *mem;
+	GByteArray *bytes;
+	int rc;
+
+	if (index >= message->count) {
+		*errstr = xstrdup(_("no such part"));
+		return -1;
+	}
+	if (message->parts[index].is_multipart) {
+		*errstr = xstrdup(_("this part is a container, it holds no content of its own"));
+		return -1;
+	}
+	mem = g_mime_stream_mem_new();
+	rc = write_content(message->objects[index], mem);
+	if (rc == 0) {
+		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		if (bytes != NULL && bytes->len > 0)
+			buf_append(out, bytes->data, bytes->len);
+	} else {
+		*errstr = xstrdup(_("could not decode the part"));
+	}
+	g_object_unref(mem);
+	return rc;
+}
+
+static bool charset_is(const char *canon, const char *name)
+{
+	return canon != NULL && g_ascii_strcasecmp(canon, name) == 0;
+}
+
+/* part_text: the decoded content of a text part as UTF-8 with LF endings
+ * into out; but when no charset was usable and the bytes are not UTF-8, and
+ * raw is given, the bytes go to raw instead: for HTML the document's own
+ * declaration is a better guess than ours. */
+static void part_text(GMimeObject *obj, const char *charset, buf_t *out, buf_t *raw)
+{
+	const char *canon = charset != NULL ? g_mime_charset_canon_name(charset) : NULL;
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *bytes;
+	bool converted = false;
+
+	if (canon != NULL && !charset_is(canon, "utf-8") && !charset_is(canon, "us-ascii")) {
+		GMimeFilter *filter = g_mime_filter_charset_new(canon, "utf-8");
+
+		if (filter != NULL) {
+			GMimeStream *filtered = g_mime_stream_filter_new(mem);
+
+			g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), filter);
+			converted = write_content(obj, filtered) == 0;
+			g_mime_stream_flush(filtered);
+			g_object_unref(filter);
+			g_object_unref(filtered);
+		}
+	}
+	if (!converted) {
+		/* Unknown to iconv (or it failed): start again from the bytes. */
+		g_object_unref(mem);
+		mem = g_mime_stream_mem_new();
+		write_content(obj, mem);
+	}
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	if (converted || charset_is(canon, "utf-8") || is_utf8((char *)bytes->data, bytes->len))
+		utf8_repair(out, (char *)bytes->data, bytes->len, true);
+	else if (raw != NULL)
+		buf_append(raw, bytes->data, bytes->len);
+	else /* Unknown charset, or 8-bit bytes labelled as ASCII. */
+		cp1252_to_utf8(out, bytes->data, bytes->len);
+	g_object_unref(mem);
+}
+
+char *mime_body_text(const mime_message_t *message)
+{
+	const mime_part_info_t *html = NULL;
+	GMimeObject *html_obj = NULL;
+	buf_t out;
+	size_t i;
+
+	buf_init(&out);
+	for (i = 0; i < message->count; i++) {
+		const mime_part_info_t *info = &message->parts[i];
+
+		if (info->is_multipart || info->is_attachment ||
+		    !GMIME_IS_PART(message->objects[i]))
+			continue;
+		if (strcmp(info->content_type, "text/plain") == 0) {
+			part_text(message->objects[i], info->charset, &out, NULL);
+			return buf_steal(&out);
+		}
+		if (html == NULL && strcmp(info->content_type, "text/html") == 0) {
+			html = info;
+			html_obj = message->objects[i];
+		}
+	}
+	if (html != NULL) {
+		buf_t raw;
+		char *text;
+
+		buf_init(&raw);
+		part_text(html_obj, html->charset, &out, &raw);
+		if (raw.len > 0)
+			text = mime_html_to_text(raw.data, raw.len);
+		else
+			text = mime_html_to_text(out.data != NULL ? out.data : "", out.len);
+		buf_free(&raw);
+		buf_free(&out);
+		return text;
+	}
+	return xstrdup("");
+}
+
+/* ---- HTML to text ---- */
+
+typedef struct {
+	buf_t out;
+	int pending_newlines; /* line breaks owed before the next text */
+	bool pending_space;   /* a collapsed run of white space owed */
+	int pre_depth;        /* inside <pre>: white space kept */
+	xmlNodePtr anchor;    /* the <a> whose text is being written */
+	size_t anchor_start;  /* where its text starts in out */
+} html_text_t;
+
+static bool name_in(const xmlChar *name, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (xmlStrcasecmp(name, (const xmlChar *)*list) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const char *const html_skipped[] = {
+	"script", "style", "head", "title", "template", "noscript", NULL
+};
+static const char *const html_blocks[] = {
+	"div", "li", "tr", "ul", "ol", "dl", "dt", "dd", "pre", "hr", "section",
+	"article", "header", "footer", "nav", "aside", "form", "address", "figure",
+	"center", "caption", "main", NULL
+};
+/* Blocks that stand apart by an empty line. */
+static const char *const html_paragraphs[] = {
+	"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", NULL
+};
+
+static void html_break(html_text_t *t, int newlines)
+{
+	if (t->out.len == 0)
+		return;
+	if (t->pending_newlines < newlines)
+		t->pending_newlines = newlines;
+	t->pending_space = false;
+}
+
+/* html_flush: pay what is owed before visible text. */
+static void html_flush(html_text_t *t)
+{
+	if (t->pending_newlines > 0 && t->out.len > 0) {
+		while (t->out.len > 0 && t->out.data[t->out.len - 1] == ' ')
+			t->out.data[--t->out.len] = '\0';
+		buf_append(&t->out, "\n\n", t->pending_newlines > 1 ? 2 : 1);
+	} else if (t->pending_space && t->out.len > 0 &&
+		   t->out.data[t->out.len - 1] != ' ' && t->out.data[t->out.len - 1] != '\n') {
+		buf_append(&t->out, " ", 1);
+	}
+	t->pending_newlines = 0;
+	t->pending_space = false;
+}
+
+/* Text flowing in HTML: runs of white space (and no-break spaces, which a
+ * terminal shows as plain ones) become one space. */
+static void html_text(html_text_t *t, const char *s)
+{
+	while (*s != '\0') {
+		size_t n;
+
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f') {
+			t->pending_space = true;
+			s++;
+			continue;
+		}
+		if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0) {
+			t->pending_space = true;
+			s += 2;
+			continue;
+		}
+		for (n = 0; s[n] != '\0' && s[n] != ' ' && s[n] != '\t' && s[n] != '\n' &&
+			    s[n] != '\r' && s[n] != '\f' &&
+			    !((unsigned char)s[n] == 0xc2 && (unsigned char)s[n + 1] == 0xa0);
+		     n++)
+			;
+		html_flush(t);
+		buf_append(&t->out, s, n);
+		s += n;
+	}
+}
+
+static void html_pre_text(html_text_t *t, const char *s)
+{
+	if (*s == '\0')
+		return;
+	html_flush(t);
+	append_bytes(&t->out, s, strlen(s), true);
+}
+
+static bool html_link_shown(const char *href, const char *text, size_t text_len)
+{
+	size_t href_len = strlen(href);
+
+	if (href_len == 0 || href[0] == '#' || g_ascii_strncasecmp(href, "javascript:", 11) == 0)
+		return false;
+	if (g_ascii_strncasecmp(href, "mailto:", 7) == 0 && text_len == href_len - 7 &&
+	    memcmp(href + 7, text, text_len) == 0)
+		return false;
+	return !(text_len == href_len && memcmp(href, text, text_len) == 0);
+}
+
+static void html_enter(html_text_t *t, xmlNodePtr node)
+{
+	const xmlChar *name = node->name;
+
+	if (name_in(name, html_paragraphs))
+		html_break(t, 2);
+	else if (name_in(name, html_blocks))
+		html_break(t, 1);
+	if (xmlStrcasecmp(name, (const xmlChar *)"br") == 0) {
+		/* Consecutive <br> each end a line, unlike block boundaries. */
+		if (t->out.len > 0 && t->pending_newlines < 2)
+			t->pending_newlines++;
+		t->pending_space = false;
+	} else if (xmlStrcasecmp(name, (const xmlChar *)"li") == 0) {
+		html_flush(t);
+		buf_append(&t->out, "- ", 2);
+	} else if (xmlStrcasecmp(name, (const xmlChar *)"pre") == 0) {
+		t->pre_depth++;
+	} else if (xmlStrcasecmp(name, (const xmlChar *)"a") == 0 && t->anchor == NULL) {
+		t->anchor = node;
+		html_flush(t);
+		t->anchor_start = t->out.len;
+	} else if (xmlStrcasecmp(name, (const xmlChar *)"img") == 0) {
+		xmlChar *alt = xmlGetProp(node, (const xmlChar *)"alt");
+
+		if (alt != NULL && alt[0] != '\0') {
+			t->pending_space = true;
+			html_text(t, "[");
+			html_text(t, (const char *)alt);
+			html_text(t, "]");
+		}
+		xmlFree(alt);
+	}
+}
+
+static void html_leave(html_text_t *t, xmlNodePtr node)
+{
+	const xmlChar *name = node->name;
+
+	if (xmlStrcasecmp(name, (const xmlChar *)"pre") == 0 && t->pre_depth > 0)
+		t->pre_depth--;
+	if (node == t->anchor) {
+		xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
+
+		if (href != NULL) {
+			const char *text = t->out.data != NULL ? t->out.data + t->anchor_start : "";
+			size_t text_len = t->out.len - t->anchor_start;
+			char *trimmed = g_strstrip(g_strndup(text, text_len));
+			char *url = g_strstrip(g_strdup((const char *)href));
+
+			if (html_link_shown(url, trimmed, strlen(trimmed))) {
+				/* Separated from the link text by one space. */
+				t->pending_space = true;
+				html_flush(t);
+				buf_append(&t->out, "<", 1);
+				append_bytes(&t->out, url, strlen(url), true);
+				buf_append(&t->out, ">", 1);
+			}
+			g_free(trimmed);
+			g_free(url);
+			xmlFree(href);
+		}
+		t->anchor = NULL;
+	}
+	if (xmlStrcasecmp(name, (const xmlChar *)"td") == 0 ||
+	    xmlStrcasecmp(name, (const xmlChar *)"th") == 0)
+		t->pending_space = true;
+	else if (name_in(name, html_paragraphs))
+		html_break(t, 2);
+	else if (name_in(name, html_blocks))
+		html_break(t, 1);
+}
+
+/* html_walk: depth first over the tree by parent/sibling links, so nesting
+ * depth costs no stack. */
+static void html_walk(html_text_t *t, xmlNodePtr root)
+{
+	xmlNodePtr node = root;
+
+	while (node != NULL) {
+		bool descend = false;
+
+		if (node->type == XML_ELEMENT_NODE) {
+			if (!name_in(node->name, html_skipped)) {
+				html_enter(t, node);
+				descend = node->children != NULL;
+				if (!descend)
+					html_leave(t, node);
+			}
+		} else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
+			   node->content != NULL) {
+			if (t->pre_depth > 0)
+				html_pre_text(t, (const char *)node->content);
+			else
+				html_text(t, (const char *)node->content);
+		}
+		if (descend) {
+			node = node->children;
+			continue;
+		}
+		while (node != NULL && node != root && node->next == NULL) {
+			node = node->parent;
+			if (node != NULL && node->type == XML_ELEMENT_NODE)
+				html_leave(t, node);
+		}
+		if (node == NULL || node == root)
+			break;
+		node = node->next;
+	}
+}
+
+char *mime_html_to_text(const char *html, size_t len)
+{
+	html_text_t t;
+	htmlDocPtr doc;
+	const char *encoding;
+
+	memset(&t, 0, sizeof(t));
+	buf_init(&t.out);
+	if (html == NULL || len == 0)
+		return xstrdup("");
+	if (len > INT_MAX)
+		len = INT_MAX;
+	/* Text we converted is UTF-8 whatever its <meta> says; otherwise let
+	 * libxml2 read the document's own declaration. */
+	encoding = is_utf8(html, len) ? "UTF-8" : NULL;
+	doc = htmlReadMemory(html, (int)len, NULL, encoding,
+			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+				     HTML_PARSE_NONET);
+	if (doc == NULL)
+		return xstrdup("");
+	if (xmlDocGetRootElement(doc) != NULL)
+		html_walk(&t, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+	while (t.out.len > 0 && (t.out.data[t.out.len - 1] == ' ' ||
+				 t.out.data[t.out.len - 1] == '\n'))
+		t.out.data[--t.out.len] = '\0';
+	if (t.out.len > 0)
+		buf_append(&t.out, "\n", 1);
+	/* libxml2 can pass through bytes that failed to decode mid-document. */
+	if (t.out.len > 0 && !is_utf8(t.out.data, t.out.len)) {
+		buf_t repaired;
+
+		buf_init(&repaired);
+		utf8_repair(&repaired, t.out.data, t.out.len, false);
+		buf_free(&t.out);
+		return buf_steal(&repaired);
+	}
+	return buf_steal(&t.out);
+}

@@ -1,0 +1,80 @@
+/* mime.h: what the views need from a message, by way of GMime 3 (and
+ * libxml2's HTML parser for text/html). Everything returned is UTF-8 but
+ * NOT sanitized: callers pass it through sanitize_display before drawing. */
+#ifndef POPSCOPE_MIME_H
+#define POPSCOPE_MIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+/* mime_init / mime_done: once per process. */
+void mime_init(void);
+void mime_done(void);
+
+typedef struct {
+	char *subject;      /* RFC 2047 decoded; NULL when absent */
+	char *from;         /* display name if any, else the address; decoded */
+	char *from_address; /* addr-spec only */
+	char *to;           /* decoded, as one line */
+	char *cc;
+	char *message_id;
+	char *date_text;    /* the Date header as sent (unfolded) */
+	long long date;     /* seconds since the epoch, UTC; 0 when absent or unparsable */
+} mime_summary_t;
+
+/* mime_summarize: read the header block at the start of data (a whole
+ * message or just its headers, as TOP n 0 returns them; CRLF or LF).
+ * Never fails: missing or broken fields stay NULL / 0. */
+void mime_summarize(const char *data, size_t len, mime_summary_t *summary);
+void mime_summary_free(mime_summary_t *summary);
+
+typedef struct {
+	char *id;           /* "0" for the top (the whole body: a single part or the outer
+			     * container), then "1", "1.2", ... as IMAP numbers them */
+	int depth;          /* nesting level, 0 for top */
+	char *content_type; /* "text/plain; charset=utf-8" reduced to "text/plain" */
+	char *charset;      /* NULL when none */
+	char *filename;     /* RFC 2231 / 2047 decoded; NULL when none */
+	uint64_t size;      /* encoded size in octets of the part's content; 0 for a
+			     * container; for message/rfc822 the embedded message */
+	bool is_attachment; /* Content-Disposition: attachment, or has a file name */
+	bool is_multipart;  /* a container, nothing to save */
+} mime_part_info_t;
+
+typedef struct mime_message mime_message_t;
+
+/* mime_parse: parse a message (possibly truncated, as TOP n k gives it).
+ * Returns NULL with *errstr (caller frees) only when nothing could be parsed. */
+mime_message_t *mime_parse(const char *data, size_t len, char **errstr);
+void mime_free(mime_message_t *message);
+
+const mime_summary_t *mime_message_summary(const mime_message_t *message);
+
+/* The MIME structure, depth first. A message/rfc822 part is one leaf (not
+ * descended); containers nested deeper than 64 levels, and parts beyond
+ * the 10,000th, are not listed. */
+size_t mime_part_count(const mime_message_t *message);
+const mime_part_info_t *mime_part(const mime_message_t *message, size_t index);
+
+/* mime_body_text: the readable text: the first text/plain part that is not
+ * an attachment (decoded, converted to UTF-8), else the first such text/html
+ * part reduced to text, else "". Line endings are LF; an unknown charset is
+ * read as UTF-8 when valid, else as Windows-1252. Caller frees. */
+char *mime_body_text(const mime_message_t *message);
+
+/* mime_part_decode: the decoded content of a leaf part (base64 /
+ * quoted-printable undone; for message/rfc822 the embedded message),
+ * appended to out. Returns 0 or -1 with *errstr (caller frees). */
+int mime_part_decode(const mime_message_t *message, size_t index, buf_t *out, char **errstr);
+
+/* mime_html_to_text: readable text from HTML (libxml2's parser): block
+ * elements become line breaks, script/style dropped, entities decoded,
+ * links kept as "text <url>". Input that is valid UTF-8 is read as UTF-8
+ * whatever its <meta> says; other input by its own declaration (Latin-1
+ * without one). Caller frees. */
+char *mime_html_to_text(const char *html, size_t len);
+
+#endif

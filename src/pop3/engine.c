@@ -1,0 +1,852 @@
+#include <config.h>
+
+#include "pop3/engine.h"
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "pop3/engine_internal.h"
+#include "util/gettext.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+
+/* Body lines longer than this are cut in the trace (never in the data). */
+#define TRACE_LINE_MAX 1000
+
+long long pop3_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *copy_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace)
+{
+	pop3_t *pop3 = xcalloc(1, sizeof *pop3);
+	pop3->config = *config;
+	pop3->config.host = copy_or_null(config->host);
+	pop3->config.port = copy_or_null(config->port);
+	pop3->config.tls.ca_file = copy_or_null(config->tls.ca_file);
+	pop3->config.tls.fingerprint = copy_or_null(config->tls.fingerprint);
+	pop3->config.user = copy_or_null(config->user);
+	pop3->config.password = copy_or_null(config->password);
+	pop3->config.oauth_token = copy_or_null(config->oauth_token);
+	pop3->config.auth = copy_or_null(config->auth);
+	if (pop3->config.pipeline_window == 0)
+		pop3->config.pipeline_window = 1;
+	if (pop3->config.timeout_ms <= 0)
+		pop3->config.timeout_ms = 30000;
+	pop3->trace = trace;
+	pop3->conn = conn_new();
+	pop3->next_id = 1;
+	pop3->capa.login_delay = -1;
+	pop3->capa.expire = -1;
+	return pop3;
+}
+
+static void cmd_free(pop3_cmd_t *cmd)
+{
+	/* The line may hold a password (PASS, APOP, an AUTH initial response). */
+	secret_free(cmd->line);
+	free(cmd->trace_line);
+	buf_free(&cmd->body);
+	buf_free(&cmd->trace_line_buf);
+	free(cmd->status_copy);
+	free(cmd);
+}
+
+static void free_queue(pop3_cmd_t *cmd)
+{
+	while (cmd) {
+		pop3_cmd_t *next = cmd->next;
+		cmd_free(cmd);
+		cmd = next;
+	}
+}
+
+void pop3_free(pop3_t *pop3)
+{
+	if (!pop3)
+		return;
+	free_queue(pop3->pending_head);
+	free_queue(pop3->inflight_head);
+	conn_free(pop3->conn);
+	free((char *)pop3->config.host);
+	free((char *)pop3->config.port);
+	free((char *)pop3->config.tls.ca_file);
+	free((char *)pop3->config.tls.fingerprint);
+	free((char *)pop3->config.user);
+	secret_free((char *)pop3->config.password);
+	secret_free((char *)pop3->config.oauth_token);
+	free((char *)pop3->config.auth);
+	free(pop3->errstr);
+	free(pop3->server_text);
+	free(pop3->greeting);
+	free(pop3->apop_timestamp);
+	free(pop3->auth_method);
+	pop3_capa_free(&pop3->capa);
+	if (pop3->sasl)
+		sasl_finish(pop3->sasl);
+	free(pop3);
+}
+
+void pop3_emit(pop3_t *pop3, pop3_event_t event)
+{
+	long long now = pop3_now_ms();
+	long elapsed = (long)(now - pop3->phase_start_ms);
+	pop3->phase_start_ms = now;
+	if (pop3->on_event)
+		pop3->on_event(pop3->event_ctx, event, elapsed);
+}
+
+/* ---- finishing commands ---- */
+
+static void finish_cmd(pop3_t *pop3, pop3_cmd_t *cmd, pop3_error_t error)
+{
+	pop3_reply_t reply = {0};
+	reply.error = error;
+	if (error == POP3_OK && cmd->cancelled)
+		reply.error = POP3_E_CANCELLED;
+	else if (error == POP3_OK && cmd->sink_failed)
+		reply.error = POP3_E_SINK;
+	if (cmd->status_copy) {
+		reply.ok = cmd->status.status == POP3_STATUS_OK;
+		reply.text = cmd->status.text;
+		reply.text_len = cmd->status.text_len;
+		reply.code = cmd->status.code;
+	} else {
+		reply.text = "";
+	}
+	reply.body = cmd->body.data ? cmd->body.data : "";
+	reply.body_len = cmd->body.len;
+	reply.body_truncated = cmd->body_truncated;
+	reply.body_octets = cmd->decoder.octets;
+	reply.body_lines = cmd->decoder.lines;
+	reply.terminated = cmd->decoder.done;
+	reply.latency_ms = cmd->latency_ms;
+	if (cmd->done)
+		cmd->done(cmd->ctx, &reply);
+	cmd_free(cmd);
+}
+
+static void fail_all_commands(pop3_t *pop3, pop3_error_t error)
+{
+	/* Detach both queues first: done callbacks may submit again (refused). */
+	pop3_cmd_t *inflight = pop3->inflight_head;
+	pop3_cmd_t *pending = pop3->pending_head;
+	pop3->inflight_head = pop3->inflight_tail = NULL;
+	pop3->pending_head = pop3->pending_tail = NULL;
+	pop3->inflight_count = 0;
+	while (inflight) {
+		pop3_cmd_t *next = inflight->next;
+		finish_cmd(pop3, inflight, error);
+		inflight = next;
+	}
+	while (pending) {
+		pop3_cmd_t *next = pending->next;
+		finish_cmd(pop3, pending, error);
+		pending = next;
+	}
+}
+
+void pop3_fail(pop3_t *pop3, pop3_error_t error, const char *server_text, size_t server_len,
+	       pop3_code_t code, const char *fmt, ...)
+{
+	if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	free(pop3->errstr);
+	pop3->errstr = xvasprintf(fmt, ap);
+	va_end(ap);
+	pop3->error = error;
+	pop3->server_code = code;
+	free(pop3->server_text);
+	pop3->server_text = NULL;
+	if (server_text && server_len)
+		pop3->server_text = sanitize_display(server_text, server_len, false, false);
+	pop3->phase = PHASE_FAILED;
+	trace_emitf(pop3->trace, TRACE_ERROR, "%s", pop3->errstr);
+	conn_close(pop3->conn);
+	fail_all_commands(pop3, error);
+	pop3_emit(pop3, POP3_EVENT_FAILED);
+}
+
+/* ---- submitting ---- */
+
+static bool line_is_clean(const char *line)
+{
+	for (const char *p = line; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			return false;
+	return true;
+}
+
+static bool command_is(const char *line, const char *name)
+{
+	size_t n = strlen(name);
+	return strncasecmp(line, name, n) == 0 && (line[n] == '\0' || line[n] == ' ');
+}
+
+pop3_reply_shape_t pop3_command_shape(const char *line)
+{
+	while (*line == ' ')
+		line++;
+	const char *arg = strchr(line, ' ');
+	while (arg && *arg == ' ')
+		arg++;
+	bool has_arg = arg && *arg;
+	if (command_is(line, "LIST") || command_is(line, "UIDL"))
+		return has_arg ? POP3_REPLY_SINGLE : POP3_REPLY_MULTI;
+	if (command_is(line, "AUTH"))
+		return has_arg ? POP3_REPLY_SINGLE : POP3_REPLY_MULTI;
+	if (command_is(line, "TOP") || command_is(line, "RETR") || command_is(line, "CAPA"))
+		return POP3_REPLY_MULTI;
+	return POP3_REPLY_SINGLE;
+}
+
+static bool command_is_barrier(const char *line)
+{
+	static const char *const barriers[] = {"USER", "PASS", "APOP", "AUTH", "STLS", "QUIT"};
+	while (*line == ' ')
+		line++;
+	for (size_t i = 0; i < sizeof barriers / sizeof *barriers; i++)
+		if (command_is(line, barriers[i]))
+			return true;
+	return false;
+}
+
+static void append_pending(pop3_t *pop3, pop3_cmd_t *cmd)
+{
+	if (pop3->pending_tail)
+		pop3->pending_tail->next = cmd;
+	else
+		pop3->pending_head = cmd;
+	pop3->pending_tail = cmd;
+}
+
+static void refuse_request(const pop3_request_t *request, pop3_error_t error)
+{
+	if (!request->done)
+		return;
+	pop3_reply_t reply = {0};
+	reply.error = error;
+	reply.text = "";
+	reply.body = "";
+	reply.latency_ms = -1;
+	request->done(request->ctx, &reply);
+}
+
+uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool barrier,
+			      pop3_continue_fn on_continue)
+{
+	if (!line_is_clean(request->line)) {
+		refuse_request(request, POP3_E_PROTOCOL);
+		return 0;
+	}
+	pop3_cmd_t *cmd = xcalloc(1, sizeof *cmd);
+	cmd->id = pop3->next_id++;
+	cmd->line = xstrdup(request->line);
+	cmd->trace_line = trace_mask_command(request->line, strlen(request->line), false);
+	pop3_reply_shape_t shape = request->shape;
+	if (shape == POP3_REPLY_AUTO)
+		shape = pop3_command_shape(request->line);
+	cmd->multiline = shape == POP3_REPLY_MULTI;
+	cmd->barrier = barrier || command_is_barrier(request->line);
+	cmd->collect_limit = request->collect_limit;
+	cmd->sink = request->sink;
+	cmd->done = request->done;
+	cmd->ctx = request->ctx;
+	cmd->on_continue = on_continue;
+	cmd->latency_ms = -1;
+	pop3_body_init(&cmd->decoder);
+	buf_init(&cmd->body);
+	buf_init(&cmd->trace_line_buf);
+	append_pending(pop3, cmd);
+	return cmd->id;
+}
+
+uint64_t pop3_submit(pop3_t *pop3, const pop3_request_t *request)
+{
+	if (pop3->phase != PHASE_READY || pop3->quit_sent) {
+		refuse_request(request, pop3->phase == PHASE_FAILED ? pop3->error : POP3_E_CLOSED);
+		return 0;
+	}
+	return pop3_submit_internal(pop3, request, false, NULL);
+}
+
+void pop3_cancel(pop3_t *pop3, uint64_t id)
+{
+	for (pop3_cmd_t *cmd = pop3->inflight_head; cmd; cmd = cmd->next)
+		if (cmd->id == id) {
+			cmd->cancelled = true;
+			return;
+		}
+	pop3_cmd_t *prev = NULL;
+	for (pop3_cmd_t *cmd = pop3->pending_head; cmd; prev = cmd, cmd = cmd->next) {
+		if (cmd->id != id)
+			continue;
+		if (prev)
+			prev->next = cmd->next;
+		else
+			pop3->pending_head = cmd->next;
+		if (pop3->pending_tail == cmd)
+			pop3->pending_tail = prev;
+		cmd->cancelled = true;
+		finish_cmd(pop3, cmd, POP3_E_CANCELLED);
+		return;
+	}
+}
+
+void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx)
+{
+	pop3_request_t request = {.line = "QUIT", .shape = POP3_REPLY_SINGLE, .done = done, .ctx = ctx};
+	if (pop3->phase != PHASE_READY || pop3->quit_sent) {
+		refuse_request(&request, POP3_E_CLOSED);
+		return;
+	}
+	pop3_submit_internal(pop3, &request, true, NULL);
+	pop3->quit_sent = true;
+}
+
+/* ---- sending ---- */
+
+static size_t send_window(const pop3_t *pop3)
+{
+	if (pop3->phase == PHASE_READY && pop3->capa.pipelining)
+		return pop3->config.pipeline_window;
+	return 1;
+}
+
+static void send_line(pop3_t *pop3, const char *line, const char *trace_line)
+{
+	conn_write(pop3->conn, line, strlen(line));
+	conn_write(pop3->conn, "\r\n", 2);
+	trace_emit(pop3->trace, TRACE_SEND, -1, trace_line, strlen(trace_line));
+}
+
+/* can_send_next: the head of the queue may go out now. */
+static bool can_send_next(const pop3_t *pop3)
+{
+	const pop3_cmd_t *cmd = pop3->pending_head;
+	if (!cmd || (pop3->phase != PHASE_LOGIN && pop3->phase != PHASE_READY))
+		return false;
+	if (pop3->inflight_count == 0)
+		return true;
+	if (cmd->barrier || pop3->inflight_tail->barrier)
+		return false;
+	return pop3->inflight_count < send_window(pop3);
+}
+
+static void send_pending(pop3_t *pop3)
+{
+	while (can_send_next(pop3)) {
+		pop3_cmd_t *cmd = pop3->pending_head;
+		pop3->pending_head = cmd->next;
+		if (!pop3->pending_head)
+			pop3->pending_tail = NULL;
+		cmd->next = NULL;
+		if (pop3->inflight_tail)
+			pop3->inflight_tail->next = cmd;
+		else
+			pop3->inflight_head = cmd;
+		pop3->inflight_tail = cmd;
+		pop3->inflight_count++;
+		cmd->sent_ms = pop3_now_ms();
+		send_line(pop3, cmd->line, cmd->trace_line);
+	}
+}
+
+/* ---- receiving ---- */
+
+static void trace_body_bytes(pop3_t *pop3, pop3_cmd_t *cmd, const char *data, size_t len)
+{
+	unsigned limit = pop3->config.trace_body_lines;
+	for (size_t i = 0; i < len && cmd->traced_lines < limit; i++) {
+		if (data[i] == '\n') {
+			buf_t *line = &cmd->trace_line_buf;
+			size_t n = line->len;
+			if (n && line->data[n - 1] == '\r')
+				n--;
+			trace_emit(pop3->trace, TRACE_BODY, -1, line->data ? line->data : "", n);
+			buf_clear(line);
+			cmd->traced_lines++;
+		} else if (cmd->trace_line_buf.len < TRACE_LINE_MAX) {
+			buf_append(&cmd->trace_line_buf, data + i, 1);
+		}
+	}
+}
+
+typedef struct {
+	pop3_t *pop3;
+	pop3_cmd_t *cmd;
+} body_target_t;
+
+static int body_out(void *ctx, const char *data, size_t len)
+{
+	body_target_t *target = ctx;
+	pop3_cmd_t *cmd = target->cmd;
+	trace_body_bytes(target->pop3, cmd, data, len);
+	if (cmd->cancelled || cmd->sink_failed)
+		return 0;
+	if (cmd->collect_limit) {
+		size_t room = cmd->collect_limit > cmd->body.len ? cmd->collect_limit - cmd->body.len : 0;
+		size_t take = len < room ? len : room;
+		if (take)
+			buf_append(&cmd->body, data, take);
+		if (take < len)
+			cmd->body_truncated = true;
+	}
+	if (cmd->sink && cmd->sink(cmd->ctx, data, len) != 0)
+		cmd->sink_failed = true;
+	return 0;
+}
+
+static void trace_body_summary(pop3_t *pop3, pop3_cmd_t *cmd)
+{
+	if (cmd->decoder.lines > cmd->traced_lines)
+		trace_emitf(pop3->trace, TRACE_SUMMARY,
+			    _("(%llu more lines; body %llu lines, %llu octets)"),
+			    (unsigned long long)(cmd->decoder.lines - cmd->traced_lines),
+			    (unsigned long long)cmd->decoder.lines,
+			    (unsigned long long)cmd->decoder.octets);
+}
+
+static void complete_head(pop3_t *pop3)
+{
+	pop3_cmd_t *cmd = pop3->inflight_head;
+	pop3->inflight_head = cmd->next;
+	if (!pop3->inflight_head)
+		pop3->inflight_tail = NULL;
+	pop3->inflight_count--;
+	cmd->next = NULL;
+	finish_cmd(pop3, cmd, POP3_OK);
+}
+
+static void answer_continuation(pop3_t *pop3, pop3_cmd_t *cmd)
+{
+	char *response = NULL;
+	if (cmd->on_continue)
+		response = cmd->on_continue(pop3, cmd->status.text, cmd->status.text_len);
+	if (!response) {
+		/* RFC 5034: "*" cancels the exchange; the server answers -ERR. */
+		send_line(pop3, "*", "*");
+		return;
+	}
+	char *masked = trace_mask_command(response, strlen(response), true);
+	send_line(pop3, response, masked);
+	free(masked);
+	secret_free(response);
+}
+
+/* handle_status_line: one status line for the command at the head. Returns
+ * false when the engine failed. */
+static bool handle_status_line(pop3_t *pop3, pop3_cmd_t *cmd, const char *line, size_t len)
+{
+	free(cmd->status_copy);
+	cmd->status_copy = xstrndup(line, len);
+	cmd->status_len = len;
+	pop3_parse_status(cmd->status_copy, len, &cmd->status);
+	cmd->latency_ms = (long)(pop3_now_ms() - cmd->sent_ms);
+
+	if (cmd->status.status == POP3_STATUS_CONT) {
+		char *masked = trace_mask_command(line, len, true);
+		trace_emit(pop3->trace, TRACE_RECV, cmd->latency_ms, masked, strlen(masked));
+		free(masked);
+		if (!cmd->on_continue) {
+			pop3_fail(pop3, POP3_E_PROTOCOL, line, len, POP3_CODE_NONE,
+				  _("the server sent a continuation line to %s"), cmd->trace_line);
+			return false;
+		}
+		answer_continuation(pop3, cmd);
+		cmd->sent_ms = pop3_now_ms();
+		return true;
+	}
+	trace_emit(pop3->trace, TRACE_RECV, cmd->latency_ms, line, len);
+	if (cmd->status.status == POP3_STATUS_BAD) {
+		pop3_fail(pop3, POP3_E_PROTOCOL, line, len, POP3_CODE_NONE,
+			  _("the server's reply to %s is neither +OK nor -ERR"), cmd->trace_line);
+		return false;
+	}
+	if (cmd->status.status == POP3_STATUS_OK && cmd->multiline) {
+		cmd->in_body = true;
+		return true;
+	}
+	complete_head(pop3);
+	return true;
+}
+
+static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
+{
+	pop3_status_line_t status;
+	trace_emit(pop3->trace, TRACE_RECV, -1, line, len);
+	pop3_parse_status(line, len, &status);
+	if (status.status != POP3_STATUS_OK) {
+		pop3_fail(pop3, POP3_E_GREETING, status.text, status.text_len, status.code,
+			  status.status == POP3_STATUS_ERR ? _("the server refused the connection")
+							   : _("the server's greeting is not a POP3 greeting"));
+		return false;
+	}
+	pop3->greeting = sanitize_display(line, len, false, false);
+	pop3->apop_timestamp = pop3_apop_timestamp(line, len);
+	pop3_emit(pop3, POP3_EVENT_GREETING);
+	pop3->phase = PHASE_LOGIN;
+	pop3_login_after_greeting(pop3);
+	return pop3->phase != PHASE_FAILED;
+}
+
+/* process_input: consume what the connection holds. Returns when more
+ * bytes are needed or the engine stopped. */
+static void process_input(pop3_t *pop3)
+{
+	for (;;) {
+		if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED ||
+		    pop3->phase == PHASE_TLS_STLS || pop3->phase == PHASE_TLS_IMPLICIT ||
+		    pop3->phase == PHASE_CONNECTING)
+			return;
+		size_t avail;
+		const char *data = conn_input(pop3->conn, &avail);
+		if (avail == 0)
+			return;
+
+		pop3_cmd_t *cmd = pop3->inflight_head;
+		if (cmd && cmd->in_body) {
+			body_target_t target = {pop3, cmd};
+			size_t used = pop3_body_feed(&cmd->decoder, data, avail, body_out, &target);
+			conn_consume(pop3->conn, used);
+			if (cmd->decoder.done) {
+				if (cmd->trace_line_buf.len && cmd->traced_lines < pop3->config.trace_body_lines)
+					trace_emit(pop3->trace, TRACE_BODY, -1, cmd->trace_line_buf.data,
+						   cmd->trace_line_buf.len);
+				trace_body_summary(pop3, cmd);
+				complete_head(pop3);
+			}
+			continue;
+		}
+
+		size_t line_len;
+		long used = pop3_find_line(data, avail, POP3_MAX_STATUS_LINE, &line_len);
+		if (used < 0) {
+			pop3_fail(pop3, POP3_E_PROTOCOL, NULL, 0, POP3_CODE_NONE,
+				  _("the server sent a line longer than %d bytes"), POP3_MAX_STATUS_LINE);
+			return;
+		}
+		if (used == 0)
+			return;
+		/* Copy: callbacks may consume or reallocate the input buffer. */
+		char *line = xstrndup(data, line_len);
+		conn_consume(pop3->conn, (size_t)used);
+		bool alive;
+		if (pop3->phase == PHASE_GREETING)
+			alive = handle_greeting(pop3, line, line_len);
+		else if (cmd)
+			alive = handle_status_line(pop3, cmd, line, line_len);
+		else {
+			pop3_fail(pop3, POP3_E_PROTOCOL, line, line_len, POP3_CODE_NONE,
+				  _("the server sent data nobody asked for"));
+			alive = false;
+		}
+		free(line);
+		if (!alive)
+			return;
+		send_pending(pop3);
+	}
+}
+
+/* ---- connection phases ---- */
+
+static void fail_from_conn(pop3_t *pop3)
+{
+	pop3_error_t error;
+	switch (conn_failure(pop3->conn)) {
+	case CONN_FAIL_RESOLVE:
+		error = POP3_E_RESOLVE;
+		break;
+	case CONN_FAIL_CONNECT:
+		error = POP3_E_CONNECT;
+		break;
+	case CONN_FAIL_VERIFY:
+	case CONN_FAIL_FINGERPRINT:
+		error = POP3_E_VERIFY;
+		break;
+	case CONN_FAIL_TLS:
+		error = POP3_E_TLS;
+		break;
+	default:
+		error = POP3_E_CLOSED;
+		break;
+	}
+	pop3_fail(pop3, error, NULL, 0, POP3_CODE_NONE, "%s", conn_error(pop3->conn));
+}
+
+static void trace_tls_facts(pop3_t *pop3)
+{
+	const tls_info_t *info = conn_tls_info(pop3->conn);
+	if (!info)
+		return;
+	trace_emitf(pop3->trace, TRACE_TLS, _("%s, cipher %s"), info->protocol, info->cipher);
+	trace_emitf(pop3->trace, TRACE_TLS, _("certificate: %s"), info->subject);
+	trace_emitf(pop3->trace, TRACE_TLS, _("issuer: %s"), info->issuer);
+	trace_emitf(pop3->trace, TRACE_TLS, _("valid %s to %s (%ld days left)"), info->not_before,
+		    info->not_after, info->days_left);
+	trace_emitf(pop3->trace, TRACE_TLS, _("fingerprint %s"), info->fingerprint);
+	if (info->insecure && !info->verified)
+		trace_emitf(pop3->trace, TRACE_WARN,
+			    _("certificate NOT verified (%s); continuing because of --insecure"),
+			    info->verify_result);
+	else
+		trace_emitf(pop3->trace, TRACE_TLS, _("verification: %s"), info->verify_result);
+}
+
+static void tls_established(pop3_t *pop3)
+{
+	trace_tls_facts(pop3);
+	pop3_emit(pop3, POP3_EVENT_TLS);
+	if (pop3->phase == PHASE_TLS_IMPLICIT) {
+		pop3->phase = PHASE_GREETING;
+	} else {
+		pop3->phase = PHASE_LOGIN;
+		pop3_login_after_stls_tls(pop3);
+	}
+}
+
+static void advance_connection(pop3_t *pop3)
+{
+	conn_state_t state = conn_state(pop3->conn);
+	if (state == CONN_FAILED) {
+		fail_from_conn(pop3);
+		return;
+	}
+	if (pop3->phase == PHASE_CONNECTING && state == CONN_OPEN) {
+		trace_emitf(pop3->trace, TRACE_INFO, _("connected to %s"), conn_peer(pop3->conn));
+		pop3_emit(pop3, POP3_EVENT_CONNECTED);
+		if (pop3->config.tls_mode == POP3_TLS_IMPLICIT) {
+			pop3->phase = PHASE_TLS_IMPLICIT;
+			if (conn_start_tls(pop3->conn, pop3->config.host, &pop3->config.tls) != 0) {
+				fail_from_conn(pop3);
+				return;
+			}
+			conn_handle_io(pop3->conn, 0);
+			advance_connection(pop3);
+			return;
+		}
+		pop3->phase = PHASE_GREETING;
+		return;
+	}
+	if ((pop3->phase == PHASE_TLS_IMPLICIT || pop3->phase == PHASE_TLS_STLS) &&
+	    state == CONN_TLS_OPEN)
+		tls_established(pop3);
+}
+
+void pop3_open(pop3_t *pop3, pop3_event_fn on_event, void *ctx)
+{
+	pop3->on_event = on_event;
+	pop3->event_ctx = ctx;
+	pop3->phase_start_ms = pop3_now_ms();
+	pop3->last_progress_ms = pop3->phase_start_ms;
+	if (pop3->config.tls.insecure)
+		trace_emitf(pop3->trace, TRACE_WARN,
+			    _("--insecure: the server's certificate will not be verified"));
+	if (pop3->config.tls_mode == POP3_TLS_NONE)
+		trace_emitf(pop3->trace, TRACE_WARN,
+			    _("--plaintext: this connection is not encrypted"));
+	trace_emitf(pop3->trace, TRACE_INFO, _("resolving %s port %s"), pop3->config.host,
+		    pop3->config.port);
+	pop3->phase = PHASE_CONNECTING;
+	if (conn_resolve(pop3->conn, pop3->config.host, pop3->config.port) != 0) {
+		fail_from_conn(pop3);
+		return;
+	}
+	pop3_emit(pop3, POP3_EVENT_RESOLVED);
+	if (conn_start_connect(pop3->conn) != 0) {
+		fail_from_conn(pop3);
+		return;
+	}
+	advance_connection(pop3);
+}
+
+void pop3_start_stls_handshake(pop3_t *pop3)
+{
+	pop3->phase = PHASE_TLS_STLS;
+	if (conn_start_tls(pop3->conn, pop3->config.host, &pop3->config.tls) != 0) {
+		fail_from_conn(pop3);
+		return;
+	}
+	conn_handle_io(pop3->conn, 0);
+	advance_connection(pop3);
+}
+
+/* ---- poll integration ---- */
+
+int pop3_poll_fd(const pop3_t *pop3)
+{
+	if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED || pop3->phase == PHASE_IDLE)
+		return -1;
+	return conn_fd(pop3->conn);
+}
+
+short pop3_poll_events(const pop3_t *pop3)
+{
+	if (pop3_poll_fd(pop3) < 0)
+		return 0;
+	short events = conn_poll_events(pop3->conn);
+	/* Commands queued since the last round wake the loop to be sent. */
+	if (can_send_next(pop3))
+		events |= POLLOUT;
+	return events;
+}
+
+static bool waiting_for_server(const pop3_t *pop3)
+{
+	switch (pop3->phase) {
+	case PHASE_CONNECTING:
+	case PHASE_TLS_IMPLICIT:
+	case PHASE_TLS_STLS:
+	case PHASE_GREETING:
+		return true;
+	case PHASE_LOGIN:
+	case PHASE_READY:
+		return pop3->inflight_count > 0 || conn_output_pending(pop3->conn) > 0;
+	default:
+		return false;
+	}
+}
+
+int pop3_timeout_ms(const pop3_t *pop3)
+{
+	if (!waiting_for_server(pop3))
+		return -1;
+	long long left = pop3->last_progress_ms + pop3->config.timeout_ms - pop3_now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+static void check_closed(pop3_t *pop3)
+{
+	if (conn_state(pop3->conn) != CONN_CLOSED)
+		return;
+	size_t avail;
+	conn_input(pop3->conn, &avail);
+	if (avail)
+		return; /* finish what is buffered first */
+	if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED)
+		return;
+	if (pop3->quit_sent && pop3->inflight_count == 0 && !pop3->pending_head) {
+		pop3->phase = PHASE_CLOSED;
+		conn_close(pop3->conn);
+		pop3_emit(pop3, POP3_EVENT_CLOSED);
+		return;
+	}
+	pop3_fail(pop3, POP3_E_CLOSED, NULL, 0, POP3_CODE_NONE,
+		  _("the server closed the connection"));
+}
+
+void pop3_handle_io(pop3_t *pop3, short revents)
+{
+	if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED || pop3->phase == PHASE_IDLE)
+		return;
+	size_t before_in, before_out = conn_output_pending(pop3->conn);
+	conn_input(pop3->conn, &before_in);
+	if (revents)
+		conn_handle_io(pop3->conn, revents);
+	size_t after_in, after_out = conn_output_pending(pop3->conn);
+	conn_input(pop3->conn, &after_in);
+	if (after_in != before_in || after_out != before_out || revents & (POLLIN | POLLOUT))
+		pop3->last_progress_ms = pop3_now_ms();
+
+	advance_connection(pop3);
+	process_input(pop3);
+	send_pending(pop3);
+	check_closed(pop3);
+	if (pop3->phase != PHASE_FAILED && pop3->phase != PHASE_CLOSED &&
+	    conn_output_pending(pop3->conn))
+		conn_handle_io(pop3->conn, POLLOUT);
+
+	if (waiting_for_server(pop3) && pop3_timeout_ms(pop3) == 0)
+		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
+			  _("no answer from the server within %d seconds"),
+			  pop3->config.timeout_ms / 1000);
+}
+
+/* ---- accessors ---- */
+
+size_t pop3_busy(const pop3_t *pop3)
+{
+	size_t n = pop3->inflight_count;
+	for (const pop3_cmd_t *cmd = pop3->pending_head; cmd; cmd = cmd->next)
+		n++;
+	return n;
+}
+
+bool pop3_is_ready(const pop3_t *pop3)
+{
+	return pop3->phase == PHASE_READY && !pop3->quit_sent;
+}
+
+pop3_error_t pop3_error(const pop3_t *pop3)
+{
+	return pop3->error;
+}
+
+const char *pop3_errstr(const pop3_t *pop3)
+{
+	return pop3->errstr ? pop3->errstr : "";
+}
+
+const char *pop3_server_text(const pop3_t *pop3)
+{
+	return pop3->server_text;
+}
+
+pop3_code_t pop3_server_code(const pop3_t *pop3)
+{
+	return pop3->server_code;
+}
+
+const pop3_capa_t *pop3_capa(const pop3_t *pop3)
+{
+	return &pop3->capa;
+}
+
+const tls_info_t *pop3_tls_info(const pop3_t *pop3)
+{
+	return conn_tls_info(pop3->conn);
+}
+
+const char *pop3_peer(const pop3_t *pop3)
+{
+	return conn_peer(pop3->conn);
+}
+
+const char *pop3_greeting(const pop3_t *pop3)
+{
+	return pop3->greeting;
+}
+
+const char *pop3_auth_method(const pop3_t *pop3)
+{
+	return pop3->auth_method;
+}
+
+bool pop3_is_tls(const pop3_t *pop3)
+{
+	return conn_is_tls(pop3->conn);
+}
+
+uint64_t pop3_stat_count(const pop3_t *pop3)
+{
+	return pop3->stat_count;
+}
+
+uint64_t pop3_stat_octets(const pop3_t *pop3)
+{
+	return pop3->stat_octets;
+}

@@ -1,0 +1,167 @@
+/* engine.h: the POP3 protocol engine: a state machine over one connection,
+ * fed by the poll loop, with a queue of commands each carrying its own
+ * completion callback. With PIPELINING up to a window of commands are in
+ * flight; otherwise one at a time. Never prints, never blocks.
+ *
+ *   pop3_t *p = pop3_new(&config, trace);
+ *   pop3_open(p, on_event, ctx);            resolve, connect, TLS, login
+ *   loop: pop3_poll_fd / pop3_poll_events / pop3_deadline -> poll -> pop3_handle_io
+ *   pop3_submit(p, &request);               after POP3_EVENT_READY
+ */
+#ifndef POPSCOPE_ENGINE_H
+#define POPSCOPE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/conn.h"
+#include "pop3/reply.h"
+#include "trace.h"
+
+typedef struct pop3 pop3_t;
+
+typedef enum {
+	POP3_TLS_IMPLICIT, /* pop3s:// */
+	POP3_TLS_STLS,     /* pop3:// with STLS required */
+	POP3_TLS_NONE,     /* pop3:// --plaintext: STLS if offered? no: plain as asked */
+} pop3_tls_mode_t;
+
+typedef struct {
+	const char *host;
+	const char *port;
+	pop3_tls_mode_t tls_mode;
+	tls_options_t tls;
+	const char *user;
+	const char *password;     /* may be NULL when a token is used */
+	const char *oauth_token;  /* XOAUTH2 / OAUTHBEARER */
+	const char *auth;         /* --auth MECH: "USER", "APOP", or a SASL name; NULL = automatic */
+	bool allow_plaintext_password; /* --plaintext: the user asked for clear text by name */
+	bool skip_login;          /* stop after CAPA (connection tests without credentials) */
+	int timeout_ms;           /* connect and I/O timeout */
+	unsigned pipeline_window; /* commands in flight with PIPELINING (>= 1) */
+	unsigned trace_body_lines;/* body lines copied to the trace per reply */
+} pop3_config_t;
+
+/* Engine-level failures, independent of the server's -ERR. */
+typedef enum {
+	POP3_OK = 0,
+	POP3_E_RESOLVE,   /* host name did not resolve */
+	POP3_E_CONNECT,   /* no address accepted the connection */
+	POP3_E_TLS,       /* TLS handshake or record failure */
+	POP3_E_VERIFY,    /* certificate did not verify (chain, name or fingerprint) */
+	POP3_E_NO_STLS,   /* STLS required and not offered */
+	POP3_E_INJECTION, /* bytes were buffered after +OK to STLS */
+	POP3_E_GREETING,  /* the server refused us (-ERR greeting) */
+	POP3_E_AUTH,      /* authentication failed or not possible */
+	POP3_E_INSECURE,  /* would send a password in clear without --plaintext */
+	POP3_E_PROTOCOL,  /* the server broke the protocol */
+	POP3_E_TIMEOUT,   /* no progress within the timeout */
+	POP3_E_CLOSED,    /* the server closed the connection */
+	POP3_E_CANCELLED, /* the command was cancelled by us */
+	POP3_E_SINK,      /* the body sink refused data (disk full...) */
+} pop3_error_t;
+
+/* Phases of pop3_open, reported through the event callback in order, each
+ * with the milliseconds it took. */
+typedef enum {
+	POP3_EVENT_RESOLVED,
+	POP3_EVENT_CONNECTED,
+	POP3_EVENT_GREETING,
+	POP3_EVENT_TLS,        /* handshake done (implicit or after STLS); see pop3_tls_info */
+	POP3_EVENT_CAPA,       /* capabilities known (sent again after TLS and login) */
+	POP3_EVENT_LOGGED_IN,  /* authentication accepted */
+	POP3_EVENT_READY,      /* STAT done, transaction state: submit commands now */
+	POP3_EVENT_FAILED,     /* pop3_error() / pop3_errstr() say why; the engine is dead */
+	POP3_EVENT_CLOSED,     /* after QUIT (or the server closed in transaction state) */
+} pop3_event_t;
+
+typedef void (*pop3_event_fn)(void *ctx, pop3_event_t event, long elapsed_ms);
+
+typedef struct {
+	pop3_error_t error;     /* POP3_OK when the server answered */
+	bool ok;                /* +OK */
+	const char *text;       /* status text after "+OK " / "-ERR " (raw bytes) */
+	size_t text_len;
+	pop3_code_t code;
+	const char *body;       /* collected body (NUL-terminated) when collect_limit > 0 */
+	size_t body_len;
+	bool body_truncated;    /* more than collect_limit arrived; the rest was discarded */
+	uint64_t body_octets;   /* content octets of the body (after unstuffing) */
+	uint64_t body_lines;
+	bool terminated;        /* the "." terminator was seen */
+	long latency_ms;        /* command sent -> status line received */
+} pop3_reply_t;
+
+/* sink: content bytes of a multi-line body as they arrive; return 0, or -1
+ * to stop (the rest of the body is read and discarded; reply.error =
+ * POP3_E_SINK). */
+typedef int (*pop3_sink_fn)(void *ctx, const char *data, size_t len);
+typedef void (*pop3_done_fn)(void *ctx, const pop3_reply_t *reply);
+
+typedef enum {
+	POP3_REPLY_AUTO,   /* infer from the command (LIST / UIDL without argument, TOP, RETR, CAPA, bare AUTH) */
+	POP3_REPLY_SINGLE,
+	POP3_REPLY_MULTI,
+} pop3_reply_shape_t;
+
+typedef struct {
+	const char *line;         /* command without CRLF; CR, LF and NUL are refused */
+	pop3_reply_shape_t shape;
+	size_t collect_limit;     /* collect the body in memory up to this many bytes */
+	pop3_sink_fn sink;        /* or stream it here (both may be set) */
+	pop3_done_fn done;        /* called exactly once (also on failure / cancel) */
+	void *ctx;
+} pop3_request_t;
+
+pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace);
+/* pop3_free: closes the connection without QUIT (nothing pending is deleted). */
+void pop3_free(pop3_t *pop3);
+
+/* pop3_open: start resolving, connecting, TLS, CAPA, login, CAPA, STAT.
+ * The event callback hears each phase. Resolution happens inside this call. */
+void pop3_open(pop3_t *pop3, pop3_event_fn on_event, void *ctx);
+
+/* Poll integration. pop3_poll_fd is -1 when there is no socket. */
+int pop3_poll_fd(const pop3_t *pop3);
+short pop3_poll_events(const pop3_t *pop3);
+/* pop3_timeout_ms: milliseconds until the engine's next deadline, -1 = none. */
+int pop3_timeout_ms(const pop3_t *pop3);
+/* pop3_handle_io: after poll; revents may be 0 on a timeout wake-up. */
+void pop3_handle_io(pop3_t *pop3, short revents);
+
+/* pop3_submit: queue a command (transaction state). Returns an id > 0, or 0
+ * when the engine is not ready (done is then called with POP3_E_CLOSED). */
+uint64_t pop3_submit(pop3_t *pop3, const pop3_request_t *request);
+/* pop3_cancel: a queued command is dropped; one in flight has the rest of
+ * its body discarded. done is called with POP3_E_CANCELLED. */
+void pop3_cancel(pop3_t *pop3, uint64_t id);
+/* pop3_quit: queue QUIT after everything else; POP3_EVENT_CLOSED follows. */
+void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx);
+
+/* pop3_busy: commands queued or in flight. */
+size_t pop3_busy(const pop3_t *pop3);
+bool pop3_is_ready(const pop3_t *pop3);
+pop3_error_t pop3_error(const pop3_t *pop3);
+/* pop3_errstr: translated description of the failure ("" when none). */
+const char *pop3_errstr(const pop3_t *pop3);
+/* pop3_server_text: the server's own text of the last -ERR that failed the
+ * session (sanitized), or NULL. */
+const char *pop3_server_text(const pop3_t *pop3);
+/* pop3_server_code: the response code of that -ERR (POP3_CODE_NONE if none). */
+pop3_code_t pop3_server_code(const pop3_t *pop3);
+
+const pop3_capa_t *pop3_capa(const pop3_t *pop3);
+const tls_info_t *pop3_tls_info(const pop3_t *pop3);
+const char *pop3_peer(const pop3_t *pop3);
+const char *pop3_greeting(const pop3_t *pop3); /* sanitized */
+const char *pop3_auth_method(const pop3_t *pop3); /* what login used */
+bool pop3_is_tls(const pop3_t *pop3);
+/* STAT after login. */
+uint64_t pop3_stat_count(const pop3_t *pop3);
+uint64_t pop3_stat_octets(const pop3_t *pop3);
+
+/* pop3_command_shape: whether a command line gets a multi-line reply. */
+pop3_reply_shape_t pop3_command_shape(const char *line);
+
+#endif

@@ -1,0 +1,113 @@
+/* engine_internal.h: the engine's state, shared by engine.c (queue, I/O,
+ * reply dispatch) and login.c (greeting, CAPA, STLS, authentication, STAT).
+ * Nothing outside src/pop3/ includes this. */
+#ifndef POPSCOPE_ENGINE_INTERNAL_H
+#define POPSCOPE_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pop3/engine.h"
+#include "sasl.h"
+#include "util/buf.h"
+
+typedef enum {
+	PHASE_IDLE,
+	PHASE_CONNECTING,
+	PHASE_TLS_IMPLICIT, /* handshake on a pop3s:// connection */
+	PHASE_GREETING,
+	PHASE_LOGIN,        /* CAPA, STLS, AUTH, CAPA, STAT: commands in the queue */
+	PHASE_TLS_STLS,     /* handshake after +OK to STLS */
+	PHASE_READY,
+	PHASE_CLOSED,
+	PHASE_FAILED,
+} pop3_phase_t;
+
+typedef struct pop3_cmd pop3_cmd_t;
+
+/* A SASL continuation handler: the response to send for a "+ " line
+ * (secret; freed with secret_free), or NULL to fail the command. */
+typedef char *(*pop3_continue_fn)(pop3_t *pop3, const char *challenge, size_t len);
+
+struct pop3_cmd {
+	uint64_t id;
+	char *line;             /* as sent, without CRLF */
+	char *trace_line;       /* masked form for the trace */
+	bool multiline;
+	bool barrier;           /* sent alone: changes the session state */
+	size_t collect_limit;
+	pop3_sink_fn sink;
+	pop3_done_fn done;
+	void *ctx;
+	pop3_continue_fn on_continue;
+
+	bool cancelled;
+	bool sink_failed;
+	bool in_body;
+	pop3_body_t decoder;
+	buf_t body;             /* collected body */
+	bool body_truncated;
+	pop3_status_line_t status;
+	char *status_copy;      /* the status line, kept for the reply */
+	size_t status_len;
+	long long sent_ms;      /* monotonic */
+	long latency_ms;
+	buf_t trace_line_buf;   /* body line being assembled for the trace */
+	unsigned traced_lines;
+	pop3_cmd_t *next;
+};
+
+struct pop3 {
+	pop3_config_t config;   /* strings owned (copied) */
+	trace_t *trace;
+	conn_t *conn;
+	pop3_phase_t phase;
+
+	pop3_event_fn on_event;
+	void *event_ctx;
+	long long phase_start_ms;
+
+	pop3_cmd_t *pending_head, *pending_tail;   /* not sent yet */
+	pop3_cmd_t *inflight_head, *inflight_tail; /* sent, awaiting the reply */
+	size_t inflight_count;
+	uint64_t next_id;
+	bool quit_sent;
+
+	long long last_progress_ms;
+
+	pop3_error_t error;
+	char *errstr;
+	char *server_text;
+	pop3_code_t server_code;
+
+	char *greeting;
+	char *apop_timestamp;
+	pop3_capa_t capa;
+	bool stls_done;
+	char *auth_method;
+	sasl_exchange_t *sasl;
+	uint64_t stat_count;
+	uint64_t stat_octets;
+	bool logged_in;
+};
+
+long long pop3_now_ms(void);
+
+/* pop3_submit_internal: queue a command in any phase (login uses it). */
+uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool barrier,
+			      pop3_continue_fn on_continue);
+/* pop3_fail: the session is over: record why, tell the trace, close the
+ * connection, finish every command with the error, send POP3_EVENT_FAILED. */
+void pop3_fail(pop3_t *pop3, pop3_error_t error, const char *server_text, size_t server_len,
+	       pop3_code_t code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* pop3_emit: report a phase to the caller with the time since the last one. */
+void pop3_emit(pop3_t *pop3, pop3_event_t event);
+
+/* pop3_start_stls_handshake: after +OK to STLS (login.c calls it). */
+void pop3_start_stls_handshake(pop3_t *pop3);
+
+/* login.c */
+void pop3_login_after_greeting(pop3_t *pop3);
+void pop3_login_after_stls_tls(pop3_t *pop3);
+
+#endif

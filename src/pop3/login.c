@@ -1,0 +1,359 @@
+/* login.c: from the greeting to the transaction state: CAPA, STLS (RFC 2595),
+ * authentication (USER/PASS, APOP, SASL per RFC 5034), CAPA again, STAT.
+ * Each step is a queued command whose completion starts the next. */
+#include <config.h>
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pop3/engine_internal.h"
+#include "util/gettext.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+
+static void request_capa(pop3_t *pop3);
+static void start_auth(pop3_t *pop3);
+static void on_stls(void *ctx, const pop3_reply_t *reply);
+
+/* submit: a login step; done gets the engine as its context. */
+static void submit(pop3_t *pop3, const char *line, pop3_reply_shape_t shape, pop3_done_fn done,
+		   pop3_continue_fn on_continue)
+{
+	pop3_request_t request = {
+		.line = line,
+		.shape = shape,
+		.collect_limit = shape == POP3_REPLY_MULTI ? 64 * 1024 : 0,
+		.done = done,
+		.ctx = pop3,
+	};
+	pop3_submit_internal(pop3, &request, true, on_continue);
+}
+
+static void fail_auth(pop3_t *pop3, const pop3_reply_t *reply)
+{
+	/* The response code ([IN-USE], [AUTH], ...) travels with the failure. */
+	const char *why = pop3_code_explain(reply->code);
+	pop3_error_t error = POP3_E_AUTH;
+	char *server = sanitize_display(reply->text, reply->text_len, false, false);
+	if (why)
+		pop3_fail(pop3, error, reply->text, reply->text_len, reply->code,
+			  _("login failed: %s (server said: %s)"), why, server);
+	else
+		pop3_fail(pop3, error, reply->text, reply->text_len, reply->code,
+			  _("login failed (server said: %s)"), server);
+	free(server);
+}
+
+static void on_stat(void *ctx, const pop3_reply_t *reply)
+{
+	pop3_t *pop3 = ctx;
+	if (reply->error != POP3_OK)
+		return;
+	if (!reply->ok) {
+		fail_auth(pop3, reply);
+		return;
+	}
+	if (!pop3_parse_stat(reply->text, reply->text_len, &pop3->stat_count, &pop3->stat_octets)) {
+		pop3_fail(pop3, POP3_E_PROTOCOL, reply->text, reply->text_len, POP3_CODE_NONE,
+			  _("the server's STAT reply is malformed or out of range"));
+		return;
+	}
+	pop3->phase = PHASE_READY;
+	pop3_emit(pop3, POP3_EVENT_READY);
+}
+
+/* after_capa: what comes after a CAPA, depending on how far we are. */
+static void after_capa(pop3_t *pop3)
+{
+	bool need_stls = pop3->config.tls_mode == POP3_TLS_STLS && !pop3->stls_done;
+	if (need_stls) {
+		if (pop3->capa.known && !pop3->capa.stls) {
+			pop3_fail(pop3, POP3_E_NO_STLS, NULL, 0, POP3_CODE_NONE,
+				  _("the server does not offer STLS; refusing to continue "
+				    "unencrypted (use pop3s:// or, knowingly, --plaintext)"));
+			return;
+		}
+		submit(pop3, "STLS", POP3_REPLY_SINGLE, on_stls, NULL);
+		return;
+	}
+	if (pop3->logged_in) {
+		submit(pop3, "STAT", POP3_REPLY_SINGLE, on_stat, NULL);
+		return;
+	}
+	if (pop3->config.skip_login) {
+		pop3->phase = PHASE_READY;
+		pop3_emit(pop3, POP3_EVENT_READY);
+		return;
+	}
+	start_auth(pop3);
+}
+
+static void on_capa(void *ctx, const pop3_reply_t *reply)
+{
+	pop3_t *pop3 = ctx;
+	if (reply->error != POP3_OK)
+		return;
+	pop3_capa_free(&pop3->capa);
+	if (reply->ok)
+		pop3_parse_capa(reply->body, reply->body_len, &pop3->capa);
+	pop3_emit(pop3, POP3_EVENT_CAPA);
+	after_capa(pop3);
+}
+
+static void request_capa(pop3_t *pop3)
+{
+	/* RFC 2595 / 2449: capabilities change with TLS and login; ask again. */
+	pop3_capa_free(&pop3->capa);
+	submit(pop3, "CAPA", POP3_REPLY_MULTI, on_capa, NULL);
+}
+
+static void on_stls(void *ctx, const pop3_reply_t *reply)
+{
+	pop3_t *pop3 = ctx;
+	if (reply->error != POP3_OK)
+		return;
+	if (!reply->ok) {
+		pop3_fail(pop3, POP3_E_NO_STLS, reply->text, reply->text_len, reply->code,
+			  _("the server refused STLS"));
+		return;
+	}
+	size_t leftover;
+	conn_input(pop3->conn, &leftover);
+	if (leftover) {
+		pop3_fail(pop3, POP3_E_INJECTION, NULL, 0, POP3_CODE_NONE,
+			  _("%zu bytes arrived after the server's +OK to STLS and before TLS: "
+			    "possible command injection; disconnected"),
+			  leftover);
+		return;
+	}
+	pop3->stls_done = true;
+	pop3_start_stls_handshake(pop3);
+}
+
+void pop3_login_after_greeting(pop3_t *pop3)
+{
+	request_capa(pop3);
+}
+
+void pop3_login_after_stls_tls(pop3_t *pop3)
+{
+	request_capa(pop3);
+}
+
+static void logged_in(pop3_t *pop3)
+{
+	pop3->logged_in = true;
+	trace_emitf(pop3->trace, TRACE_INFO, _("logged in as %s with %s"), pop3->config.user,
+		    pop3->auth_method);
+	pop3_emit(pop3, POP3_EVENT_LOGGED_IN);
+	request_capa(pop3);
+}
+
+static void on_login_reply(void *ctx, const pop3_reply_t *reply)
+{
+	pop3_t *pop3 = ctx;
+	if (reply->error != POP3_OK)
+		return;
+	if (!reply->ok) {
+		if (pop3->sasl) {
+			const char *detail = sasl_server_error(pop3->sasl);
+			if (detail)
+				trace_emitf(pop3->trace, TRACE_INFO, _("server's SASL error: %s"), detail);
+		}
+		fail_auth(pop3, reply);
+		return;
+	}
+	if (pop3->sasl && !sasl_complete(pop3->sasl)) {
+		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+			  _("the server accepted the login without proving it knows the password "
+			    "(%s exchange incomplete); disconnected"),
+			  pop3->auth_method);
+		return;
+	}
+	if (pop3->sasl) {
+		sasl_finish(pop3->sasl);
+		pop3->sasl = NULL;
+	}
+	logged_in(pop3);
+}
+
+static void on_user(void *ctx, const pop3_reply_t *reply)
+{
+	pop3_t *pop3 = ctx;
+	if (reply->error != POP3_OK)
+		return;
+	if (!reply->ok) {
+		fail_auth(pop3, reply);
+		return;
+	}
+	char *line = xasprintf("PASS %s", pop3->config.password);
+	submit(pop3, line, POP3_REPLY_SINGLE, on_login_reply, NULL);
+	secret_free(line);
+}
+
+static char *sasl_continue(pop3_t *pop3, const char *challenge, size_t len)
+{
+	char *text = xstrndup(challenge, len);
+	char *errstr = NULL;
+	char *response = sasl_step(pop3->sasl, text, &errstr);
+	free(text);
+	if (!response) {
+		trace_emitf(pop3->trace, TRACE_ERROR, _("%s: %s"), pop3->auth_method,
+			    errstr ? errstr : "");
+		free(errstr);
+	}
+	return response;
+}
+
+static bool reveals_password(const char *mech)
+{
+	static const char *const clear[] = {"USER", "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER"};
+	for (size_t i = 0; i < sizeof clear / sizeof *clear; i++)
+		if (strcasecmp(mech, clear[i]) == 0)
+			return true;
+	return false;
+}
+
+static char *apop_digest(const char *timestamp, const char *password)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	EVP_MD_CTX *md_ctx = EVP_MD_CTX_new();
+	if (!md_ctx)
+		return NULL;
+	/* APOP is MD5 by definition (RFC 1939); it is only offered as a login method. */
+	int ok = EVP_DigestInit_ex(md_ctx, EVP_md5(), NULL) &&
+		 EVP_DigestUpdate(md_ctx, timestamp, strlen(timestamp)) &&
+		 EVP_DigestUpdate(md_ctx, password, strlen(password)) &&
+		 EVP_DigestFinal_ex(md_ctx, md, &md_len);
+	EVP_MD_CTX_free(md_ctx);
+	if (!ok)
+		return NULL;
+	char *hex = xmalloc(md_len * 2 + 1);
+	for (unsigned i = 0; i < md_len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	secret_wipe(md, sizeof md);
+	return hex;
+}
+
+static const char *choose_method(pop3_t *pop3)
+{
+	if (pop3->config.auth)
+		return pop3->config.auth;
+	unsigned char cb[128];
+	size_t cb_len = sizeof cb;
+	bool have_cb = conn_is_tls(pop3->conn) &&
+		       conn_channel_binding(pop3->conn, cb, &cb_len) != NULL;
+	const char *mech = NULL;
+	if (pop3->capa.sasl)
+		mech = sasl_choose(pop3->capa.sasl, pop3->config.password != NULL,
+				   pop3->config.oauth_token != NULL, have_cb);
+	if (mech)
+		return mech;
+	if (pop3->config.oauth_token)
+		return NULL;
+	if (pop3->apop_timestamp)
+		return "APOP";
+	return "USER";
+}
+
+static void start_sasl(pop3_t *pop3, const char *mech)
+{
+	unsigned char cb[128];
+	size_t cb_len = sizeof cb;
+	const char *cb_type = NULL;
+	if (conn_is_tls(pop3->conn))
+		cb_type = conn_channel_binding(pop3->conn, cb, &cb_len);
+	sasl_credentials_t cred = {
+		.user = pop3->config.user,
+		.password = pop3->config.password,
+		.oauth_token = pop3->config.oauth_token,
+		.host = pop3->config.host,
+		.port = pop3->config.port,
+		.cb_type = cb_type,
+		.cb_data = cb_type ? cb : NULL,
+		.cb_len = cb_type ? cb_len : 0,
+	};
+	char *errstr = NULL;
+	pop3->sasl = sasl_start(mech, &cred, &errstr);
+	secret_wipe(cb, sizeof cb);
+	if (!pop3->sasl) {
+		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE, _("cannot start %s: %s"), mech,
+			  errstr ? errstr : "");
+		free(errstr);
+		return;
+	}
+	char *initial = NULL;
+	if (sasl_initial_response(pop3->sasl, &initial, &errstr) != 0) {
+		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE, _("%s failed: %s"), mech,
+			  errstr ? errstr : "");
+		free(errstr);
+		return;
+	}
+	char *line = initial ? xasprintf("AUTH %s %s", mech, initial) : xasprintf("AUTH %s", mech);
+	secret_free(initial);
+	submit(pop3, line, POP3_REPLY_SINGLE, on_login_reply, sasl_continue);
+	secret_free(line);
+}
+
+static void start_auth(pop3_t *pop3)
+{
+	const char *mech = choose_method(pop3);
+	if (!mech) {
+		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+			  _("the server offers no OAuth mechanism (XOAUTH2 or OAUTHBEARER)"));
+		return;
+	}
+	pop3->auth_method = xstrdup(mech);
+	if (!conn_is_tls(pop3->conn) && !pop3->config.allow_plaintext_password &&
+	    reveals_password(mech)) {
+		pop3_fail(pop3, POP3_E_INSECURE, NULL, 0, POP3_CODE_NONE,
+			  _("refusing to send the password in clear text with %s over an "
+			    "unencrypted connection (use TLS, or --plaintext to allow it)"),
+			  mech);
+		return;
+	}
+	bool token_mech = strcasecmp(mech, "XOAUTH2") == 0 || strcasecmp(mech, "OAUTHBEARER") == 0;
+	if (token_mech ? !pop3->config.oauth_token : !pop3->config.password) {
+		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+			  token_mech ? _("%s needs an OAuth token (--oauth-token-command)")
+				     : _("%s needs a password"),
+			  mech);
+		return;
+	}
+	trace_emitf(pop3->trace, TRACE_INFO, _("authenticating as %s with %s"), pop3->config.user,
+		    mech);
+	if (strcasecmp(mech, "USER") == 0) {
+		char *line = xasprintf("USER %s", pop3->config.user);
+		submit(pop3, line, POP3_REPLY_SINGLE, on_user, NULL);
+		free(line);
+		return;
+	}
+	if (strcasecmp(mech, "APOP") == 0) {
+		if (!pop3->apop_timestamp) {
+			pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+				  _("APOP is not possible: the greeting has no timestamp"));
+			return;
+		}
+		char *digest = apop_digest(pop3->apop_timestamp, pop3->config.password);
+		if (!digest) {
+			pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+				  _("APOP is not possible: MD5 is not available"));
+			return;
+		}
+		char *line = xasprintf("APOP %s %s", pop3->config.user, digest);
+		submit(pop3, line, POP3_REPLY_SINGLE, on_login_reply, NULL);
+		secret_free(line);
+		secret_free(digest);
+		return;
+	}
+	if (!sasl_supported(mech)) {
+		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+			  _("authentication method %s is not supported"), mech);
+		return;
+	}
+	start_sasl(pop3, mech);
+}

@@ -1,0 +1,206 @@
+/* session.h: the mailbox model under the full-screen UI. No curses here.
+ *
+ * A session holds the messages of one mailbox (number, size, UIDL, header
+ * summary, save/delete state), loads them through the engine (LIST, UIDL,
+ * then pipelined TOP n 0: rows the user looks at first, the rest in the
+ * background), and runs the save/delete state machine:
+ *
+ *   listed --save (RETR streamed to store_*, verified)--> saved
+ *   saved --DELE +OK--> pending delete --QUIT +OK--> deleted
+ *   pending --RSET--> saved;  connection lost --> nothing deleted
+ *
+ * session_may_delete is THE gate: the d key, a DELE typed at the raw
+ * command line and anything else go through it.
+ *
+ * Message numbers live for one connection; after session_attach on a new
+ * connection, saved state is carried over by UIDL.
+ *
+ * Strings in session_msg_t are decoded but NOT sanitized: the views pass
+ * them through sanitize_display before drawing. */
+#ifndef POPSCOPE_SESSION_H
+#define POPSCOPE_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mime.h"
+#include "pop3/engine.h"
+#include "trace.h"
+
+enum {
+	MSG_HEADERS = 1u << 0,        /* from/subject/date known (TOP n 0 answered) */
+	MSG_HEADERS_ASKED = 1u << 1,  /* TOP n 0 submitted */
+	MSG_SAVED = 1u << 2,          /* a verified save exists (this session or same UIDL) */
+	MSG_SAVING = 1u << 3,         /* RETR to a file in progress */
+	MSG_DELETE_PENDING = 1u << 4, /* DELE accepted; removed at QUIT */
+	MSG_SIZE_MISMATCH = 1u << 5,  /* RETR delivered a size other than LIST said */
+	MSG_ERROR = 1u << 6,          /* the last operation on it failed; see error */
+	MSG_DELETED = 1u << 7,        /* QUIT committed the deletion */
+	MSG_DELETE_SENT = 1u << 8,    /* DELE in flight (counts as pending) */
+};
+
+typedef struct {
+	uint64_t number;
+	uint64_t size;     /* LIST size */
+	char *uidl;        /* NULL when unknown */
+	char *from;        /* decoded display name or address; NULL until known */
+	char *subject;     /* decoded; NULL until known or when absent */
+	long long date;    /* UTC seconds; 0 = unknown */
+	unsigned flags;
+	char *saved_path;  /* where the verified save lives */
+	char *error;       /* last error about this message (translated) */
+	char *from_key;    /* case-folded sort keys */
+	char *subject_key;
+} session_msg_t;
+
+typedef enum {
+	SESSION_IDLE,         /* no connection attached yet */
+	SESSION_LOADING,      /* LIST / UIDL in flight */
+	SESSION_READY,        /* transaction state, list known */
+	SESSION_DISCONNECTED, /* the connection dropped; nothing was deleted */
+	SESSION_QUITTING,     /* QUIT (maybe after RSET) submitted */
+	SESSION_CLOSED,       /* QUIT answered */
+} session_state_t;
+
+typedef enum {
+	SESSION_SORT_NUMBER,
+	SESSION_SORT_SIZE,
+	SESSION_SORT_DATE,
+	SESSION_SORT_FROM,
+	SESSION_SORT_SUBJECT,
+	SESSION_SORT_COUNT,
+} session_sort_t;
+
+typedef struct session session_t;
+
+/* session_new: an empty model. preview_lines is the k of TOP n k;
+ * header_window caps TOP n 0 requests in flight. */
+session_t *session_new(trace_t *trace, unsigned preview_lines, unsigned header_window);
+void session_free(session_t *session);
+
+/* session_attach: the engine reached POP3_EVENT_READY: load LIST and UIDL.
+ * On a second connection messages are matched to the old ones by UIDL. */
+void session_attach(session_t *session, pop3_t *pop3);
+/* session_detach: the connection is gone (why: translated reason). Every
+ * command in flight is abandoned, pending deletions are cleared (the
+ * server deletes nothing without QUIT) and the state becomes DISCONNECTED. */
+void session_detach(session_t *session, const char *why);
+session_state_t session_state(const session_t *session);
+pop3_t *session_engine(const session_t *session);
+
+/* Rows in view order (sorted). */
+size_t session_count(const session_t *session);
+const session_msg_t *session_row(const session_t *session, size_t row);
+/* session_row_of: the row showing message number; false when none. */
+bool session_row_of(const session_t *session, uint64_t number, size_t *row);
+const session_msg_t *session_by_number(const session_t *session, uint64_t number);
+uint64_t session_total_octets(const session_t *session);
+size_t session_pending_count(const session_t *session);
+
+void session_sort(session_t *session, session_sort_t key, bool reverse);
+session_sort_t session_sort_key(const session_t *session);
+bool session_sort_reverse(const session_t *session);
+/* session_sort_name: translated name of a sort key. */
+const char *session_sort_name(session_sort_t key);
+
+/* session_search: next row (after from_row, wrapping) whose from, subject
+ * or UIDL contains query (case-insensitive). */
+bool session_search(const session_t *session, const char *query, size_t from_row, bool forward,
+		    size_t *row);
+
+/* session_want_rows: rows the user sees now; their headers are fetched
+ * before the background scan goes on. */
+void session_want_rows(session_t *session, size_t first_row, size_t count);
+/* session_tick: housekeeping once per loop round: keep the header scan
+ * going, re-sort when headers that the sort depends on arrived. */
+void session_tick(session_t *session);
+/* session_header_progress: headers known of total. */
+void session_header_progress(const session_t *session, size_t *known, size_t *total);
+
+/* session_status: the last thing worth telling the user (translated,
+ * sanitized), and whether it is bad news. session_serial grows whenever
+ * the model changed (redraw). */
+const char *session_status(const session_t *session, bool *is_error);
+void session_set_status(session_t *session, bool is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+unsigned long session_serial(const session_t *session);
+
+/* Saving. session_default_name: file name for a message (caller frees).
+ * session_save: stream RETR into dir/name (.eml) or, with mbox, append to
+ * the mbox at path `name` (dir ignored when name is absolute). Returns 0
+ * when the RETR was submitted, -1 with *errstr. */
+char *session_default_name(const session_t *session, uint64_t number);
+int session_save(session_t *session, uint64_t number, const char *dir, const char *name, bool mbox,
+		 char **errstr);
+
+/* The gate. session_may_delete: true when DELE number may be sent: the
+ * message exists, was saved and verified (in this session, or its UIDL
+ * matches such a save), and is not already pending. Otherwise *why says
+ * why not (translated; caller frees). */
+bool session_may_delete(const session_t *session, uint64_t number, char **why);
+/* session_delete: the gate, then DELE. Returns 0 when submitted. */
+int session_delete(session_t *session, uint64_t number, char **errstr);
+/* session_undelete_all: RSET; every pending deletion is restored. */
+int session_undelete_all(session_t *session, char **errstr);
+
+typedef enum {
+	SESSION_RAW_SENT,    /* submitted; the reply goes to the log (and the raw reply) */
+	SESSION_RAW_REFUSED, /* not sent; *errstr says why */
+	SESSION_RAW_QUIT,    /* QUIT: the caller runs the quit flow */
+	SESSION_RAW_EMPTY,
+} session_raw_result_t;
+
+/* session_raw: a command typed at the raw command line. DELE goes through
+ * the gate, RSET and DELE update the model, QUIT is handed back, STLS and
+ * CR/LF are refused. */
+session_raw_result_t session_raw(session_t *session, const char *line, char **errstr);
+/* session_raw_reply: the last multi-line reply to a raw command (status
+ * line, then the body, unsanitized); serial changes with each new one. */
+const char *session_raw_reply(const session_t *session, size_t *len, unsigned long *serial);
+
+/* Preview: TOP n preview_lines (RETR with a memory cap when the server has
+ * no TOP, noted in the preview). A new request cancels the previous one. */
+typedef enum {
+	PREVIEW_NONE,
+	PREVIEW_LOADING,
+	PREVIEW_READY,
+	PREVIEW_FAILED,
+} preview_state_t;
+
+typedef struct {
+	uint64_t number;
+	preview_state_t state;
+	bool via_retr;        /* no TOP: fetched with RETR */
+	bool partial;         /* only the first lines (TOP) or truncated at the memory cap */
+	bool from_spool;      /* parsed from a full RETR spool file */
+	char *raw;            /* the message text as received (unsanitized) */
+	size_t raw_len;
+	mime_message_t *mime; /* NULL when unparsable */
+	char *text;           /* readable body (mime_body_text), unsanitized */
+	char *error;
+} session_preview_t;
+
+void session_preview(session_t *session, uint64_t number);
+const session_preview_t *session_get_preview(const session_t *session);
+/* session_save_part: decode MIME part index of the current preview into
+ * dir/name (store rules). Returns 0 and *path (caller frees), or -1. */
+int session_save_part(session_t *session, size_t index, const char *dir, const char *name,
+		      char **path, char **errstr);
+
+/* Full RETR to a spool file (never in memory), with progress and cancel.
+ * When it completes, the preview shows the whole message. */
+int session_fetch(session_t *session, uint64_t number, const char *spool_dir, char **errstr);
+bool session_fetch_active(const session_t *session, uint64_t *number, uint64_t *got,
+			  uint64_t *total);
+void session_fetch_cancel(session_t *session);
+
+/* session_quit: commit (plain QUIT) or RSET first, then QUIT. The state
+ * becomes QUITTING, then CLOSED when the server answered. */
+void session_quit(session_t *session, bool commit);
+/* session_print_summary: what was saved where and what was deleted,
+ * for the normal terminal after the screen closed. */
+void session_print_summary(const session_t *session, FILE *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* store.h: saving messages safely.
+ *
+ * A save writes to a temporary name in the target directory (O_EXCL,
+ * O_NOFOLLOW, mode 0600), fsyncs the file, renames it into place without
+ * overwriting (link + unlink, so an existing name is never replaced),
+ * fsyncs the directory, and re-reads the size. Only a save that passed
+ * every check may unlock DELE (see session.h). */
+#ifndef POPSCOPE_STORE_H
+#define POPSCOPE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store_file store_file_t;
+
+/* store_begin_eml: start a new file `name` in dir (name is used as given; build
+ * it with store_default_name). If it exists, a suffix "-1", "-2", ... is
+ * added before the extension. Returns NULL with *errstr on failure. */
+store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr);
+
+/* store_begin_mbox: append one message to the mbox file at path (created
+ * 0600 if missing, never through a symlink, locked with fcntl). The
+ * "From " line is written first; body lines starting with "From " are
+ * quoted (">From ") and CRLF becomes LF. */
+store_file_t *store_begin_mbox(const char *path, const char *envelope_from, char **errstr);
+
+/* store_write: append message bytes as received (unstuffed, CRLF line
+ * endings). Returns 0 or -1 with *errstr. */
+int store_write(store_file_t *file, const void *data, size_t len, char **errstr);
+
+typedef struct {
+	char *path;             /* final path of the saved file (or the mbox) */
+	uint64_t bytes_received;/* message octets handed to store_write */
+	uint64_t bytes_on_disk; /* size re-read after the rename (for mbox: bytes appended) */
+} store_result_t;
+
+/* store_commit: finish a save: fsync, rename into place, fsync the
+ * directory, re-read the size and compare with what was written.
+ * terminator_seen must be true (the body ended with the "." line) and
+ * expected_size (the LIST size, or UINT64_MAX when unknown) must equal
+ * bytes_received. Returns 0 and fills *result (caller frees result->path
+ * with store_result_free), or -1 with *errstr; on failure nothing is left
+ * at the final name (an mbox is truncated back to its old length). The
+ * file is released in both cases: do not call store_abort after it. */
+int store_commit(store_file_t *file, bool terminator_seen, uint64_t expected_size,
+		 store_result_t *result, char **errstr);
+
+/* store_abort: give up a save, removing the temporary file. */
+void store_abort(store_file_t *file);
+
+void store_result_free(store_result_t *result);
+
+/* store_default_name: "YYYY-MM-DD_subject_uidl.eml" from a message's date
+ * (0 = unknown, "undated"), subject and UIDL (both may be NULL), sanitized
+ * with sanitize_filename. Caller frees. */
+char *store_default_name(long long date, const char *subject, const char *uidl);
+
+#endif

@@ -1,0 +1,412 @@
+#include <config.h>
+
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/gettext.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+
+/* A hostile server can send long lines; the ring must stay small, so the
+ * text kept per event is bounded. */
+#define TRACE_TEXT_MAX 4096
+
+struct trace {
+	trace_event_t *ring;
+	size_t capacity;
+	size_t first; /* index of the oldest event */
+	size_t count;
+	unsigned long serial;
+	bool ascii_only;
+	int fd;           /* file sink, -1 when none */
+	char *file_path;  /* named in the note when the sink fails */
+	int file_errno;   /* a sink write failed; reported after the event */
+	FILE *stream;
+};
+
+static const char *errno_text(int err)
+{
+	switch (err) {
+	case ENOSPC:
+		return _("the disk is full");
+	case EROFS:
+		return _("the file system is read-only");
+	case EACCES:
+	case EPERM:
+		return _("permission denied");
+	case ELOOP:
+		return _("it is a symbolic link, which is never followed");
+	default:
+		return strerror(err);
+	}
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (n == 0)
+			return EIO;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+trace_t *trace_new(size_t capacity)
+{
+	trace_t *trace = xcalloc(1, sizeof *trace);
+
+	trace->capacity = capacity;
+	if (capacity)
+		trace->ring = xreallocarray(NULL, capacity, sizeof *trace->ring);
+	trace->fd = -1;
+	return trace;
+}
+
+static void close_file(trace_t *trace)
+{
+	if (trace->fd >= 0)
+		close(trace->fd);
+	trace->fd = -1;
+	free(trace->file_path);
+	trace->file_path = NULL;
+}
+
+void trace_free(trace_t *trace)
+{
+	if (!trace)
+		return;
+	for (size_t i = 0; i < trace->count; i++)
+		free(trace->ring[(trace->first + i) % trace->capacity].text);
+	free(trace->ring);
+	close_file(trace);
+	free(trace);
+}
+
+void trace_set_ascii(trace_t *trace, bool ascii_only)
+{
+	trace->ascii_only = ascii_only;
+}
+
+int trace_open_file(trace_t *trace, const char *path, char **errstr)
+{
+	*errstr = NULL;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*errstr = xasprintf(_("cannot open the log file %s: %s"), path, errno_text(errno));
+		return -1;
+	}
+	close_file(trace);
+	trace->fd = fd;
+	trace->file_path = xstrdup(path);
+	trace->file_errno = 0;
+	return 0;
+}
+
+void trace_set_stream(trace_t *trace, FILE *stream)
+{
+	trace->stream = stream;
+}
+
+static const char *kind_prefix(trace_kind_t kind)
+{
+	switch (kind) {
+	case TRACE_SEND:
+		return "C: ";
+	case TRACE_RECV:
+		return "S: ";
+	case TRACE_BODY:
+		return "S| ";
+	case TRACE_SUMMARY:
+		return "   ";
+	case TRACE_TLS:
+		return "TLS ";
+	case TRACE_INFO:
+		return "--- ";
+	case TRACE_WARN:
+	case TRACE_ERROR:
+		return "!!! ";
+	}
+	return "??? ";
+}
+
+char *trace_format(const trace_event_t *event)
+{
+	time_t secs = event->when.tv_sec;
+	struct tm tm;
+	long ms = event->when.tv_nsec / 1000000;
+
+	if (!localtime_r(&secs, &tm))
+		memset(&tm, 0, sizeof tm);
+	if (ms < 0 || ms > 999)
+		ms = 0;
+	const char *text = event->text ? event->text : "";
+	if (event->kind == TRACE_RECV && event->latency_ms >= 0)
+		return xasprintf("%02d:%02d:%02d.%03ld %s%s  (%ld ms)", tm.tm_hour, tm.tm_min,
+				 tm.tm_sec, ms, kind_prefix(event->kind), text, event->latency_ms);
+	return xasprintf("%02d:%02d:%02d.%03ld %s%s", tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
+			 kind_prefix(event->kind), text);
+}
+
+/* stored_text: the sanitized, bounded form of raw event bytes. */
+static char *stored_text(const trace_t *trace, const char *text, size_t len)
+{
+	if (!text)
+		len = 0;
+	if (len <= TRACE_TEXT_MAX)
+		return sanitize_display(text ? text : "", len, false, trace->ascii_only);
+
+	/* Cut on a UTF-8 character boundary so the cut itself adds no U+FFFD. */
+	size_t cut = TRACE_TEXT_MAX;
+	for (int back = 0; back < 3 && cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80;
+	     back++)
+		cut--;
+	char *head = sanitize_display(text, cut, false, trace->ascii_only);
+	char *whole = xasprintf(_("%s [%zu more bytes not shown]"), head, len - cut);
+	free(head);
+	return whole;
+}
+
+static void write_sinks(trace_t *trace, const trace_event_t *event)
+{
+	if (trace->fd < 0 && !trace->stream)
+		return;
+	char *line = trace_format(event);
+	if (trace->fd >= 0) {
+		/* One write per line, straight to the kernel: a crash keeps the log. */
+		size_t len = strlen(line);
+		line[len] = '\n';
+		int err = write_all(trace->fd, line, len + 1);
+		line[len] = '\0';
+		if (err)
+			trace->file_errno = err;
+	}
+	if (trace->stream) {
+		fprintf(trace->stream, "%s\n", line);
+		fflush(trace->stream);
+	}
+	free(line);
+}
+
+static void ring_push(trace_t *trace, trace_event_t *event)
+{
+	if (trace->capacity == 0) {
+		free(event->text);
+		return;
+	}
+	if (trace->count == trace->capacity) {
+		free(trace->ring[trace->first].text);
+		trace->ring[trace->first] = *event;
+		trace->first = (trace->first + 1) % trace->capacity;
+		return;
+	}
+	trace->ring[(trace->first + trace->count) % trace->capacity] = *event;
+	trace->count++;
+}
+
+void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *text, size_t len)
+{
+	trace_event_t event;
+
+	if (clock_gettime(CLOCK_REALTIME, &event.when) != 0)
+		memset(&event.when, 0, sizeof event.when);
+	event.kind = kind;
+	event.latency_ms = latency_ms < 0 ? -1 : latency_ms;
+	event.text = stored_text(trace, text, len);
+	trace->serial++;
+	write_sinks(trace, &event);
+	ring_push(trace, &event);
+
+	if (trace->file_errno) {
+		/* Stop writing a broken log file, and say so once, in the ring. */
+		int err = trace->file_errno;
+		char *path = trace->file_path ? xstrdup(trace->file_path) : xstrdup("");
+		close_file(trace);
+		trace->file_errno = 0;
+		trace_emitf(trace, TRACE_ERROR,
+			    _("writing the log file %s failed (%s); it is closed"), path,
+			    errno_text(err));
+		free(path);
+	}
+}
+
+void trace_emitf(trace_t *trace, trace_kind_t kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	trace_emit(trace, kind, -1, text, strlen(text));
+	free(text);
+}
+
+size_t trace_count(const trace_t *trace)
+{
+	return trace->count;
+}
+
+const trace_event_t *trace_get(const trace_t *trace, size_t index)
+{
+	if (index >= trace->count)
+		return NULL;
+	return &trace->ring[(trace->first + index) % trace->capacity];
+}
+
+unsigned long trace_serial(const trace_t *trace)
+{
+	return trace->serial;
+}
+
+int trace_save(const trace_t *trace, const char *path, char **errstr)
+{
+	*errstr = NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			*errstr = xasprintf(_("%s already exists; the log was not saved (it is "
+					      "never overwritten, choose another name)"),
+					    path);
+		else
+			*errstr = xasprintf(_("cannot create %s: %s"), path, errno_text(errno));
+		return -1;
+	}
+
+	buf_t out;
+	buf_init(&out);
+	for (size_t i = 0; i < trace->count; i++) {
+		char *line = trace_format(trace_get(trace, i));
+		buf_append_str(&out, line);
+		buf_append(&out, "\n", 1);
+		free(line);
+	}
+	int err = write_all(fd, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (err) {
+		unlink(path);
+		*errstr = xasprintf(_("cannot write %s: %s"), path, errno_text(err));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- masking ---- */
+
+/* Servers split commands at spaces; any control byte counts as a
+ * separator too, so "PASS\vsecret" cannot slip through unmasked. */
+static bool is_separator(char c)
+{
+	return (unsigned char)c <= 0x20 || c == 0x7f;
+}
+
+static size_t skip_separators(const char *s, size_t len, size_t pos)
+{
+	while (pos < len && is_separator(s[pos]))
+		pos++;
+	return pos;
+}
+
+static size_t skip_word(const char *s, size_t len, size_t pos)
+{
+	while (pos < len && !is_separator(s[pos]))
+		pos++;
+	return pos;
+}
+
+static bool word_is(const char *s, size_t start, size_t end, const char *word)
+{
+	size_t len = strlen(word);
+
+	return end - start == len && strncasecmp(s + start, word, len) == 0;
+}
+
+/* mask_segment: one command (no CR or LF inside). */
+static void mask_segment(buf_t *out, const char *s, size_t len)
+{
+	size_t cmd_start = skip_separators(s, len, 0);
+	size_t cmd_end = skip_word(s, len, cmd_start);
+	size_t kept_words;
+	bool pass = false;
+
+	if (word_is(s, cmd_start, cmd_end, "PASS")) {
+		kept_words = 0;
+		pass = true;
+	} else if (word_is(s, cmd_start, cmd_end, "APOP") ||
+		   word_is(s, cmd_start, cmd_end, "AUTH")) {
+		kept_words = 1; /* the user name, or the mechanism */
+	} else {
+		buf_append(out, s, len);
+		return;
+	}
+
+	size_t keep_end = cmd_end;
+	for (size_t k = 0; k < kept_words; k++) {
+		size_t word = skip_separators(s, len, keep_end);
+		if (word == len)
+			break;
+		keep_end = skip_word(s, len, word);
+	}
+	/* A password may be made of spaces: after PASS anything at all is secret. */
+	size_t secret = pass ? keep_end : skip_separators(s, len, keep_end);
+	if (secret >= len) {
+		buf_append(out, s, len);
+		return;
+	}
+	buf_append(out, s, keep_end);
+	buf_append_str(out, " ****");
+}
+
+char *trace_mask_command(const char *line, size_t len, bool is_sasl_response)
+{
+	if (!line)
+		len = 0;
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+		len--;
+
+	if (is_sasl_response) {
+		size_t start = skip_separators(line, len, 0);
+		size_t end = len;
+		while (end > start && is_separator(line[end - 1]))
+			end--;
+		if (len == 0)
+			return xstrdup("");
+		if (end - start == 1 && line[start] == '*')
+			return xstrdup("*");
+		return xstrdup("****");
+	}
+
+	/* An embedded line break would make two commands of one line:
+	 * each is masked on its own. */
+	buf_t out;
+	buf_init(&out);
+	size_t pos = 0;
+	while (pos < len) {
+		size_t end = pos;
+		while (end < len && line[end] != '\r' && line[end] != '\n')
+			end++;
+		mask_segment(&out, line + pos, end - pos);
+		if (end < len)
+			buf_append(&out, line + end, 1);
+		pos = end + 1;
+	}
+	return buf_steal(&out);
+}

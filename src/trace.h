@@ -1,0 +1,71 @@
+/* trace.h: the protocol log: every line sent and received, TLS events and
+ * notes, timestamped; masking of secrets; a ring for the log pane; a file sink.
+ *
+ * Masking happens before an event exists: the engine hands only masked text
+ * to trace_emit, so no consumer (pane, file, stderr) can ever see a secret.
+ * Sanitizing happens when an event is stored: text is kept as
+ * sanitize_display() made it. */
+#ifndef POPSCOPE_TRACE_H
+#define POPSCOPE_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+typedef enum {
+	TRACE_SEND,    /* a command line we sent (masked) */
+	TRACE_RECV,    /* a status or continuation line the server sent */
+	TRACE_BODY,    /* a line of a multi-line body (only the first few per reply) */
+	TRACE_SUMMARY, /* "(N more lines, M octets)" closing a long body */
+	TRACE_TLS,     /* handshake, certificate, verification facts */
+	TRACE_INFO,    /* connection events and notes of ours */
+	TRACE_WARN,    /* things the user must notice: --insecure, plaintext */
+	TRACE_ERROR,   /* failures */
+} trace_kind_t;
+
+typedef struct {
+	struct timespec when; /* CLOCK_REALTIME */
+	trace_kind_t kind;
+	long latency_ms;      /* for TRACE_RECV status lines: since the command was sent; else -1 */
+	char *text;           /* sanitized UTF-8, no line ending */
+} trace_event_t;
+
+typedef struct trace trace_t;
+
+/* trace_new: a log keeping the last `capacity` events in memory (0 = none kept). */
+trace_t *trace_new(size_t capacity);
+void trace_free(trace_t *trace);
+
+/* trace_set_ascii: sanitize for a non-UTF-8 terminal (the C locale). */
+void trace_set_ascii(trace_t *trace, bool ascii_only);
+
+/* trace_open_file: also append every event to path (created 0600, not
+ * following a symlink). Returns 0 or -1 with *errstr set. */
+int trace_open_file(trace_t *trace, const char *path, char **errstr);
+/* trace_set_stream: also write every event to an open stream (stderr for -v). */
+void trace_set_stream(trace_t *trace, FILE *stream);
+
+/* trace_emit: record one event; text is raw bytes (already masked) of length len. */
+void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *text, size_t len);
+/* trace_emitf: record a note of ours (printf format). */
+void trace_emitf(trace_t *trace, trace_kind_t kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The ring: events in order, oldest first. Index 0..count-1. */
+size_t trace_count(const trace_t *trace);
+const trace_event_t *trace_get(const trace_t *trace, size_t index);
+/* trace_serial: grows by one with every event (lets views notice news). */
+unsigned long trace_serial(const trace_t *trace);
+
+/* trace_format: "HH:MM:SS.mmm  C: USER bob" style line for an event (caller frees). */
+char *trace_format(const trace_event_t *event);
+/* trace_save: write every event in the ring to path (0600, no overwrite). */
+int trace_save(const trace_t *trace, const char *path, char **errstr);
+
+/* trace_mask_command: the form of a command line fit for a log: PASS and
+ * APOP arguments, AUTH initial responses and SASL continuation lines
+ * (is_sasl_response) replaced by "****". Caller frees. */
+char *trace_mask_command(const char *line, size_t len, bool is_sasl_response);
+
+#endif

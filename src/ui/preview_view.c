@@ -1,0 +1,242 @@
+#include <config.h>
+
+#include "ui/views.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/draw.h"
+#include "util/buf.h"
+#include "util/gettext.h"
+#include "util/xalloc.h"
+
+/* The preview's text, built once per message / mode and split into lines. */
+static struct {
+	const void *key_raw, *key_text;
+	uint64_t key_number;
+	int key_state;
+	bool key_rawmode, key_reply;
+	unsigned long key_serial;
+	buf_t text;
+	size_t *starts; /* line start offsets */
+	size_t count;
+} cache;
+
+void preview_view_reset(ui_t *ui)
+{
+	buf_free(&cache.text);
+	free(cache.starts);
+	memset(&cache, 0, sizeof cache);
+	cache.key_state = -1;
+	ui->views[PANE_PREVIEW].offset = 0;
+}
+
+static void add_header(buf_t *out, const char *name, const char *value)
+{
+	if (value && *value)
+		buf_printf(out, "%s: %s\n", name, value);
+}
+
+static void build_parts(buf_t *out, const mime_message_t *mime)
+{
+	size_t n = mime_part_count(mime);
+	if (n <= 1)
+		return;
+	buf_printf(out, "%s\n", _("MIME structure (a saves a part):"));
+	for (size_t i = 0; i < n; i++) {
+		const mime_part_info_t *part = mime_part(mime, i);
+		char size[16];
+		draw_size(part->size, size, sizeof size);
+		buf_printf(out, "  [%zu] %*s%s", i, part->depth * 2, "",
+			   part->content_type ? part->content_type : "?");
+		if (part->charset)
+			buf_printf(out, " %s", part->charset);
+		if (!part->is_multipart)
+			buf_printf(out, "  %s", size);
+		if (part->filename)
+			buf_printf(out, "  \"%s\"", part->filename);
+		if (part->is_attachment)
+			buf_printf(out, "  %s", _("attachment"));
+		buf_append_str(out, "\n");
+	}
+}
+
+static void build(ui_t *ui, const session_preview_t *p, bool rawmode)
+{
+	buf_t *out = &cache.text;
+	buf_clear(out);
+	if (ui->preview_raw_reply) {
+		size_t len;
+		unsigned long serial;
+		const char *reply = session_raw_reply(ui->session, &len, &serial);
+		buf_printf(out, "%s\n", _("Reply to the last raw command (Enter on a row shows mail):"));
+		buf_append(out, reply, len);
+		return;
+	}
+	switch (p->state) {
+	case PREVIEW_NONE:
+		buf_append_str(out, _("No message selected."));
+		return;
+	case PREVIEW_LOADING:
+		buf_printf(out, _("Loading message %llu..."), (unsigned long long)p->number);
+		return;
+	case PREVIEW_FAILED:
+		buf_printf(out, _("Message %llu: %s"), (unsigned long long)p->number,
+			   p->error ? p->error : "");
+		return;
+	case PREVIEW_READY:
+		break;
+	}
+	const session_msg_t *msg = session_by_number(ui->session, p->number);
+	char size[16];
+	draw_size(msg ? msg->size : p->raw_len, size, sizeof size);
+	buf_printf(out, _("Message %llu, %s"), (unsigned long long)p->number, size);
+	if (p->from_spool)
+		buf_printf(out, " (%s)", _("whole message"));
+	else if (p->via_retr)
+		buf_printf(out, " (%s)", _("this server has no TOP: fetched with RETR"));
+	else if (p->partial)
+		buf_printf(out, _(" (first %u lines via TOP; f fetches all)"),
+			   ui->options ? ui->options->preview_lines : 200);
+	buf_printf(out, "  [%s]\n", rawmode ? _("raw source, v: decoded") : _("v: raw source"));
+	if (rawmode || !p->mime) {
+		if (p->error)
+			buf_printf(out, "(%s)\n", p->error);
+		buf_append(out, p->raw ? p->raw : "", p->raw_len);
+		return;
+	}
+	const mime_summary_t *sum = mime_message_summary(p->mime);
+	if (sum->from_address && sum->from && strcmp(sum->from, sum->from_address) != 0)
+		buf_printf(out, "%s: %s <%s>\n", _("From"), sum->from, sum->from_address);
+	else
+		add_header(out, _("From"), sum->from ? sum->from : sum->from_address);
+	add_header(out, _("To"), sum->to);
+	add_header(out, _("Cc"), sum->cc);
+	add_header(out, _("Date"), sum->date_text);
+	add_header(out, _("Subject"), sum->subject);
+	build_parts(out, p->mime);
+	buf_append_str(out, "\n");
+	buf_append_str(out, p->text ? p->text : "");
+}
+
+static void split_lines(void)
+{
+	free(cache.starts);
+	size_t cap = 64;
+	cache.starts = xmalloc(cap * sizeof *cache.starts);
+	cache.count = 0;
+	const char *d = cache.text.data ? cache.text.data : "";
+	size_t len = cache.text.len, pos = 0;
+	while (pos <= len) {
+		if (cache.count == cap) {
+			cap *= 2;
+			cache.starts = xreallocarray(cache.starts, cap, sizeof *cache.starts);
+		}
+		cache.starts[cache.count++] = pos;
+		const char *nl = memchr(d + pos, '\n', len - pos);
+		if (!nl)
+			break;
+		pos = (size_t)(nl - d) + 1;
+	}
+}
+
+static void refresh_cache(ui_t *ui, view_t *view)
+{
+	const session_preview_t *p = session_get_preview(ui->session);
+	size_t len;
+	unsigned long serial;
+	session_raw_reply(ui->session, &len, &serial);
+	if (cache.key_raw == p->raw && cache.key_text == p->text && cache.key_number == p->number &&
+	    cache.key_state == (int)p->state && cache.key_rawmode == view->raw &&
+	    cache.key_reply == ui->preview_raw_reply && cache.key_serial == serial && cache.starts)
+		return;
+	bool same_message = cache.key_number == p->number && cache.key_reply == ui->preview_raw_reply;
+	cache.key_raw = p->raw;
+	cache.key_text = p->text;
+	cache.key_number = p->number;
+	cache.key_state = (int)p->state;
+	cache.key_rawmode = view->raw;
+	cache.key_reply = ui->preview_raw_reply;
+	cache.key_serial = serial;
+	build(ui, p, view->raw);
+	split_lines();
+	if (!same_message)
+		view->offset = 0;
+}
+
+static void preview_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
+{
+	refresh_cache(ui, view);
+	view->height = h;
+	view->line_count = cache.count;
+	if (view->offset + (size_t)h > cache.count)
+		view->offset = cache.count > (size_t)h ? cache.count - (size_t)h : 0;
+	const char *d = cache.text.data ? cache.text.data : "";
+	for (int i = 0; i < h; i++) {
+		size_t line = view->offset + (size_t)i;
+		if (line >= cache.count)
+			break;
+		size_t start = cache.starts[line];
+		size_t end = line + 1 < cache.count ? cache.starts[line + 1] - 1 : cache.text.len;
+		if (end > start && d[end - 1] == '\r')
+			end--;
+		draw_role_t role = (line == 0 && !ui->preview_raw_reply) ? ROLE_HEADER : ROLE_NORMAL;
+		draw_untrusted(y + i, x, w, d + start, end - start, role, false);
+	}
+}
+
+static void scroll_by(view_t *view, long delta)
+{
+	long max = (long)view->line_count - view->height;
+	long target = (long)view->offset + delta;
+	if (target > max)
+		target = max;
+	if (target < 0)
+		target = 0;
+	view->offset = (size_t)target;
+}
+
+static bool preview_request(ui_t *ui, view_t *view, ui_request_t request)
+{
+	long page = view->height > 1 ? view->height - 1 : 1;
+	switch (request) {
+	case UIREQ_UP:
+		scroll_by(view, -1);
+		return true;
+	case UIREQ_DOWN:
+		scroll_by(view, 1);
+		return true;
+	case UIREQ_PAGE_UP:
+		scroll_by(view, -page);
+		return true;
+	case UIREQ_PAGE_DOWN:
+		scroll_by(view, page);
+		return true;
+	case UIREQ_HOME:
+		view->offset = 0;
+		return true;
+	case UIREQ_END:
+		scroll_by(view, (long)view->line_count);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void preview_click(ui_t *ui, view_t *view, int line)
+{
+}
+
+static void preview_scroll(ui_t *ui, view_t *view, int delta)
+{
+	scroll_by(view, delta);
+}
+
+const view_ops_t preview_view_ops = {
+	.name = N_("Preview"),
+	.draw = preview_draw,
+	.request = preview_request,
+	.click = preview_click,
+	.wheel = preview_scroll,
+};

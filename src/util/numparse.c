@@ -1,0 +1,38 @@
+#include <config.h>
+
+#include "util/numparse.h"
+
+#include <string.h>
+
+/* 20 digits is the most a uint64_t can need (18446744073709551615). */
+#define NUMPARSE_MAX_DIGITS 20
+
+bool parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t value = 0;
+
+	if (s == NULL || len == 0 || len > NUMPARSE_MAX_DIGITS)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < '0' || c > '9')
+			return false;
+		uint64_t digit = (uint64_t)(c - '0');
+		if (value > (UINT64_MAX - digit) / 10)
+			return false;
+		value = value * 10 + digit;
+	}
+	if (value > max)
+		return false;
+	*out = value;
+	return true;
+}
+
+bool parse_u64_str(const char *s, uint64_t max, uint64_t *out)
+{
+	if (s == NULL)
+		return false;
+	/* Look no further than one byte past the longest valid number. */
+	size_t len = strnlen(s, NUMPARSE_MAX_DIGITS + 1);
+	return parse_u64(s, len, max, out);
+}

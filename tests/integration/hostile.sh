@@ -1,0 +1,49 @@
+#!/bin/bash
+# hostile.sh: every scenario of tests/fixture/hostile_server.py: the documented
+# exit status, in bounded time, no crash, a "popscope: " error, no raw controls.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/common.sh"
+
+"$PYTHON3" "$FIXTURE/hostile_server.py" --table >"$WORK/table" ||
+	bail_out "hostile_server.py --table failed"
+
+while IFS=$'\t' read -r name mode url expect forbid doc; do
+	start_hostile "$name"
+	args=()
+	case $mode in
+	check | list) args=("--$mode") ;;
+	save | delete)
+		mkdir "$WORK/to-$name"
+		args=("--$mode" 1 --to "$WORK/to-$name")
+		;;
+	esac
+	[ "$url" = plain ] && args+=(--plaintext)
+	POPSCOPE_TIMEOUT=30 run_popscope "${args[@]}" --timeout 3 \
+		--password-command "printf %s hostile-pw" "pop3://alice@127.0.0.1:$HOSTILE_PORT"
+	stop_hostile
+
+	diag "$name: $doc"
+	check_sane "$name: no crash, no hang"
+	case ",$expect," in
+	*",$STATUS,"*) pass "$name: exit status $STATUS (expected $expect)" ;;
+	*) fail "$name: exit status $STATUS (expected $expect)" "stdout: $OUT" "stderr: $ERR" ;;
+	esac
+	if [ "$STATUS" != 0 ]; then
+		like "$ERR" '^popscope: ' "$name: a 'popscope: ' error line"
+	fi
+	is "$(printf '%s\n' "$ERR" | grep -v -e '^popscope: ' -e '^$')" "" \
+		"$name: every stderr line starts with 'popscope: '"
+	no_raw_controls "$name: no raw control bytes in the output" "$WORK/stdout" "$WORK/stderr"
+	if [ -n "$forbid" ]; then
+		like_forbid="^b.($(printf '%s' "$forbid" | tr ',' '|'))( |\\\\r|\\\\n)"
+		unlike "$(cat "$HOSTILE_LOG" 2>/dev/null)" "$like_forbid" \
+			"$name: the client never sent $forbid"
+	fi
+	case $mode,$expect, in
+	*,0,*) ;;
+	save,* | delete,*)
+		is "$(ls -A "$WORK/to-$name")" "" "$name: no file left in --to DIR"
+		;;
+	esac
+done <"$WORK/table"
+
+done_testing

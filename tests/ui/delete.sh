@@ -1,0 +1,80 @@
+#!/bin/bash
+# Save before delete, the confirmation, commit at quit, and RSET.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/tap.sh"
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
+
+tui_setup 20
+plan 14
+tui_start
+
+tui_wait 'Generic message 14' 15 || bail_out "the list did not appear"
+tui_keys j j
+tui_wait '^Message 3, '
+tui_keys d
+tui_wait 'save it first'
+ok $? "d on an unsaved message is refused: save it first"
+sleep 0.3
+unlike "$(grep -E ' C: ' "$TUI_DIR/log.txt")" 'DELE' "no DELE reached the server"
+
+tui_keys s
+tui_wait '^Save message 3 to'
+ok $? "s asks for a path"
+like "$(tui_screen)" "Save message 3 to .*$TUI_DIR/saves/2026-03-05_Caf" \
+	"the default path: save dir, date, sanitized subject"
+tui_keys Enter
+tui_wait '^Saved message 3 to '
+ok $? "the save is verified and the status line says where"
+
+tui_keys d
+tui_wait 'Delete message 3 from the server at quit\? \[y/N\]'
+screen=$(tui_screen)
+like "$screen" 'Saved to: .*saves/2026-03-05_Caf' "the confirmation names the message and its saved path"
+tui_keys y
+tui_wait 'Message 3 marked for deletion'
+ok $? "y sends DELE; the row is pending"
+
+tui_keys q
+tui_wait 'will be DELETED from the server at quit'
+ok $? "q with a pending deletion lists it and asks"
+tui_keys c
+status=$(tui_wait_exit)
+is "$status" 0 "commit and quit exits 0"
+like "$(tui_screen)" '^deleted 3 ' "the summary after the screen closed says what was deleted"
+
+list=$(tui_list)
+is "$(printf '%s\n' "$list" | grep -c .)" 19 "a second session sees one message fewer"
+unlike "$list" 'Café crème' "exactly that message is gone"
+
+basename=$(awk -F '\t' '$1 == 3 { print $6 }' "$EXPECTED")
+saved=$(ls "$TUI_DIR"/saves/2026-03-05_Caf*.eml 2>/dev/null | head -n 1)
+orig=$(ls "$MAILDIR"/cur/"$basename"* 2>/dev/null | head -n 1)
+if [ -n "$orig" ]; then
+	sed 's/$/\r/' "$orig" >"$TUI_DIR/orig.crlf"
+	cmp -s "$TUI_DIR/orig.crlf" "$saved"
+	ok $? "the saved file is byte-identical to the server's copy"
+else
+	# Dovecot expunged the file; compare with the size the server announced.
+	is "$(wc -c <"$saved" | tr -d ' ')" "$(awk -F '\t' '$1 == 3 { print $2 }' "$EXPECTED")" \
+		"the saved file has the server's size"
+fi
+
+# u (RSET) leaves the server untouched.
+tui_start
+tui_wait 'Generic message 14' 15
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait '^Saved message 1 to '
+tui_keys d
+tui_wait 'Delete message 1'
+tui_keys y
+tui_wait 'Message 1 marked for deletion'
+tui_keys u
+tui_wait 'RSET\? It restores EVERY pending deletion'
+tui_keys y
+tui_wait 'RSET: 1 pending deletions restored'
+tui_keys q
+tui_wait_exit >/dev/null
+is "$(tui_list | grep -c 'Plain ASCII message')" 1 "after u (RSET) and quit the message is still there"
+
+done_testing
