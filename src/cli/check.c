@@ -84,10 +84,14 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 		state->next_step =
 			state->config->tls_mode == POP3_TLS_IMPLICIT ? "tls" : "greeting";
 		break;
+	case POP3_EVENT_STLS:
+		step("stls", "OK", ms, _("the server agreed to start TLS"));
+		state->next_step = "tls";
+		break;
 	case POP3_EVENT_TLS: {
 		const tls_info_t *info = pop3_tls_info(pop3);
 		snprintf(detail, sizeof detail, "%s %s", info->protocol, info->cipher);
-		step(state->config->tls_mode == POP3_TLS_STLS ? "stls" : "tls", "OK", ms, detail);
+		step("tls", "OK", ms, detail);
 		print_certificate(info, true);
 		state->tls_seen = true;
 		state->next_step = state->config->tls_mode == POP3_TLS_IMPLICIT ? "greeting" : "capa";
@@ -138,8 +142,7 @@ static const char *failed_step(const check_state_t *state)
 	case POP3_E_CONNECT: return "connect";
 	case POP3_E_GREETING: return "greeting";
 	case POP3_E_TLS:
-	case POP3_E_VERIFY:
-		return state->config->tls_mode == POP3_TLS_STLS ? "stls" : "tls";
+	case POP3_E_VERIFY: return "tls";
 	case POP3_E_NO_STLS:
 	case POP3_E_INJECTION: return "stls";
 	case POP3_E_AUTH:

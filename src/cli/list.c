@@ -91,11 +91,57 @@ static void take_uidl_line(mailbox_t *box, const char *line, size_t len)
 	uint64_t number;
 	const char *uid;
 	size_t uid_len;
-	if (!pop3_parse_uidl_line(line, len, box->count, &number, &uid, &uid_len))
-		return; /* a bad UIDL leaves that message without one; it is not fatal */
+	if (!pop3_parse_uidl_line(line, len, box->count, &number, &uid, &uid_len)) {
+		char *shown = sanitize_display(line, len, false, false);
+		set_error(box, xasprintf(_("the server's UIDL has a bad line: %s"), shown));
+		free(shown);
+		return;
+	}
 	row_t *row = &box->rows[number - 1];
-	if (!row->uidl)
-		row->uidl = xstrndup(uid, uid_len);
+	if (row->uidl) {
+		set_error(box, xasprintf(_("the server's UIDL names message %llu twice"),
+					 (unsigned long long)number));
+		return;
+	}
+	row->uidl = xstrndup(uid, uid_len);
+}
+
+static int compare_uidl(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* check_unique_uidls: RFC 1939 requires distinct UIDs; messages are matched by them. */
+static void check_unique_uidls(mailbox_t *box)
+{
+	char **uids = xcalloc(box->count ? box->count : 1, sizeof *uids);
+	size_t n = 0;
+	for (uint64_t i = 0; i < box->count; i++)
+		if (box->rows[i].uidl)
+			uids[n++] = box->rows[i].uidl;
+	qsort(uids, n, sizeof *uids, compare_uidl);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(uids[i - 1], uids[i]) == 0) {
+			char *shown = sanitize_display(uids[i], strlen(uids[i]), false, false);
+			set_error(box, xasprintf(_("the server's UIDL gives two messages the same "
+						   "id %s"),
+						 shown));
+			free(shown);
+			break;
+		}
+	free(uids);
+}
+
+/* check_list_complete: every message STAT counted must be in LIST. */
+static void check_list_complete(mailbox_t *box)
+{
+	uint64_t listed = 0;
+	for (uint64_t i = 0; i < box->count; i++)
+		listed += box->rows[i].listed;
+	if (listed != box->count)
+		set_error(box, xasprintf(_("the server's LIST names %llu messages but STAT "
+					   "said %llu"),
+					 (unsigned long long)listed, (unsigned long long)box->count));
 }
 
 static void on_list(void *ctx, const pop3_reply_t *reply)
@@ -108,6 +154,8 @@ static void on_list(void *ctx, const pop3_reply_t *reply)
 		return;
 	}
 	for_each_line(reply->body, reply->body_len, take_list_line, box);
+	if (!box->failed)
+		check_list_complete(box);
 }
 
 static void on_uidl(void *ctx, const pop3_reply_t *reply)
@@ -116,6 +164,8 @@ static void on_uidl(void *ctx, const pop3_reply_t *reply)
 	if (reply->error != POP3_OK || !reply->ok)
 		return;
 	for_each_line(reply->body, reply->body_len, take_uidl_line, box);
+	if (!box->failed)
+		check_unique_uidls(box);
 }
 
 static void on_top(void *ctx, const pop3_reply_t *reply)

@@ -132,17 +132,28 @@ static int retr_sink(void *ctx, const char *data, size_t len)
 static void on_retr(void *ctx, const pop3_reply_t *reply)
 {
 	job_t *job = ctx;
-	if (!job->file) {
-		if (reply->error == POP3_OK && reply->ok == false && job->exists) {
-			char *said = server_said(reply);
-			job_fail(job, EXIT_DATAERR,
-				 xasprintf(_("message %llu: RETR refused (server said: %s)"),
-					   (unsigned long long)job->number, said));
-			free(said);
-		}
+	if (!job->file)
+		return; /* LIST or the file already failed; that error is recorded */
+	if (reply->error == POP3_OK && !reply->ok) {
+		store_abort(job->file);
+		job->file = NULL;
+		char *said = server_said(reply);
+		job_fail(job, EXIT_DATAERR,
+			 xasprintf(_("message %llu: RETR refused (server said: %s)"),
+				   (unsigned long long)job->number, said));
+		free(said);
 		return;
 	}
-	if (reply->error != POP3_OK || !reply->ok) {
+	if (reply->bad_stuffing) {
+		store_abort(job->file);
+		job->file = NULL;
+		job_fail(job, EXIT_PROTOCOL,
+			 xasprintf(_("message %llu: the server sent a line starting with an "
+				     "unstuffed \".\", so the content is ambiguous; not saved"),
+				   (unsigned long long)job->number));
+		return;
+	}
+	if (reply->error != POP3_OK) {
 		store_abort(job->file);
 		job->file = NULL;
 		job_fail(job, reply->error == POP3_E_SINK ? EXIT_IOERR : EXIT_UNAVAILABLE,

@@ -132,6 +132,7 @@ static void finish_cmd(pop3_t *pop3, pop3_cmd_t *cmd, pop3_error_t error)
 	reply.body_octets = cmd->decoder.octets;
 	reply.body_lines = cmd->decoder.lines;
 	reply.terminated = cmd->decoder.done;
+	reply.bad_stuffing = cmd->decoder.bad_stuffing;
 	reply.latency_ms = cmd->latency_ms;
 	if (cmd->done)
 		cmd->done(cmd->ctx, &reply);
@@ -491,9 +492,12 @@ static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
 	trace_emit(pop3->trace, TRACE_RECV, -1, line, len);
 	pop3_parse_status(line, len, &status);
 	if (status.status != POP3_STATUS_OK) {
-		pop3_fail(pop3, POP3_E_GREETING, status.text, status.text_len, status.code,
-			  status.status == POP3_STATUS_ERR ? _("the server refused the connection")
-							   : _("the server's greeting is not a POP3 greeting"));
+		if (status.status == POP3_STATUS_ERR)
+			pop3_fail(pop3, POP3_E_GREETING, status.text, status.text_len, status.code,
+				  _("the server refused the connection"));
+		else
+			pop3_fail(pop3, POP3_E_PROTOCOL, line, len, POP3_CODE_NONE,
+				  _("the server's greeting is not a POP3 greeting"));
 		return false;
 	}
 	pop3->greeting = sanitize_display(line, len, false, false);

@@ -68,6 +68,7 @@ typedef enum {
 	POP3_EVENT_RESOLVED,
 	POP3_EVENT_CONNECTED,
 	POP3_EVENT_GREETING,
+	POP3_EVENT_STLS,       /* the server said +OK to STLS; the handshake starts */
 	POP3_EVENT_TLS,        /* handshake done (implicit or after STLS); see pop3_tls_info */
 	POP3_EVENT_CAPA,       /* capabilities known (sent again after TLS and login) */
 	POP3_EVENT_LOGGED_IN,  /* authentication accepted */
@@ -90,6 +91,7 @@ typedef struct {
 	uint64_t body_octets;   /* content octets of the body (after unstuffing) */
 	uint64_t body_lines;
 	bool terminated;        /* the "." terminator was seen */
+	bool bad_stuffing;      /* a body line began with an unstuffed "." (ambiguous content) */
 	long latency_ms;        /* command sent -> status line received */
 } pop3_reply_t;
 

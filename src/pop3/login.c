@@ -130,6 +130,7 @@ static void on_stls(void *ctx, const pop3_reply_t *reply)
 		return;
 	}
 	pop3->stls_done = true;
+	pop3_emit(pop3, POP3_EVENT_STLS);
 	pop3_start_stls_handshake(pop3);
 }
 

@@ -166,6 +166,7 @@ void pop3_body_init(pop3_body_t *body)
 	body->octets = 0;
 	body->lines = 0;
 	body->done = false;
+	body->bad_stuffing = false;
 }
 
 static void body_deliver(pop3_body_t *body, const char *data, size_t len, pop3_body_out_fn out,
@@ -232,9 +233,10 @@ size_t pop3_body_feed(pop3_body_t *body, const char *data, size_t len, pop3_body
 				/* ".." loses its first dot */
 				body_deliver(body, data + span, held_start(i, 1) - span, out, ctx);
 				span = i;
-			} else if (i == 0) {
-				/* a lenient leading dot, held over from the last input */
-				body_deliver(body, ".", 1, out, ctx);
+			} else {
+				body->bad_stuffing = true;
+				if (i == 0) /* a lenient leading dot, held over from the last input */
+					body_deliver(body, ".", 1, out, ctx);
 			}
 			state = BODY_IN_LINE;
 			break;
@@ -247,6 +249,7 @@ size_t pop3_body_feed(pop3_body_t *body, const char *data, size_t len, pop3_body
 			 * this input are still in the span; earlier ones are given back. */
 			if (i < 2)
 				body_deliver(body, ".\r", 2 - i, out, ctx);
+			body->bad_stuffing = true;
 			state = BODY_IN_LINE;
 			break;
 		}

@@ -60,6 +60,8 @@ typedef struct {
 	uint64_t octets;    /* content octets delivered (after unstuffing, line endings included) */
 	uint64_t lines;     /* content lines delivered */
 	bool done;          /* the terminating "." line was consumed */
+	bool bad_stuffing;  /* a line began with a lone "." that was not the terminator:
+			     * the server did not dot-stuff, so the content is ambiguous */
 } pop3_body_t;
 
 /* out receives content bytes, unstuffed, line endings as sent; return 0, or
