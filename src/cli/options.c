@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/gettext.h"
 #include "util/numparse.h"
@@ -178,8 +179,27 @@ static char *upper_dup(const char *s)
 	return copy;
 }
 
+/* fingerprint_is_valid: "sha256:" and 64 hex digits, colons allowed between pairs. */
+static bool fingerprint_is_valid(const char *text)
+{
+	if (strncasecmp(text, "sha256:", 7) != 0)
+		return false;
+	size_t digits = 0;
+	for (const char *p = text + 7; *p; p++) {
+		if (isxdigit((unsigned char)*p))
+			digits++;
+		else if (*p != ':')
+			return false;
+	}
+	return digits == 64;
+}
+
 static int check_combination(cli_options_t *options)
 {
+	if (options->fingerprint && !fingerprint_is_valid(options->fingerprint))
+		return usage_error(_("invalid --fingerprint \"%s\": expected sha256: and 64 hex "
+				     "digits (colons allowed)"),
+				   options->fingerprint);
 	bool saves = options->mode == MODE_SAVE || options->mode == MODE_DELETE;
 	if (saves && !options->to_dir)
 		return usage_error("%s", _("--save and --delete need --to DIR"));
