@@ -41,12 +41,18 @@ fi
 
 count()
 {
+	[ -f tests/test-suite.log ] || { echo 0; return; }
 	awk -v key="$1" '$1 == "#" && $2 == key ":" { n += $3 } END { print n + 0 }' \
 		tests/test-suite.log 2>/dev/null
 }
 passed=$(count PASS)
 failed=$(( $(count FAIL) + $(count ERROR) + $(count XPASS) ))
 skipped=$(count SKIP)
+if [ ! -f tests/test-suite.log ]; then
+	echo "make check did not produce tests/test-suite.log" >&2
+	failed=$((failed + 1))
+	status=1
+fi
 [ "$passed" -gt 0 ] || status=1
 
 say "make distcheck"

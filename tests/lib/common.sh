@@ -45,7 +45,7 @@ cleanup()
 	for pid in $HOSTILE_PIDS; do
 		kill "$pid" 2>/dev/null
 	done
-	[ -d "$WORK/dovecot" ] && "$FIXTURE/dovecot.sh" stop "$WORK/dovecot" >/dev/null 2>&1
+	[ -d "$WORK/dovecot" ] && bash "$FIXTURE/dovecot.sh" stop "$WORK/dovecot" >/dev/null 2>&1
 	if [ "${KEEP_TEST_DIR:-0}" = 1 ]; then
 		echo "# kept $WORK"
 	else
@@ -65,7 +65,7 @@ start_dovecot()
 		[ ! -x /usr/sbin/dovecot ]; then
 		skip_all "Dovecot is not installed (apt-get install dovecot-pop3d)"
 	fi
-	if ! FIXTURE_WATCH_PID=$$ "$FIXTURE/dovecot.sh" start "$WORK/dovecot" "$@" \
+	if ! FIXTURE_WATCH_PID=$$ bash "$FIXTURE/dovecot.sh" start "$WORK/dovecot" "$@" \
 		>"$WORK/dovecot-start.log" 2>&1; then
 		diag "$(cat "$WORK/dovecot-start.log")"
 		bail_out "cannot start Dovecot"
