@@ -64,6 +64,9 @@ static void print_capa(const pop3_capa_t *capa, long ms)
 		strncat(line, "SASL ", sizeof line - strlen(line) - 1);
 		strncat(line, capa->sasl, sizeof line - strlen(line) - 1);
 	}
+	size_t len = strlen(line);
+	if (len && line[len - 1] == ' ')
+		line[len - 1] = '\0';
 	step("capa", "OK", ms, line);
 }
 
