@@ -10,8 +10,8 @@
 
 typedef struct {
 	int fd;
-	short events;                                /* POLLIN etc. */
-	void (*on_ready)(void *ctx, short revents);  /* called when revents != 0 */
+	short events;                               /* POLLIN etc. */
+	void (*on_ready)(void *ctx, short revents); /* called when revents != 0 */
 	void *ctx;
 } loop_watch_t;
 

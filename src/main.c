@@ -56,8 +56,8 @@ static int obtain_secrets(const cli_options_t *options, pop3_config_t *config)
 			goto fail;
 		return 0;
 	}
-	config->password = password_obtain(options->password_command, config->user,
-					   config->host, &errstr);
+	config->password =
+	    password_obtain(options->password_command, config->user, config->host, &errstr);
 	if (config->password)
 		return 0;
 	if (options->mode == MODE_CHECK && !options->password_command) {
@@ -74,8 +74,8 @@ fail:
 static trace_t *open_trace(const cli_options_t *options, int *status)
 {
 	trace_t *trace = trace_new(options->mode == MODE_UI ? UI_TRACE_CAPACITY : 0);
-	const char *file = options->mode == MODE_UI && options->log_file ? options->log_file
-									 : options->trace_file;
+	const char *file =
+	    options->mode == MODE_UI && options->log_file ? options->log_file : options->trace_file;
 	if (file) {
 		char *errstr = NULL;
 		if (trace_open_file(trace, file, &errstr) != 0) {
@@ -94,24 +94,26 @@ static trace_t *open_trace(const cli_options_t *options, int *status)
 static int run(const cli_options_t *options)
 {
 	pop3_config_t config = {
-		.host = options->url.host,
-		.port = options->url.port,
-		.tls_mode = tls_mode_for(options),
-		.tls = {.ca_file = options->ca_file,
-			.fingerprint = options->fingerprint,
-			.insecure = options->insecure},
-		.user = options->user,
-		.auth = options->auth,
-		.allow_plaintext_password = options->plaintext,
-		.timeout_ms = options->timeout_seconds * 1000,
-		.pipeline_window = options->pipeline_window,
-		.trace_body_lines = TRACE_BODY_LINES,
+	    .host = options->url.host,
+	    .port = options->url.port,
+	    .tls_mode = tls_mode_for(options),
+	    .tls = {.ca_file = options->ca_file,
+		    .fingerprint = options->fingerprint,
+		    .insecure = options->insecure},
+	    .user = options->user,
+	    .auth = options->auth,
+	    .allow_plaintext_password = options->plaintext,
+	    .timeout_ms = options->timeout_seconds * 1000,
+	    .pipeline_window = options->pipeline_window,
+	    .trace_body_lines = TRACE_BODY_LINES,
 	};
 	if (options->insecure)
-		fputs(_("popscope: warning: --insecure: the server's certificate is not verified\n"),
-		      stderr);
+		fputs(
+		    _("popscope: warning: --insecure: the server's certificate is not verified\n"),
+		    stderr);
 	if (config.tls_mode == POP3_TLS_NONE)
-		fputs(_("popscope: warning: --plaintext: the connection is not encrypted\n"), stderr);
+		fputs(_("popscope: warning: --plaintext: the connection is not encrypted\n"),
+		      stderr);
 
 	int status = obtain_secrets(options, &config);
 	if (status != 0)

@@ -32,7 +32,7 @@ static GMimeParserOptions *parser_options;
 void mime_init(void)
 {
 	/* Last one never fails: every byte is a Latin-1 character. */
-	static const char *fallback[] = { "utf-8", "windows-1252", "iso-8859-1", NULL };
+	static const char *fallback[] = {"utf-8", "windows-1252", "iso-8859-1", NULL};
 
 	if (parser_options != NULL)
 		return;
@@ -65,10 +65,9 @@ void mime_done(void)
  * which the display sanitizer makes visible). Mislabelled or unlabelled
  * 8-bit mail is far more often cp1252 than anything else. */
 static const unsigned short cp1252_high[32] = {
-	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+    0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017d, 0,      0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
+    0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
 };
 
 static void append_codepoint(buf_t *out, unsigned int cp)
@@ -235,20 +234,20 @@ static void summary_from(GMimeMessage *gmessage, mime_summary_t *summary)
 	/* A group ("Undisclosed: a@b;") stands for its first member. */
 	if (ia != NULL && INTERNET_ADDRESS_IS_GROUP(ia)) {
 		InternetAddressList *members =
-			internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
+		    internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
 
 		if (members != NULL && internet_address_list_length(members) > 0 &&
 		    INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(members, 0)))
 			ia = internet_address_list_get_address(members, 0);
 	}
 	if (ia == NULL) {
-		summary->from = header_string(g_mime_object_get_header(GMIME_OBJECT(gmessage),
-								       "From"));
+		summary->from =
+		    header_string(g_mime_object_get_header(GMIME_OBJECT(gmessage), "From"));
 		return;
 	}
 	if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-		summary->from_address = header_string(
-			internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+		summary->from_address =
+		    header_string(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
 	name = internet_address_get_name(ia);
 	summary->from = header_string(name);
 	if (summary->from == NULL && summary->from_address != NULL)
@@ -277,8 +276,8 @@ static void summary_fill(GMimeMessage *gmessage, mime_summary_t *summary)
 	summary->to = address_line(gmessage, GMIME_ADDRESS_TYPE_TO);
 	summary->cc = address_line(gmessage, GMIME_ADDRESS_TYPE_CC);
 	summary->message_id = header_string(g_mime_message_get_message_id(gmessage));
-	summary->date_text = header_string(g_mime_object_get_header(GMIME_OBJECT(gmessage),
-								    "Date"));
+	summary->date_text =
+	    header_string(g_mime_object_get_header(GMIME_OBJECT(gmessage), "Date"));
 	date = g_mime_message_get_date(gmessage);
 	if (date != NULL && summary->date_text != NULL)
 		summary->date = g_date_time_to_unix(date);
@@ -375,8 +374,8 @@ static void part_describe(GMimeObject *obj, mime_part_info_t *info)
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		info->size = embedded_message_size(GMIME_MESSAGE_PART(obj));
 		if (disp != NULL) {
-			const char *name = g_mime_content_disposition_get_parameter(disp,
-										    "filename");
+			const char *name =
+			    g_mime_content_disposition_get_parameter(disp, "filename");
 
 			info->filename = header_string(name);
 		}
@@ -392,10 +391,10 @@ static void parts_add(mime_message_t *message, GMimeObject *obj, const char *id,
 
 	if (message->count == message->cap) {
 		message->cap = message->cap ? message->cap * 2 : 8;
-		message->parts = xreallocarray(message->parts, message->cap,
-					       sizeof(*message->parts));
-		message->objects = xreallocarray(message->objects, message->cap,
-						 sizeof(*message->objects));
+		message->parts =
+		    xreallocarray(message->parts, message->cap, sizeof(*message->parts));
+		message->objects =
+		    xreallocarray(message->objects, message->cap, sizeof(*message->objects));
 	}
 	info = &message->parts[message->count];
 	memset(info, 0, sizeof(*info));
@@ -651,18 +650,15 @@ static bool name_in(const xmlChar *name, const char *const *list)
 	return false;
 }
 
-static const char *const html_skipped[] = {
-	"script", "style", "head", "title", "template", "noscript", NULL
-};
+static const char *const html_skipped[] = {"script",   "style",    "head", "title",
+					   "template", "noscript", NULL};
 static const char *const html_blocks[] = {
-	"div", "li", "tr", "ul", "ol", "dl", "dt", "dd", "pre", "hr", "section",
-	"article", "header", "footer", "nav", "aside", "form", "address", "figure",
-	"center", "caption", "main", NULL
-};
+    "div",  "li",      "tr",      "ul",      "ol",      "dl",     "dt",  "dd",
+    "pre",  "hr",      "section", "article", "header",  "footer", "nav", "aside",
+    "form", "address", "figure",  "center",  "caption", "main",   NULL};
 /* Blocks that stand apart by an empty line. */
-static const char *const html_paragraphs[] = {
-	"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", NULL
-};
+static const char *const html_paragraphs[] = {"p",  "h1", "h2",         "h3",    "h4",
+					      "h5", "h6", "blockquote", "table", NULL};
 
 static void html_break(html_text_t *t, int newlines)
 {
@@ -680,8 +676,8 @@ static void html_flush(html_text_t *t)
 		while (t->out.len > 0 && t->out.data[t->out.len - 1] == ' ')
 			t->out.data[--t->out.len] = '\0';
 		buf_append(&t->out, "\n\n", t->pending_newlines > 1 ? 2 : 1);
-	} else if (t->pending_space && t->out.len > 0 &&
-		   t->out.data[t->out.len - 1] != ' ' && t->out.data[t->out.len - 1] != '\n') {
+	} else if (t->pending_space && t->out.len > 0 && t->out.data[t->out.len - 1] != ' ' &&
+		   t->out.data[t->out.len - 1] != '\n') {
 		buf_append(&t->out, " ", 1);
 	}
 	t->pending_newlines = 0;
@@ -864,14 +860,14 @@ char *mime_html_to_text(const char *html, size_t len)
 	encoding = is_utf8(html, len) ? "UTF-8" : NULL;
 	doc = htmlReadMemory(html, (int)len, NULL, encoding,
 			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				     HTML_PARSE_NONET);
+				 HTML_PARSE_NONET);
 	if (doc == NULL)
 		return xstrdup("");
 	if (xmlDocGetRootElement(doc) != NULL)
 		html_walk(&t, xmlDocGetRootElement(doc));
 	xmlFreeDoc(doc);
-	while (t.out.len > 0 && (t.out.data[t.out.len - 1] == ' ' ||
-				 t.out.data[t.out.len - 1] == '\n'))
+	while (t.out.len > 0 &&
+	       (t.out.data[t.out.len - 1] == ' ' || t.out.data[t.out.len - 1] == '\n'))
 		t.out.data[--t.out.len] = '\0';
 	if (t.out.len > 0)
 		buf_append(&t.out, "\n", 1);

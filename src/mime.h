@@ -21,8 +21,8 @@ typedef struct {
 	char *to;           /* decoded, as one line */
 	char *cc;
 	char *message_id;
-	char *date_text;    /* the Date header as sent (unfolded) */
-	long long date;     /* seconds since the epoch, UTC; 0 when absent or unparsable */
+	char *date_text; /* the Date header as sent (unfolded) */
+	long long date;  /* seconds since the epoch, UTC; 0 when absent or unparsable */
 } mime_summary_t;
 
 /* mime_summarize: read the header block at the start of data (a whole

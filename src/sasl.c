@@ -39,41 +39,46 @@ struct sasl_mech {
 	bool client_first; /* may send an initial response on the AUTH line */
 	bool needs_password;
 	bool needs_token;
-	bool plus;         /* needs channel binding */
+	bool plus; /* needs channel binding */
 };
 
 static const struct sasl_mech sasl_mechs[] = {
-	{ "SCRAM-SHA-256-PLUS", SASL_KIND_GSASL, true, true, false, true },
-	{ "SCRAM-SHA-1-PLUS", SASL_KIND_GSASL, true, true, false, true },
-	{ "SCRAM-SHA-256", SASL_KIND_GSASL, true, true, false, false },
-	{ "SCRAM-SHA-1", SASL_KIND_GSASL, true, true, false, false },
-	{ "CRAM-MD5", SASL_KIND_GSASL, false, true, false, false },
-	{ "PLAIN", SASL_KIND_GSASL, true, true, false, false },
-	{ "LOGIN", SASL_KIND_GSASL, false, true, false, false },
-	{ "GSSAPI", SASL_KIND_GSASL, true, false, false, false },
-	{ "OAUTHBEARER", SASL_KIND_OAUTHBEARER, true, false, true, false },
-	{ "XOAUTH2", SASL_KIND_XOAUTH2, true, false, true, false },
+    {"SCRAM-SHA-256-PLUS", SASL_KIND_GSASL, true, true, false, true},
+    {"SCRAM-SHA-1-PLUS", SASL_KIND_GSASL, true, true, false, true},
+    {"SCRAM-SHA-256", SASL_KIND_GSASL, true, true, false, false},
+    {"SCRAM-SHA-1", SASL_KIND_GSASL, true, true, false, false},
+    {"CRAM-MD5", SASL_KIND_GSASL, false, true, false, false},
+    {"PLAIN", SASL_KIND_GSASL, true, true, false, false},
+    {"LOGIN", SASL_KIND_GSASL, false, true, false, false},
+    {"GSSAPI", SASL_KIND_GSASL, true, false, false, false},
+    {"OAUTHBEARER", SASL_KIND_OAUTHBEARER, true, false, true, false},
+    {"XOAUTH2", SASL_KIND_XOAUTH2, true, false, true, false},
 };
 
 /* What sasl_choose tries, strongest first. GSSAPI is left out on purpose:
  * it needs a Kerberos ticket we cannot see, so it is used only when asked for
  * by name. OAUTHBEARER is the standard one, XOAUTH2 its older cousin. */
 static const char *const sasl_password_order[] = {
-	"SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1",
-	"CRAM-MD5", "PLAIN", "LOGIN",
+    "SCRAM-SHA-256-PLUS",
+    "SCRAM-SHA-1-PLUS",
+    "SCRAM-SHA-256",
+    "SCRAM-SHA-1",
+    "CRAM-MD5",
+    "PLAIN",
+    "LOGIN",
 };
-static const char *const sasl_token_order[] = { "OAUTHBEARER", "XOAUTH2" };
+static const char *const sasl_token_order[] = {"OAUTHBEARER", "XOAUTH2"};
 
 struct sasl_exchange {
 	const struct sasl_mech *mech;
-	Gsasl_session *session;   /* SASL_KIND_GSASL */
-	char *payload;            /* OAuth: the raw client response (holds the token) */
+	Gsasl_session *session; /* SASL_KIND_GSASL */
+	char *payload;          /* OAuth: the raw client response (holds the token) */
 	size_t payload_len;
-	char *server_error;       /* OAuth: decoded error report from the server */
-	unsigned steps;           /* client responses produced so far */
-	bool done;                /* the mechanism finished on our side */
+	char *server_error; /* OAuth: decoded error report from the server */
+	unsigned steps;     /* client responses produced so far */
+	bool done;          /* the mechanism finished on our side */
 	bool failed;
-	bool error_answered;      /* OAuth: the dummy response to an error was sent */
+	bool error_answered; /* OAuth: the dummy response to an error was sent */
 };
 
 static Gsasl *sasl_ctx;
@@ -105,8 +110,8 @@ static char *sasl_b64_encode(const void *data, size_t len)
 
 static bool sasl_b64_char(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-	       || c == '+' || c == '/';
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
 }
 
 /* sasl_b64_decode: decode text into a fresh buffer (NUL-terminated, wipe it
@@ -141,8 +146,8 @@ static int sasl_b64_decode(const char *text, unsigned char **out, size_t *out_le
 static const struct sasl_mech *sasl_find(const char *name, size_t len)
 {
 	for (size_t i = 0; i < SASL_COUNT(sasl_mechs); i++)
-		if (strlen(sasl_mechs[i].name) == len
-		    && strncasecmp(sasl_mechs[i].name, name, len) == 0)
+		if (strlen(sasl_mechs[i].name) == len &&
+		    strncasecmp(sasl_mechs[i].name, name, len) == 0)
 			return &sasl_mechs[i];
 	return NULL;
 }
@@ -164,8 +169,8 @@ int sasl_init(char **errstr)
 	if (rc != GSASL_OK) {
 		sasl_ctx = NULL;
 		if (errstr)
-			*errstr = xasprintf(_("cannot initialise GNU SASL: %s"),
-					    gsasl_strerror(rc));
+			*errstr =
+			    xasprintf(_("cannot initialise GNU SASL: %s"), gsasl_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -200,8 +205,8 @@ static bool sasl_offered(const char *offered, const char *name)
 	return false;
 }
 
-static const char *sasl_choose_from(const char *const *order, size_t count,
-				    const char *offered, bool have_cb)
+static const char *sasl_choose_from(const char *const *order, size_t count, const char *offered,
+				    bool have_cb)
 {
 	for (size_t i = 0; i < count; i++) {
 		const struct sasl_mech *mech = sasl_find(order[i], strlen(order[i]));
@@ -248,7 +253,7 @@ static char *sasl_put(char *p, const char *s)
 
 static bool sasl_oauth_fields_ok(const sasl_credentials_t *cred)
 {
-	const char *fields[] = { cred->user, cred->host, cred->port, cred->oauth_token };
+	const char *fields[] = {cred->user, cred->host, cred->port, cred->oauth_token};
 
 	for (size_t i = 0; i < SASL_COUNT(fields); i++)
 		if (fields[i] && !sasl_oauth_field_ok(fields[i]))
@@ -278,8 +283,8 @@ static void sasl_build_oauthbearer(sasl_exchange_t *exchange, const sasl_credent
 	const char *user = cred->user ? cred->user : "";
 	const char *host = cred->host ? cred->host : "";
 	const char *port = cred->port ? cred->port : "";
-	char *data = xmalloc(64 + 3 * strlen(user) + strlen(host) + strlen(port)
-			     + strlen(cred->oauth_token));
+	char *data = xmalloc(64 + 3 * strlen(user) + strlen(host) + strlen(port) +
+			     strlen(cred->oauth_token));
 	char *p = data;
 
 	p = sasl_put(p, "n,");
@@ -345,8 +350,8 @@ static int sasl_set_channel_binding(sasl_exchange_t *exchange, const sasl_creden
 #endif
 	} else {
 		/* TRANSLATORS: %s is a channel binding type such as "tls-exporter". */
-		char *what = xasprintf(_("channel binding type %s is not supported"),
-				       cred->cb_type);
+		char *what =
+		    xasprintf(_("channel binding type %s is not supported"), cred->cb_type);
 		sasl_set_error(errstr, mech, what);
 		free(what);
 		return -1;
@@ -419,8 +424,8 @@ sasl_exchange_t *sasl_start(const char *mech_name, const sasl_credentials_t *cre
 		return NULL;
 	}
 	/* GSSAPI takes the name from the ticket, OAUTHBEARER from the token. */
-	if ((mech->needs_password || mech->kind == SASL_KIND_XOAUTH2)
-	    && (!cred->user || !*cred->user)) {
+	if ((mech->needs_password || mech->kind == SASL_KIND_XOAUTH2) &&
+	    (!cred->user || !*cred->user)) {
 		sasl_set_error(errstr, mech->name, _("a user name is needed"));
 		return NULL;
 	}
@@ -439,12 +444,8 @@ sasl_exchange_t *sasl_start(const char *mech_name, const sasl_credentials_t *cre
 			return NULL;
 		}
 		break;
-	case SASL_KIND_XOAUTH2:
-		sasl_build_xoauth2(exchange, cred);
-		break;
-	case SASL_KIND_OAUTHBEARER:
-		sasl_build_oauthbearer(exchange, cred);
-		break;
+	case SASL_KIND_XOAUTH2: sasl_build_xoauth2(exchange, cred); break;
+	case SASL_KIND_OAUTHBEARER: sasl_build_oauthbearer(exchange, cred); break;
 	}
 	return exchange;
 }
@@ -481,8 +482,8 @@ static char *sasl_gsasl_step(sasl_exchange_t *exchange, const char *input, char 
 	if (rc != GSASL_OK && rc != GSASL_NEEDS_MORE) {
 		sasl_gsasl_free(out, out_len);
 		exchange->failed = true;
-		if (rc == GSASL_AUTHENTICATION_ERROR && strncmp(mech, "SCRAM-", 6) == 0
-		    && exchange->steps >= 2)
+		if (rc == GSASL_AUTHENTICATION_ERROR && strncmp(mech, "SCRAM-", 6) == 0 &&
+		    exchange->steps >= 2)
 			sasl_set_error(errstr, mech,
 				       _("the server's signature did not verify: it does not "
 					 "know the password, or someone is in the middle"));
@@ -613,9 +614,11 @@ const char *sasl_server_error(const sasl_exchange_t *exchange)
 static void sasl_wipe_gsasl_secrets(Gsasl_session *session)
 {
 	static const Gsasl_property secrets[] = {
-		GSASL_PASSWORD, GSASL_SCRAM_SALTED_PASSWORD,
+		GSASL_PASSWORD,
+		GSASL_SCRAM_SALTED_PASSWORD,
 #if GSASL_VERSION_NUMBER >= 0x020000
-		GSASL_SCRAM_SERVERKEY, GSASL_SCRAM_STOREDKEY,
+		GSASL_SCRAM_SERVERKEY,
+		GSASL_SCRAM_STOREDKEY,
 #endif
 	};
 

@@ -13,9 +13,9 @@ typedef struct sasl_exchange sasl_exchange_t;
 
 typedef struct {
 	const char *user;
-	const char *password;   /* for password mechanisms; may be NULL */
-	const char *oauth_token;/* for XOAUTH2 / OAUTHBEARER; may be NULL */
-	const char *host;       /* for OAUTHBEARER's host= and GSSAPI */
+	const char *password;    /* for password mechanisms; may be NULL */
+	const char *oauth_token; /* for XOAUTH2 / OAUTHBEARER; may be NULL */
+	const char *host;        /* for OAUTHBEARER's host= and GSSAPI */
 	const char *port;
 	/* channel binding for -PLUS: type "tls-unique" or "tls-exporter" and raw data; NULL = none */
 	const char *cb_type;

@@ -31,7 +31,10 @@
 #define STORE_LOCK_WAIT_MS 10000
 #define STORE_LOCK_POLL_MS 100
 
-typedef enum { STORE_EML, STORE_MBOX } store_kind_t;
+typedef enum {
+	STORE_EML,
+	STORE_MBOX
+} store_kind_t;
 
 struct store_file {
 	store_kind_t kind;
@@ -53,11 +56,11 @@ struct store_file {
 	off_t original_size;
 	char *out; /* STORE_OUT_SIZE bytes of pending output */
 	size_t out_len;
-	char last_out;      /* last byte given to out_put */
-	bool in_prefix;     /* at a line start, still matching ^>*From  */
-	uint64_t prefix_gts;/* '>' seen in the prefix */
-	size_t prefix_from; /* bytes of "From " matched */
-	bool pending_cr;    /* a CR that may start a CRLF */
+	char last_out;       /* last byte given to out_put */
+	bool in_prefix;      /* at a line start, still matching ^>*From  */
+	uint64_t prefix_gts; /* '>' seen in the prefix */
+	size_t prefix_from;  /* bytes of "From " matched */
+	bool pending_cr;     /* a CR that may start a CRLF */
 };
 
 static const char from_line_start[] = "From ";
@@ -66,19 +69,13 @@ static const char from_line_start[] = "From ";
 static const char *errno_text(int err)
 {
 	switch (err) {
-	case ENOSPC:
-		return _("the disk is full");
-	case EDQUOT:
-		return _("the disk quota is exceeded");
-	case EROFS:
-		return _("the file system is read-only");
+	case ENOSPC: return _("the disk is full");
+	case EDQUOT: return _("the disk quota is exceeded");
+	case EROFS: return _("the file system is read-only");
 	case EACCES:
-	case EPERM:
-		return _("permission denied");
-	case ELOOP:
-		return _("it is a symbolic link, which is never followed");
-	default:
-		return strerror(err);
+	case EPERM: return _("permission denied");
+	case ELOOP: return _("it is a symbolic link, which is never followed");
+	default: return strerror(err);
 	}
 }
 
@@ -257,7 +254,10 @@ static void remove_if_ours(const store_file_t *file, const char *name)
 		unlinkat(file->dirfd, name, 0);
 }
 
-typedef enum { PLACE_LINK, PLACE_RENAME } place_method_t;
+typedef enum {
+	PLACE_LINK,
+	PLACE_RENAME
+} place_method_t;
 
 /* place_once: put the temp at `name` without ever replacing what is there.
  * Returns 0, or an errno (EEXIST: try another name). */
@@ -302,8 +302,8 @@ static char *place_file(store_file_t *file, char **errstr)
 			return NULL;
 		}
 		if (err != EEXIST) {
-			*errstr = xasprintf(_("cannot create %s: %s"), file->display,
-					    errno_text(err));
+			*errstr =
+			    xasprintf(_("cannot create %s: %s"), file->display, errno_text(err));
 			return NULL;
 		}
 	}
@@ -317,8 +317,8 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 	struct stat st;
 
 	if (fsync(file->fd) != 0 || fstat(file->fd, &st) != 0) {
-		*errstr = xasprintf(_("cannot write %s to disk: %s"), file->display,
-				    errno_text(errno));
+		*errstr =
+		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(errno));
 		return -1;
 	}
 	if ((uint64_t)st.st_size != file->bytes_written) {
@@ -331,8 +331,8 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 	int fd = file->fd;
 	file->fd = -1;
 	if (close(fd) != 0) {
-		*errstr = xasprintf(_("cannot write %s to disk: %s"), file->display,
-				    errno_text(errno));
+		*errstr =
+		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(errno));
 		return -1;
 	}
 
@@ -507,8 +507,8 @@ static void mbox_finish(store_file_t *file)
 
 static int lock_mbox(int fd)
 {
-	struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
-	const struct timespec pause = { 0, STORE_LOCK_POLL_MS * 1000000L };
+	struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+	const struct timespec pause = {0, STORE_LOCK_POLL_MS * 1000000L};
 
 	for (int waited = 0;; waited += STORE_LOCK_POLL_MS) {
 		if (fcntl(fd, F_SETLK, &lock) == 0)
@@ -525,9 +525,9 @@ static int lock_mbox(int fd)
  * English, as mbox readers expect). */
 static char *from_line(const char *envelope_from)
 {
-	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	char sender[STORE_FROM_MAX + 1];
 	size_t n = 0;
 
@@ -554,7 +554,7 @@ static char *from_line(const char *envelope_from)
  * "From " line would not start a line of its own. */
 static void mbox_separator(store_file_t *file)
 {
-	char tail[2] = { '\n', '\n' };
+	char tail[2] = {'\n', '\n'};
 
 	if (file->original_size == 0)
 		return;
@@ -577,8 +577,8 @@ store_file_t *store_begin_mbox(const char *path, const char *envelope_from, char
 
 	/* O_RDWR to read the old tail; O_NONBLOCK so a FIFO planted at the path
 	 * cannot hang us before the type check. */
-	file->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
-			0600);
+	file->fd =
+	    open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 	if (file->fd < 0) {
 		*errstr = xasprintf(_("cannot open %s: %s"), path, errno_text(errno));
 		goto fail;
@@ -647,12 +647,12 @@ static int commit_mbox(store_file_t *file, store_result_t *result, char **errstr
 
 	struct stat st;
 	if (fsync(file->fd) != 0 || fstat(file->fd, &st) != 0) {
-		*errstr = xasprintf(_("cannot write %s to disk: %s"), file->display,
-				    errno_text(errno));
+		*errstr =
+		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(errno));
 		return -1;
 	}
-	uint64_t appended = st.st_size >= file->original_size ?
-				    (uint64_t)(st.st_size - file->original_size) : 0;
+	uint64_t appended =
+	    st.st_size >= file->original_size ? (uint64_t)(st.st_size - file->original_size) : 0;
 	if (appended != file->bytes_written) {
 		*errstr = xasprintf(_("%s grew by %llu octets, but %llu were written; not saved"),
 				    file->display, (unsigned long long)appended,
@@ -781,11 +781,10 @@ char *store_default_name(long long date, const char *subject, const char *uidl)
 		uidl_part = sanitized_part(uidl, STORE_UIDL_MAX);
 		used += 1 + strlen(uidl_part);
 	}
-	char *subject_part = sanitized_part(subject && subject[0] ? subject : "no-subject",
-					    STORE_NAME_MAX - used);
-	char *name = uidl_part ?
-			     xasprintf("%s_%s_%s%s", day, subject_part, uidl_part, extension) :
-			     xasprintf("%s_%s%s", day, subject_part, extension);
+	char *subject_part =
+	    sanitized_part(subject && subject[0] ? subject : "no-subject", STORE_NAME_MAX - used);
+	char *name = uidl_part ? xasprintf("%s_%s_%s%s", day, subject_part, uidl_part, extension)
+			       : xasprintf("%s_%s%s", day, subject_part, extension);
 	free(subject_part);
 	free(uidl_part);
 	return name;

@@ -30,9 +30,9 @@ store_file_t *store_begin_mbox(const char *path, const char *envelope_from, char
 int store_write(store_file_t *file, const void *data, size_t len, char **errstr);
 
 typedef struct {
-	char *path;             /* final path of the saved file (or the mbox) */
-	uint64_t bytes_received;/* message octets handed to store_write */
-	uint64_t bytes_on_disk; /* size re-read after the rename (for mbox: bytes appended) */
+	char *path;              /* final path of the saved file (or the mbox) */
+	uint64_t bytes_received; /* message octets handed to store_write */
+	uint64_t bytes_on_disk;  /* size re-read after the rename (for mbox: bytes appended) */
 } store_result_t;
 
 /* store_commit: finish a save: fsync, rename into place, fsync the

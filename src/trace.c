@@ -27,26 +27,21 @@ struct trace {
 	size_t count;
 	unsigned long serial;
 	bool ascii_only;
-	int fd;           /* file sink, -1 when none */
-	char *file_path;  /* named in the note when the sink fails */
-	int file_errno;   /* a sink write failed; reported after the event */
+	int fd;          /* file sink, -1 when none */
+	char *file_path; /* named in the note when the sink fails */
+	int file_errno;  /* a sink write failed; reported after the event */
 	FILE *stream;
 };
 
 static const char *errno_text(int err)
 {
 	switch (err) {
-	case ENOSPC:
-		return _("the disk is full");
-	case EROFS:
-		return _("the file system is read-only");
+	case ENOSPC: return _("the disk is full");
+	case EROFS: return _("the file system is read-only");
 	case EACCES:
-	case EPERM:
-		return _("permission denied");
-	case ELOOP:
-		return _("it is a symbolic link, which is never followed");
-	default:
-		return strerror(err);
+	case EPERM: return _("permission denied");
+	case ELOOP: return _("it is a symbolic link, which is never followed");
+	default: return strerror(err);
 	}
 }
 
@@ -126,21 +121,14 @@ void trace_set_stream(trace_t *trace, FILE *stream)
 static const char *kind_prefix(trace_kind_t kind)
 {
 	switch (kind) {
-	case TRACE_SEND:
-		return "C: ";
-	case TRACE_RECV:
-		return "S: ";
-	case TRACE_BODY:
-		return "S| ";
-	case TRACE_SUMMARY:
-		return "   ";
-	case TRACE_TLS:
-		return "TLS ";
-	case TRACE_INFO:
-		return "--- ";
+	case TRACE_SEND: return "C: ";
+	case TRACE_RECV: return "S: ";
+	case TRACE_BODY: return "S| ";
+	case TRACE_SUMMARY: return "   ";
+	case TRACE_TLS: return "TLS ";
+	case TRACE_INFO: return "--- ";
 	case TRACE_WARN:
-	case TRACE_ERROR:
-		return "!!! ";
+	case TRACE_ERROR: return "!!! ";
 	}
 	return "??? ";
 }
@@ -173,8 +161,7 @@ static char *stored_text(const trace_t *trace, const char *text, size_t len)
 
 	/* Cut on a UTF-8 character boundary so the cut itself adds no U+FFFD. */
 	size_t cut = TRACE_TEXT_MAX;
-	for (int back = 0; back < 3 && cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80;
-	     back++)
+	for (int back = 0; back < 3 && cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80; back++)
 		cut--;
 	char *head = sanitize_display(text, cut, false, trace->ascii_only);
 	char *whole = xasprintf(_("%s [%zu more bytes not shown]"), head, len - cut);

@@ -27,8 +27,8 @@ typedef enum {
 typedef struct {
 	struct timespec when; /* CLOCK_REALTIME */
 	trace_kind_t kind;
-	long latency_ms;      /* for TRACE_RECV status lines: since the command was sent; else -1 */
-	char *text;           /* sanitized UTF-8, no line ending */
+	long latency_ms; /* for TRACE_RECV status lines: since the command was sent; else -1 */
+	char *text;      /* sanitized UTF-8, no line ending */
 } trace_event_t;
 
 typedef struct trace trace_t;
@@ -50,7 +50,7 @@ void trace_set_stream(trace_t *trace, FILE *stream);
 void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *text, size_t len);
 /* trace_emitf: record a note of ours (printf format). */
 void trace_emitf(trace_t *trace, trace_kind_t kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The ring: events in order, oldest first. Index 0..count-1. */
 size_t trace_count(const trace_t *trace);

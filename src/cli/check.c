@@ -50,10 +50,14 @@ static void print_capa(const pop3_capa_t *capa, long ms)
 		bool on;
 		const char *name;
 	} flags[] = {
-		{capa->top, "TOP"},		  {capa->uidl, "UIDL"},
-		{capa->user, "USER"},		  {capa->pipelining, "PIPELINING"},
-		{capa->stls, "STLS"},		  {capa->resp_codes, "RESP-CODES"},
-		{capa->auth_resp_code, "AUTH-RESP-CODE"}, {capa->sasl_ir, "SASL-IR"},
+	    {capa->top, "TOP"},
+	    {capa->uidl, "UIDL"},
+	    {capa->user, "USER"},
+	    {capa->pipelining, "PIPELINING"},
+	    {capa->stls, "STLS"},
+	    {capa->resp_codes, "RESP-CODES"},
+	    {capa->auth_resp_code, "AUTH-RESP-CODE"},
+	    {capa->sasl_ir, "SASL-IR"},
 	};
 	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
 		if (flags[i].on) {
@@ -85,7 +89,7 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 	case POP3_EVENT_CONNECTED:
 		step("connect", "OK", ms, pop3_peer(pop3));
 		state->next_step =
-			state->config->tls_mode == POP3_TLS_IMPLICIT ? "tls" : "greeting";
+		    state->config->tls_mode == POP3_TLS_IMPLICIT ? "tls" : "greeting";
 		break;
 	case POP3_EVENT_STLS:
 		step("stls", "OK", ms, _("the server agreed to start TLS"));
@@ -97,7 +101,8 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 		step("tls", "OK", ms, detail);
 		print_certificate(info, true);
 		state->tls_seen = true;
-		state->next_step = state->config->tls_mode == POP3_TLS_IMPLICIT ? "greeting" : "capa";
+		state->next_step =
+		    state->config->tls_mode == POP3_TLS_IMPLICIT ? "greeting" : "capa";
 		break;
 	}
 	case POP3_EVENT_GREETING:
@@ -130,11 +135,8 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 		}
 		state->done = true;
 		break;
-	case POP3_EVENT_FAILED:
-		state->failed = true;
-		break;
-	case POP3_EVENT_CLOSED:
-		break;
+	case POP3_EVENT_FAILED: state->failed = true; break;
+	case POP3_EVENT_CLOSED: break;
 	}
 }
 

@@ -30,9 +30,9 @@ typedef struct {
 } row_t;
 
 typedef struct {
-	row_t *rows;      /* index number-1 */
-	uint64_t count;   /* STAT count */
-	bool failed;      /* LIST failed or was malformed */
+	row_t *rows;    /* index number-1 */
+	uint64_t count; /* STAT count */
+	bool failed;    /* LIST failed or was malformed */
 	char *error;
 	bool top_refused;
 } mailbox_t;
@@ -43,8 +43,8 @@ typedef struct {
 } top_request_t;
 
 /* for_each_line: call fn for each line of a collected body. */
-static void for_each_line(const char *body, size_t len, void (*fn)(mailbox_t *, const char *, size_t),
-			  mailbox_t *box)
+static void for_each_line(const char *body, size_t len,
+			  void (*fn)(mailbox_t *, const char *, size_t), mailbox_t *box)
 {
 	size_t start = 0;
 	while (start < len) {
@@ -139,9 +139,10 @@ static void check_list_complete(mailbox_t *box)
 	for (uint64_t i = 0; i < box->count; i++)
 		listed += box->rows[i].listed;
 	if (listed != box->count)
-		set_error(box, xasprintf(_("the server's LIST names %llu messages but STAT "
-					   "said %llu"),
-					 (unsigned long long)listed, (unsigned long long)box->count));
+		set_error(box,
+			  xasprintf(_("the server's LIST names %llu messages but STAT "
+				      "said %llu"),
+				    (unsigned long long)listed, (unsigned long long)box->count));
 }
 
 static void on_list(void *ctx, const pop3_reply_t *reply)
@@ -230,8 +231,9 @@ static void print_rows(const mailbox_t *box, bool json)
 		char date[32];
 		format_date(row->summary.date, date, sizeof date);
 		if (json) {
-			printf("%s\n  {\"number\": %llu, \"size\": %llu, \"uidl\": ", first ? "" : ",",
-			       (unsigned long long)row->number, (unsigned long long)row->size);
+			printf(
+			    "%s\n  {\"number\": %llu, \"size\": %llu, \"uidl\": ", first ? "" : ",",
+			    (unsigned long long)row->number, (unsigned long long)row->size);
 			print_json_string(row->uidl);
 			fputs(", \"date\": ", stdout);
 			print_json_string(date);
@@ -291,7 +293,8 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 			request->box = &box;
 			request->row = &box.rows[i];
 			char line[64];
-			snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)box.rows[i].number);
+			snprintf(line, sizeof line, "TOP %llu 0",
+				 (unsigned long long)box.rows[i].number);
 			submit_collect(pop3, line, HEADER_COLLECT_LIMIT, on_top, request);
 		}
 		batch_drain(pop3);

@@ -39,31 +39,31 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"check", no_argument, NULL, OPT_CHECK},
-	{"list", no_argument, NULL, OPT_LIST},
-	{"save", required_argument, NULL, OPT_SAVE},
-	{"delete", required_argument, NULL, OPT_DELETE},
-	{"to", required_argument, NULL, OPT_TO},
-	{"user", required_argument, NULL, OPT_USER},
-	{"auth", required_argument, NULL, OPT_AUTH},
-	{"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
-	{"oauth-token-command", required_argument, NULL, OPT_OAUTH_TOKEN_COMMAND},
-	{"ca-file", required_argument, NULL, OPT_CA_FILE},
-	{"fingerprint", required_argument, NULL, OPT_FINGERPRINT},
-	{"insecure", no_argument, NULL, OPT_INSECURE},
-	{"plaintext", no_argument, NULL, OPT_PLAINTEXT},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"trace", required_argument, NULL, OPT_TRACE},
-	{"verbose", no_argument, NULL, 'v'},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"save-dir", required_argument, NULL, OPT_SAVE_DIR},
-	{"log", required_argument, NULL, OPT_LOG},
-	{"no-color", no_argument, NULL, OPT_NO_COLOR},
-	{"preview-lines", required_argument, NULL, OPT_PREVIEW_LINES},
-	{"pipeline", required_argument, NULL, OPT_PIPELINE},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{NULL, 0, NULL, 0},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"save", required_argument, NULL, OPT_SAVE},
+    {"delete", required_argument, NULL, OPT_DELETE},
+    {"to", required_argument, NULL, OPT_TO},
+    {"user", required_argument, NULL, OPT_USER},
+    {"auth", required_argument, NULL, OPT_AUTH},
+    {"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
+    {"oauth-token-command", required_argument, NULL, OPT_OAUTH_TOKEN_COMMAND},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"fingerprint", required_argument, NULL, OPT_FINGERPRINT},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"trace", required_argument, NULL, OPT_TRACE},
+    {"verbose", no_argument, NULL, 'v'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"preview-lines", required_argument, NULL, OPT_PREVIEW_LINES},
+    {"pipeline", required_argument, NULL, OPT_PIPELINE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
 };
 
 void options_usage(FILE *stream)
@@ -82,7 +82,8 @@ void options_usage(FILE *stream)
 		"\n"
 		"Modes:\n"
 		"  --check               test the connection step by step; changes nothing\n"
-		"  --list                one line per message: number, size, UIDL, date, from, subject\n"
+		"  --list                one line per message: number, size, UIDL, date, from, "
+		"subject\n"
 		"  --save LIST           save messages (e.g. 1,4,7) as .eml files into --to DIR\n"
 		"  --delete LIST         save, then delete what was saved and verified\n"
 		"\n"
@@ -270,12 +271,8 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 			break;
 		case 'h': options->mode = MODE_HELP; return 0;
 		case OPT_VERSION: options->mode = MODE_VERSION; return 0;
-		case ':':
-			rc = usage_error(_("option %s needs a value"), argv[optind - 1]);
-			break;
-		default:
-			rc = usage_error(_("unknown option %s"), argv[optind - 1]);
-			break;
+		case ':': rc = usage_error(_("option %s needs a value"), argv[optind - 1]); break;
+		default: rc = usage_error(_("unknown option %s"), argv[optind - 1]); break;
 		}
 		if (rc)
 			return -1;
@@ -293,7 +290,8 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 	if (!options->user)
 		options->user = options->url.user ? options->url.user : getenv("USER");
 	if (!options->user || !*options->user)
-		return usage_error("%s", _("no user name: put it in the URL (pop3s://user@host) or use --user"));
+		return usage_error(
+		    "%s", _("no user name: put it in the URL (pop3s://user@host) or use --user"));
 	return check_combination(options);
 }
 

@@ -30,18 +30,18 @@ typedef struct {
 	const char *fingerprint;
 	bool insecure;
 	bool plaintext;
-	int timeout_seconds;          /* --timeout, default 30 */
-	const char *trace_file;       /* --trace FILE */
-	bool verbose;                 /* -v: trace to stderr */
-	bool json;                    /* --json for --list */
-	uint64_t *numbers;            /* --save / --delete message numbers, in order given */
+	int timeout_seconds;    /* --timeout, default 30 */
+	const char *trace_file; /* --trace FILE */
+	bool verbose;           /* -v: trace to stderr */
+	bool json;              /* --json for --list */
+	uint64_t *numbers;      /* --save / --delete message numbers, in order given */
 	size_t number_count;
-	const char *to_dir;           /* --to DIR */
-	const char *save_dir;         /* --save-dir DIR (UI default save directory) */
-	const char *log_file;         /* --log FILE (UI: stream the protocol log) */
-	bool no_color;                /* --no-color or NO_COLOR set */
-	unsigned preview_lines;       /* --preview-lines N for TOP (default 200) */
-	unsigned pipeline_window;     /* --pipeline N (default 128; 1 disables) */
+	const char *to_dir;       /* --to DIR */
+	const char *save_dir;     /* --save-dir DIR (UI default save directory) */
+	const char *log_file;     /* --log FILE (UI: stream the protocol log) */
+	bool no_color;            /* --no-color or NO_COLOR set */
+	unsigned preview_lines;   /* --preview-lines N for TOP (default 200) */
+	unsigned pipeline_window; /* --pipeline N (default 128; 1 disables) */
 } cli_options_t;
 
 /* options_parse: fill *options from argv. Returns 0, or -1 after printing one

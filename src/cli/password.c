@@ -91,7 +91,8 @@ static char *netrc_lookup(const char *text, const char *user, const char *host)
 				host_match = true;
 			} else {
 				const char *name = next_token(&cursor, &len);
-				host_match = name && len == strlen(host) && memcmp(name, host, len) == 0;
+				host_match =
+				    name && len == strlen(host) && memcmp(name, host, len) == 0;
 			}
 		} else if (token_is(token, len, "login")) {
 			const char *name = next_token(&cursor, &len);

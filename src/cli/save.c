@@ -22,15 +22,15 @@
 typedef struct {
 	uint64_t number;
 	const char *dir;
-	bool exists;          /* LIST n said +OK */
-	uint64_t size;        /* from LIST n */
+	bool exists;   /* LIST n said +OK */
+	uint64_t size; /* from LIST n */
 	char *uidl;
-	store_file_t *file;   /* open while RETR streams */
-	bool saved;           /* store_commit passed every check */
-	bool deleted;         /* DELE answered +OK */
+	store_file_t *file; /* open while RETR streams */
+	bool saved;         /* store_commit passed every check */
+	bool deleted;       /* DELE answered +OK */
 	char *path;
 	uint64_t octets;
-	char *error;          /* why it was not saved (or not deleted) */
+	char *error; /* why it was not saved (or not deleted) */
 	int error_status;
 } job_t;
 
@@ -200,7 +200,7 @@ static void submit(pop3_t *pop3, const char *line, size_t collect, pop3_sink_fn 
 		   pop3_done_fn done, void *ctx)
 {
 	pop3_request_t request = {
-		.line = line, .collect_limit = collect, .sink = sink, .done = done, .ctx = ctx};
+	    .line = line, .collect_limit = collect, .sink = sink, .done = done, .ctx = ctx};
 	pop3_submit(pop3, &request);
 }
 
@@ -249,12 +249,13 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 	batch_drain(pop3);
 
 	bool alive = pop3_is_ready(pop3);
-	if (delete && alive) {
+	if (delete &&alive) {
 		for (size_t i = 0; i < count; i++) {
 			if (!jobs[i].saved)
 				continue; /* the save-before-delete gate */
 			char line[64];
-			snprintf(line, sizeof line, "DELE %llu", (unsigned long long)jobs[i].number);
+			snprintf(line, sizeof line, "DELE %llu",
+				 (unsigned long long)jobs[i].number);
 			submit(pop3, line, 0, NULL, on_dele, &jobs[i]);
 		}
 		batch_drain(pop3);
@@ -269,12 +270,13 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 			if (status == 0)
 				status = job->error_status;
 		}
-		if (delete && job->deleted && committed)
+		if (delete &&job->deleted && committed)
 			printf("deleted %llu\n", (unsigned long long)job->number);
 	}
 	if (!committed) {
 		fprintf(stderr, "popscope: %s%s\n", pop3_errstr(pop3),
-			delete ? _("; the session ended without QUIT, so nothing was deleted") : "");
+			delete ? _("; the session ended without QUIT, so nothing was deleted")
+			       : "");
 		if (status == 0)
 			status = exitcode_for_engine(pop3);
 		if (status == 0)

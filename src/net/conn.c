@@ -148,7 +148,8 @@ int conn_resolve(conn_t *conn, const char *host, const char *port)
 	}
 	if (rc != 0 || !list) {
 		const char *why = rc == EAI_SYSTEM ? strerror(errno)
-			: rc != 0 ? gai_strerror(rc) : _("no addresses");
+				  : rc != 0        ? gai_strerror(rc)
+						   : _("no addresses");
 		if (list)
 			freeaddrinfo(list);
 		conn_fail(conn, CONN_FAIL_RESOLVE,
@@ -269,17 +270,14 @@ static void conn_handshake_step(conn_t *conn)
 		conn->tls_open = true;
 		conn->handshake_wants = 0;
 		break;
-	case TLS_WANT_READ:
-		conn->handshake_wants = POLLIN;
-		break;
-	case TLS_WANT_WRITE:
-		conn->handshake_wants = POLLOUT;
-		break;
+	case TLS_WANT_READ: conn->handshake_wants = POLLIN; break;
+	case TLS_WANT_WRITE: conn->handshake_wants = POLLOUT; break;
 	case TLS_EOF:
 	case TLS_ERROR:
-		conn_fail(conn, failure, errstr ? errstr
-			  : xasprintf(_("TLS handshake with %s port %s failed"),
-				      conn->peer_host, conn->peer_port));
+		conn_fail(conn, failure,
+			  errstr ? errstr
+				 : xasprintf(_("TLS handshake with %s port %s failed"),
+					     conn->peer_host, conn->peer_port));
 		conn_close_socket(conn, false);
 		break;
 	}
@@ -355,15 +353,11 @@ short conn_poll_events(const conn_t *conn)
 	if (conn->fd < 0)
 		return 0;
 	switch (conn->state) {
-	case CONN_CONNECTING:
-		return POLLOUT;
-	case CONN_TLS_HANDSHAKE:
-		return conn->handshake_wants;
+	case CONN_CONNECTING: return POLLOUT;
+	case CONN_TLS_HANDSHAKE: return conn->handshake_wants;
 	case CONN_OPEN:
-	case CONN_TLS_OPEN:
-		break;
-	default:
-		return 0;
+	case CONN_TLS_OPEN: break;
+	default: return 0;
 	}
 	if (conn_wants_input(conn))
 		events |= conn->read_wants_write ? POLLOUT : POLLIN;
@@ -406,7 +400,9 @@ static void conn_tls_failed(conn_t *conn, char *why)
 
 static void conn_errno_failed(conn_t *conn, bool reading, int err)
 {
-	conn_io_failed(conn, CONN_FAIL_IO, xasprintf(
+	conn_io_failed(
+	    conn, CONN_FAIL_IO,
+	    xasprintf(
 		/* TRANSLATORS: "cannot read from 192.0.2.1 port 995: Connection reset by peer" */
 		reading ? _("cannot read from %s port %s: %s") : _("cannot send to %s port %s: %s"),
 		conn->peer_host, conn->peer_port, strerror(err)));
@@ -459,17 +455,10 @@ static void conn_read_tls(conn_t *conn)
 			conn->in[conn->in_end] = '\0';
 			total += done;
 			break;
-		case TLS_WANT_READ:
-			return;
-		case TLS_WANT_WRITE:
-			conn->read_wants_write = true;
-			return;
-		case TLS_EOF:
-			conn_got_eof(conn);
-			return;
-		case TLS_ERROR:
-			conn_tls_failed(conn, errstr);
-			return;
+		case TLS_WANT_READ: return;
+		case TLS_WANT_WRITE: conn->read_wants_write = true; return;
+		case TLS_EOF: conn_got_eof(conn); return;
+		case TLS_ERROR: conn_tls_failed(conn, errstr); return;
 		}
 	}
 }
@@ -500,20 +489,11 @@ static void conn_write_pending(conn_t *conn)
 			size_t done = 0;
 			char *errstr = NULL;
 			switch (tls_session_write(conn->tls, data, len, &done, &errstr)) {
-			case TLS_DONE:
-				conn_output_sent(conn, done);
-				continue;
-			case TLS_WANT_READ:
-				conn->write_wants_read = true;
-				return;
-			case TLS_WANT_WRITE:
-				return;
-			case TLS_EOF:
-				conn_got_eof(conn);
-				return;
-			case TLS_ERROR:
-				conn_tls_failed(conn, errstr);
-				return;
+			case TLS_DONE: conn_output_sent(conn, done); continue;
+			case TLS_WANT_READ: conn->write_wants_read = true; return;
+			case TLS_WANT_WRITE: return;
+			case TLS_EOF: conn_got_eof(conn); return;
+			case TLS_ERROR: conn_tls_failed(conn, errstr); return;
 			}
 		}
 		ssize_t n = send(conn->fd, data, len, MSG_NOSIGNAL);
@@ -535,8 +515,7 @@ static void conn_stream_io(conn_t *conn, short revents)
 	bool readable = revents & (POLLIN | POLLHUP | POLLERR);
 	bool writable = revents & (POLLOUT | POLLERR);
 
-	if (conn->out.len > conn->out_sent &&
-	    (conn->write_wants_read ? readable : writable))
+	if (conn->out.len > conn->out_sent && (conn->write_wants_read ? readable : writable))
 		conn_write_pending(conn);
 	if (conn->state != CONN_OPEN && conn->state != CONN_TLS_OPEN)
 		return;
@@ -582,11 +561,8 @@ void conn_handle_io(conn_t *conn, short revents)
 			conn_stream_io(conn, POLLIN | POLLOUT);
 		break;
 	case CONN_OPEN:
-	case CONN_TLS_OPEN:
-		conn_stream_io(conn, revents);
-		break;
-	default:
-		break;
+	case CONN_TLS_OPEN: conn_stream_io(conn, revents); break;
+	default: break;
 	}
 }
 
@@ -639,9 +615,7 @@ void conn_write(conn_t *conn, const void *data, size_t len)
 	case CONN_CONNECTING:
 	case CONN_OPEN:
 	case CONN_TLS_HANDSHAKE:
-	case CONN_TLS_OPEN:
-		buf_append(&conn->out, data, len);
-		break;
+	case CONN_TLS_OPEN: buf_append(&conn->out, data, len); break;
 	default:
 		/* Nobody will read it: the stream is gone. */
 		break;

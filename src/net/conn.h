@@ -43,18 +43,18 @@ typedef struct {
 } tls_options_t;
 
 typedef struct {
-	char *subject;         /* one-line RFC 2253 form */
+	char *subject; /* one-line RFC 2253 form */
 	char *issuer;
-	char *sans;            /* comma-separated DNS names and IP addresses */
-	char *not_before;      /* "YYYY-MM-DD HH:MM:SS UTC" */
+	char *sans;       /* comma-separated DNS names and IP addresses */
+	char *not_before; /* "YYYY-MM-DD HH:MM:SS UTC" */
 	char *not_after;
-	long days_left;        /* whole days until not_after (negative when expired) */
-	char *fingerprint;     /* "sha256:AA:BB:..." upper-case hex */
-	char *protocol;        /* e.g. "TLSv1.3" */
-	char *cipher;          /* e.g. "TLS_AES_256_GCM_SHA384" */
-	bool verified;         /* chain and host name verified */
-	char *verify_result;   /* "ok" or OpenSSL's reason text */
-	bool insecure;         /* verification was switched off by --insecure */
+	long days_left;      /* whole days until not_after (negative when expired) */
+	char *fingerprint;   /* "sha256:AA:BB:..." upper-case hex */
+	char *protocol;      /* e.g. "TLSv1.3" */
+	char *cipher;        /* e.g. "TLS_AES_256_GCM_SHA384" */
+	bool verified;       /* chain and host name verified */
+	char *verify_result; /* "ok" or OpenSSL's reason text */
+	bool insecure;       /* verification was switched off by --insecure */
 } tls_info_t;
 
 /* conn_new: a connection object; nothing happens until conn_resolve. */

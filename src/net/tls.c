@@ -38,7 +38,7 @@ struct tls_session {
 	unsigned char pin[TLS_SHA256_LEN];
 	bool pin_checked; /* the leaf's digest was compared with pin */
 	bool pin_ok;
-	X509 *leaf;       /* the server's certificate as seen by the verify callback */
+	X509 *leaf; /* the server's certificate as seen by the verify callback */
 	bool handshake_done;
 	bool info_valid;
 	tls_info_t info;
@@ -120,8 +120,8 @@ static char *tls_format_digest(const unsigned char *md)
 
 	off += (size_t)snprintf(text, sizeof(text), "sha256:");
 	for (size_t i = 0; i < TLS_SHA256_LEN; i++)
-		off += (size_t)snprintf(text + off, sizeof(text) - off, i ? ":%02X" : "%02X",
-					md[i]);
+		off +=
+		    (size_t)snprintf(text + off, sizeof(text) - off, i ? ":%02X" : "%02X", md[i]);
 	return xstrdup(text);
 }
 
@@ -150,8 +150,8 @@ static int tls_verify_callback(int preverify_ok, X509_STORE_CTX *store)
 	if (!tls->pin_checked && leaf) {
 		unsigned char md[TLS_SHA256_LEN];
 		tls->pin_checked = true;
-		tls->pin_ok = tls_cert_digest(leaf, md) &&
-			      CRYPTO_memcmp(md, tls->pin, TLS_SHA256_LEN) == 0;
+		tls->pin_ok =
+		    tls_cert_digest(leaf, md) && CRYPTO_memcmp(md, tls->pin, TLS_SHA256_LEN) == 0;
 	}
 	return tls->pin_ok ? 1 : 0;
 }
@@ -355,8 +355,8 @@ tls_session_t *tls_session_new(int fd, const char *host, const tls_options_t *op
 	 * tls-unique binding with it; POP3 never needs one. */
 	SSL_CTX_set_options(tls->ctx, SSL_OP_NO_RENEGOTIATION);
 	/* conn.c writes from a growing buffer that may move between retries. */
-	SSL_CTX_set_mode(tls->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-					   SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_mode(tls->ctx,
+			 SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	tls->ssl = SSL_new(tls->ctx);
 	if (!tls->ssl || SSL_set_fd(tls->ssl, fd) != 1)
 		goto fail;
@@ -393,13 +393,17 @@ static tls_status_t tls_check_peer(tls_session_t *tls, conn_failure_t *failure, 
 			tls_fill_info(tls, cert, false, xstrdup(_("fingerprint mismatch")));
 			*failure = CONN_FAIL_FINGERPRINT;
 			*errstr = xasprintf(_("certificate fingerprint of %s is %s, not the "
-					      "pinned one"), tls->host, tls->info.fingerprint);
+					      "pinned one"),
+					    tls->host, tls->info.fingerprint);
 			return TLS_ERROR;
 		}
 		char *why = tls_verify_text(result);
-		char *text = result == X509_V_OK ? xstrdup("ok") : xasprintf(
-			/* TRANSLATORS: %s is OpenSSL's reason, e.g. "self-signed certificate". */
-			_("pinned by fingerprint (chain not trusted: %s)"), why);
+		char *text =
+		    result == X509_V_OK
+			? xstrdup("ok")
+			: xasprintf(
+			      /* TRANSLATORS: %s is OpenSSL's reason, e.g. "self-signed certificate". */
+			      _("pinned by fingerprint (chain not trusted: %s)"), why);
 		free(why);
 		tls_fill_info(tls, cert, true, text);
 		return TLS_DONE;
@@ -477,12 +481,9 @@ static tls_status_t tls_io_status(tls_session_t *tls, int rc, char **errstr)
 	int err = SSL_get_error(tls->ssl, rc);
 
 	switch (err) {
-	case SSL_ERROR_WANT_READ:
-		return TLS_WANT_READ;
-	case SSL_ERROR_WANT_WRITE:
-		return TLS_WANT_WRITE;
-	case SSL_ERROR_ZERO_RETURN:
-		return TLS_EOF;
+	case SSL_ERROR_WANT_READ: return TLS_WANT_READ;
+	case SSL_ERROR_WANT_WRITE: return TLS_WANT_WRITE;
+	case SSL_ERROR_ZERO_RETURN: return TLS_EOF;
 	case SSL_ERROR_SYSCALL:
 		if (errno == 0) {
 			ERR_clear_error();
@@ -491,9 +492,7 @@ static tls_status_t tls_io_status(tls_session_t *tls, int rc, char **errstr)
 		*errstr = xstrdup(strerror(errno));
 		ERR_clear_error();
 		return TLS_ERROR;
-	default:
-		*errstr = tls_openssl_error();
-		return TLS_ERROR;
+	default: *errstr = tls_openssl_error(); return TLS_ERROR;
 	}
 }
 
@@ -509,8 +508,8 @@ tls_status_t tls_session_read(tls_session_t *tls, void *data, size_t len, size_t
 	return tls_io_status(tls, rc, errstr);
 }
 
-tls_status_t tls_session_write(tls_session_t *tls, const void *data, size_t len,
-			       size_t *done, char **errstr)
+tls_status_t tls_session_write(tls_session_t *tls, const void *data, size_t len, size_t *done,
+			       char **errstr)
 {
 	*done = 0;
 	ERR_clear_error();
@@ -538,9 +537,8 @@ const char *tls_session_channel_binding(tls_session_t *tls, unsigned char *out, 
 	if (SSL_version(tls->ssl) >= TLS1_3_VERSION) {
 		if (*len < TLS_EXPORTER_LEN)
 			return NULL;
-		if (SSL_export_keying_material(tls->ssl, out, TLS_EXPORTER_LEN,
-					       TLS_EXPORTER_LABEL, strlen(TLS_EXPORTER_LABEL),
-					       NULL, 0, 0) != 1) {
+		if (SSL_export_keying_material(tls->ssl, out, TLS_EXPORTER_LEN, TLS_EXPORTER_LABEL,
+					       strlen(TLS_EXPORTER_LABEL), NULL, 0, 0) != 1) {
 			ERR_clear_error();
 			return NULL;
 		}

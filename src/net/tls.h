@@ -44,8 +44,8 @@ tls_status_t tls_session_read(tls_session_t *tls, void *data, size_t len, size_t
 /* tls_session_write: encrypt and send up to len bytes of data. After
  * TLS_WANT_*, retry with the same bytes at the start of data (the buffer
  * may move and grow). */
-tls_status_t tls_session_write(tls_session_t *tls, const void *data, size_t len,
-			       size_t *done, char **errstr);
+tls_status_t tls_session_write(tls_session_t *tls, const void *data, size_t len, size_t *done,
+			       char **errstr);
 
 /* tls_session_pending: whether decrypted or undecoded bytes wait inside
  * OpenSSL, where poll() cannot see them. */

@@ -22,8 +22,8 @@ static const struct {
 	url_scheme_t scheme;
 	const char *port;
 } url_schemes[] = {
-	{ "pop3", URL_SCHEME_POP3, "110" },
-	{ "pop3s", URL_SCHEME_POP3S, "995" },
+    {"pop3", URL_SCHEME_POP3, "110"},
+    {"pop3s", URL_SCHEME_POP3S, "995"},
 };
 
 static int url_fail(char **errstr, char *message)
@@ -39,13 +39,17 @@ static int url_check_bytes(const char *text, char **errstr)
 	for (size_t i = 0; text[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)text[i];
 		if (c == ' ')
-			return url_fail(errstr, xasprintf(
+			return url_fail(
+			    errstr,
+			    xasprintf(
 				/* TRANSLATORS: %zu is a 1-based character position. */
 				_("space at position %zu in the URL (encode it as %%20 if it "
-				  "belongs to the user name)"), i + 1));
+				  "belongs to the user name)"),
+				i + 1));
 		if (c < 0x20 || c == 0x7f)
-			return url_fail(errstr, xasprintf(
-				_("control character at position %zu in the URL"), i + 1));
+			return url_fail(
+			    errstr,
+			    xasprintf(_("control character at position %zu in the URL"), i + 1));
 	}
 	return 0;
 }
@@ -63,8 +67,7 @@ static int url_hex_value(char c)
 
 /* The user name ends up in "USER name\r\n", so a decoded CR, LF or any other
  * control character would let a URL inject commands: refuse them. */
-static int url_decode_user(const char *s, size_t len, const char *text, char **user,
-			   char **errstr)
+static int url_decode_user(const char *s, size_t len, const char *text, char **user, char **errstr)
 {
 	char *out = xmalloc(len + 1);
 	size_t n = 0;
@@ -77,9 +80,11 @@ static int url_decode_user(const char *s, size_t len, const char *text, char **u
 		unsigned char c = (unsigned char)s[i];
 		if (c == ':') {
 			free(out);
-			return url_fail(errstr, xasprintf(
-				_("unexpected ':' in the user name in %s (passwords are not "
-				  "accepted in URLs; write a literal colon as %%3A)"), text));
+			return url_fail(
+			    errstr,
+			    xasprintf(_("unexpected ':' in the user name in %s (passwords are not "
+					"accepted in URLs; write a literal colon as %%3A)"),
+				      text));
 		}
 		if (c != '%') {
 			out[n++] = (char)c;
@@ -89,16 +94,18 @@ static int url_decode_user(const char *s, size_t len, const char *text, char **u
 		int lo = hi >= 0 ? url_hex_value(s[i + 2]) : -1;
 		if (lo < 0) {
 			free(out);
-			return url_fail(errstr, xasprintf(
-				_("invalid percent-encoding in the user name in %s "
-				  "(expected %% and two hex digits)"), text));
+			return url_fail(
+			    errstr, xasprintf(_("invalid percent-encoding in the user name in %s "
+						"(expected %% and two hex digits)"),
+					      text));
 		}
 		c = (unsigned char)(hi * 16 + lo);
 		if (c < 0x20 || c == 0x7f) {
 			free(out);
-			return url_fail(errstr, xasprintf(
-				_("encoded control character %%%c%c in the user name in %s"),
-				s[i + 1], s[i + 2], text));
+			return url_fail(
+			    errstr,
+			    xasprintf(_("encoded control character %%%c%c in the user name in %s"),
+				      s[i + 1], s[i + 2], text));
 		}
 		out[n++] = (char)c;
 		i += 2;
@@ -132,42 +139,45 @@ static int url_check_host(const char *host, const char *text, char **errstr)
 	if (len == 0)
 		return url_fail(errstr, xasprintf(_("missing host name in %s"), text));
 	if (strchr(host, ':'))
-		return url_fail(errstr, xasprintf(
+		return url_fail(
+		    errstr,
+		    xasprintf(
 			_("IPv6 address in %s must be written in brackets, e.g. pop3://[::1]"),
 			text));
 	if (url_is_ipv4_shaped(host)) {
 		struct in_addr addr;
 		if (inet_pton(AF_INET, host, &addr) != 1)
-			return url_fail(errstr, xasprintf(
-				_("invalid IPv4 address \"%s\" in %s"), host, text));
+			return url_fail(
+			    errstr, xasprintf(_("invalid IPv4 address \"%s\" in %s"), host, text));
 		return 0;
 	}
 	if (len > URL_HOST_MAX)
-		return url_fail(errstr, xasprintf(
-			_("host name in %s is longer than %d characters"), text, URL_HOST_MAX));
+		return url_fail(errstr, xasprintf(_("host name in %s is longer than %d characters"),
+						  text, URL_HOST_MAX));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)host[i];
 		if (!url_host_char(c))
-			return url_fail(errstr, xasprintf(
-				_("invalid character '%c' in host name \"%s\" in %s"),
-				c >= 0x80 ? '?' : c, host, text));
+			return url_fail(
+			    errstr, xasprintf(_("invalid character '%c' in host name \"%s\" in %s"),
+					      c >= 0x80 ? '?' : c, host, text));
 		if (c != '.') {
 			if (++label > URL_LABEL_MAX)
-				return url_fail(errstr, xasprintf(
-					_("host name \"%s\" in %s has a part longer than %d "
-					  "characters"), host, text, URL_LABEL_MAX));
+				return url_fail(
+				    errstr,
+				    xasprintf(_("host name \"%s\" in %s has a part longer than %d "
+						"characters"),
+					      host, text, URL_LABEL_MAX));
 			continue;
 		}
 		if (label == 0)
-			return url_fail(errstr, xasprintf(
-				_("empty part in host name \"%s\" in %s"), host, text));
+			return url_fail(errstr, xasprintf(_("empty part in host name \"%s\" in %s"),
+							  host, text));
 		label = 0;
 	}
 	return 0;
 }
 
-static int url_parse_port(const char *s, size_t len, const char *text, char **port,
-			  char **errstr)
+static int url_parse_port(const char *s, size_t len, const char *text, char **port, char **errstr)
 {
 	uint64_t value;
 
@@ -176,8 +186,8 @@ static int url_parse_port(const char *s, size_t len, const char *text, char **po
 	if (!parse_u64(s, len, 65535, &value) || value == 0) {
 		char *shown = xstrndup(s, len);
 		char *msg = xasprintf(
-			/* TRANSLATORS: first %s is the port as typed, second the whole URL. */
-			_("invalid port \"%s\" in %s (expected 1-65535)"), shown, text);
+		    /* TRANSLATORS: first %s is the port as typed, second the whole URL. */
+		    _("invalid port \"%s\" in %s (expected 1-65535)"), shown, text);
 		free(shown);
 		return url_fail(errstr, msg);
 	}
@@ -192,8 +202,8 @@ static int url_parse_scheme(const char *text, url_scheme_t *scheme, const char *
 	const char *sep = strstr(text, "://");
 
 	if (!sep)
-		return url_fail(errstr, xasprintf(
-			_("missing pop3:// or pop3s:// at the start of %s"), text));
+		return url_fail(
+		    errstr, xasprintf(_("missing pop3:// or pop3s:// at the start of %s"), text));
 	size_t len = (size_t)(sep - text);
 	for (size_t i = 0; i < sizeof(url_schemes) / sizeof(url_schemes[0]); i++) {
 		if (strlen(url_schemes[i].name) == len &&
@@ -205,8 +215,8 @@ static int url_parse_scheme(const char *text, url_scheme_t *scheme, const char *
 		}
 	}
 	char *name = xstrndup(text, len);
-	char *msg = xasprintf(_("unsupported scheme \"%s\" in %s (expected pop3 or pop3s)"),
-			      name, text);
+	char *msg =
+	    xasprintf(_("unsupported scheme \"%s\" in %s (expected pop3 or pop3s)"), name, text);
 	free(name);
 	return url_fail(errstr, msg);
 }
@@ -223,20 +233,20 @@ static int url_parse_hostport(const char *s, size_t len, const char *text, char 
 	if (len > 0 && s[0] == '[') {
 		const char *close = memchr(s, ']', len);
 		if (!close)
-			return url_fail(errstr, xasprintf(_("missing ']' after IPv6 address in %s"),
-							  text));
+			return url_fail(errstr,
+					xasprintf(_("missing ']' after IPv6 address in %s"), text));
 		char *literal = xstrndup(s + 1, (size_t)(close - s - 1));
 		struct in6_addr addr;
 		if (inet_pton(AF_INET6, literal, &addr) != 1) {
-			char *msg = xasprintf(_("invalid IPv6 address \"%s\" in %s"), literal,
-					      text);
+			char *msg =
+			    xasprintf(_("invalid IPv6 address \"%s\" in %s"), literal, text);
 			free(literal);
 			return url_fail(errstr, msg);
 		}
 		if (close + 1 < end && close[1] != ':') {
 			free(literal);
-			return url_fail(errstr, xasprintf(
-				_("unexpected text after ']' in %s"), text));
+			return url_fail(errstr,
+					xasprintf(_("unexpected text after ']' in %s"), text));
 		}
 		if (close + 1 < end) {
 			*port_start = close + 2;
@@ -287,8 +297,9 @@ int url_parse(const char *text, pop_url_t *url, char **errstr)
 	len = strcspn(rest, "/");
 	if (rest[len] == '/' && rest[len + 1] != '\0') {
 		slash = rest + len;
-		return url_fail(errstr, xasprintf(
-			_("path \"%s\" not allowed in %s (POP3 has no folders)"), slash, text));
+		return url_fail(errstr,
+				xasprintf(_("path \"%s\" not allowed in %s (POP3 has no folders)"),
+					  slash, text));
 	}
 
 	/* The last '@' ends the user name: "a@b.example@host" is user
@@ -300,8 +311,8 @@ int url_parse(const char *text, pop_url_t *url, char **errstr)
 	if (at && url_decode_user(rest, (size_t)(at - rest), text, &user, errstr) < 0)
 		return -1;
 	const char *hostport = at ? at + 1 : rest;
-	if (url_parse_hostport(hostport, (size_t)(rest + len - hostport), text, &host,
-			       &port_start, &port_len, errstr) < 0)
+	if (url_parse_hostport(hostport, (size_t)(rest + len - hostport), text, &host, &port_start,
+			       &port_len, errstr) < 0)
 		goto fail;
 	if (port_start) {
 		if (url_parse_port(port_start, port_len, text, &port, errstr) < 0)

@@ -129,14 +129,14 @@ static void parse_capa_line(pop3_capa_t *capa, buf_t *sasl, const char *line, si
 		const char *name;
 		size_t offset;
 	} flags[] = {
-		{ "TOP", offsetof(pop3_capa_t, top) },
-		{ "UIDL", offsetof(pop3_capa_t, uidl) },
-		{ "USER", offsetof(pop3_capa_t, user) },
-		{ "PIPELINING", offsetof(pop3_capa_t, pipelining) },
-		{ "STLS", offsetof(pop3_capa_t, stls) },
-		{ "RESP-CODES", offsetof(pop3_capa_t, resp_codes) },
-		{ "AUTH-RESP-CODE", offsetof(pop3_capa_t, auth_resp_code) },
-		{ "SASL-IR", offsetof(pop3_capa_t, sasl_ir) },
+	    {"TOP", offsetof(pop3_capa_t, top)},
+	    {"UIDL", offsetof(pop3_capa_t, uidl)},
+	    {"USER", offsetof(pop3_capa_t, user)},
+	    {"PIPELINING", offsetof(pop3_capa_t, pipelining)},
+	    {"STLS", offsetof(pop3_capa_t, stls)},
+	    {"RESP-CODES", offsetof(pop3_capa_t, resp_codes)},
+	    {"AUTH-RESP-CODE", offsetof(pop3_capa_t, auth_resp_code)},
+	    {"SASL-IR", offsetof(pop3_capa_t, sasl_ir)},
 	};
 	const char *name;
 	size_t name_len;

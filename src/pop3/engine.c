@@ -310,7 +310,8 @@ void pop3_cancel(pop3_t *pop3, uint64_t id)
 
 void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx)
 {
-	pop3_request_t request = {.line = "QUIT", .shape = POP3_REPLY_SINGLE, .done = done, .ctx = ctx};
+	pop3_request_t request = {
+	    .line = "QUIT", .shape = POP3_REPLY_SINGLE, .done = done, .ctx = ctx};
 	if (pop3->phase != PHASE_READY || pop3->quit_sent) {
 		refuse_request(&request, POP3_E_CLOSED);
 		return;
@@ -400,7 +401,8 @@ static int body_out(void *ctx, const char *data, size_t len)
 	if (cmd->cancelled || cmd->sink_failed)
 		return 0;
 	if (cmd->collect_limit) {
-		size_t room = cmd->collect_limit > cmd->body.len ? cmd->collect_limit - cmd->body.len : 0;
+		size_t room =
+		    cmd->collect_limit > cmd->body.len ? cmd->collect_limit - cmd->body.len : 0;
 		size_t take = len < room ? len : room;
 		if (take)
 			buf_append(&cmd->body, data, take);
@@ -528,8 +530,10 @@ static void process_input(pop3_t *pop3)
 			size_t used = pop3_body_feed(&cmd->decoder, data, avail, body_out, &target);
 			conn_consume(pop3->conn, used);
 			if (cmd->decoder.done) {
-				if (cmd->trace_line_buf.len && cmd->traced_lines < pop3->config.trace_body_lines)
-					trace_emit(pop3->trace, TRACE_BODY, -1, cmd->trace_line_buf.data,
+				if (cmd->trace_line_buf.len &&
+				    cmd->traced_lines < pop3->config.trace_body_lines)
+					trace_emit(pop3->trace, TRACE_BODY, -1,
+						   cmd->trace_line_buf.data,
 						   cmd->trace_line_buf.len);
 				trace_body_summary(pop3, cmd);
 				complete_head(pop3);
@@ -541,7 +545,8 @@ static void process_input(pop3_t *pop3)
 		long used = pop3_find_line(data, avail, POP3_MAX_STATUS_LINE, &line_len);
 		if (used < 0) {
 			pop3_fail(pop3, POP3_E_PROTOCOL, NULL, 0, POP3_CODE_NONE,
-				  _("the server sent a line longer than %d bytes"), POP3_MAX_STATUS_LINE);
+				  _("the server sent a line longer than %d bytes"),
+				  POP3_MAX_STATUS_LINE);
 			return;
 		}
 		if (used == 0)
@@ -572,22 +577,12 @@ static void fail_from_conn(pop3_t *pop3)
 {
 	pop3_error_t error;
 	switch (conn_failure(pop3->conn)) {
-	case CONN_FAIL_RESOLVE:
-		error = POP3_E_RESOLVE;
-		break;
-	case CONN_FAIL_CONNECT:
-		error = POP3_E_CONNECT;
-		break;
+	case CONN_FAIL_RESOLVE: error = POP3_E_RESOLVE; break;
+	case CONN_FAIL_CONNECT: error = POP3_E_CONNECT; break;
 	case CONN_FAIL_VERIFY:
-	case CONN_FAIL_FINGERPRINT:
-		error = POP3_E_VERIFY;
-		break;
-	case CONN_FAIL_TLS:
-		error = POP3_E_TLS;
-		break;
-	default:
-		error = POP3_E_CLOSED;
-		break;
+	case CONN_FAIL_FINGERPRINT: error = POP3_E_VERIFY; break;
+	case CONN_FAIL_TLS: error = POP3_E_TLS; break;
+	default: error = POP3_E_CLOSED; break;
 	}
 	pop3_fail(pop3, error, NULL, 0, POP3_CODE_NONE, "%s", conn_error(pop3->conn));
 }
@@ -715,13 +710,10 @@ static bool waiting_for_server(const pop3_t *pop3)
 	case PHASE_CONNECTING:
 	case PHASE_TLS_IMPLICIT:
 	case PHASE_TLS_STLS:
-	case PHASE_GREETING:
-		return true;
+	case PHASE_GREETING: return true;
 	case PHASE_LOGIN:
-	case PHASE_READY:
-		return pop3->inflight_count > 0 || conn_output_pending(pop3->conn) > 0;
-	default:
-		return false;
+	case PHASE_READY: return pop3->inflight_count > 0 || conn_output_pending(pop3->conn) > 0;
+	default: return false;
 	}
 }
 

@@ -33,14 +33,14 @@ typedef struct {
 	pop3_tls_mode_t tls_mode;
 	tls_options_t tls;
 	const char *user;
-	const char *password;     /* may be NULL when a token is used */
-	const char *oauth_token;  /* XOAUTH2 / OAUTHBEARER */
-	const char *auth;         /* --auth MECH: "USER", "APOP", or a SASL name; NULL = automatic */
+	const char *password;    /* may be NULL when a token is used */
+	const char *oauth_token; /* XOAUTH2 / OAUTHBEARER */
+	const char *auth;        /* --auth MECH: "USER", "APOP", or a SASL name; NULL = automatic */
 	bool allow_plaintext_password; /* --plaintext: the user asked for clear text by name */
-	bool skip_login;          /* stop after CAPA (connection tests without credentials) */
-	int timeout_ms;           /* connect and I/O timeout */
-	unsigned pipeline_window; /* commands in flight with PIPELINING (>= 1) */
-	unsigned trace_body_lines;/* body lines copied to the trace per reply */
+	bool skip_login;               /* stop after CAPA (connection tests without credentials) */
+	int timeout_ms;                /* connect and I/O timeout */
+	unsigned pipeline_window;      /* commands in flight with PIPELINING (>= 1) */
+	unsigned trace_body_lines;     /* body lines copied to the trace per reply */
 } pop3_config_t;
 
 /* Engine-level failures, independent of the server's -ERR. */
@@ -68,31 +68,31 @@ typedef enum {
 	POP3_EVENT_RESOLVED,
 	POP3_EVENT_CONNECTED,
 	POP3_EVENT_GREETING,
-	POP3_EVENT_STLS,       /* the server said +OK to STLS; the handshake starts */
-	POP3_EVENT_TLS,        /* handshake done (implicit or after STLS); see pop3_tls_info */
-	POP3_EVENT_CAPA,       /* capabilities known (sent again after TLS and login) */
-	POP3_EVENT_LOGGED_IN,  /* authentication accepted */
-	POP3_EVENT_READY,      /* STAT done, transaction state: submit commands now */
-	POP3_EVENT_FAILED,     /* pop3_error() / pop3_errstr() say why; the engine is dead */
-	POP3_EVENT_CLOSED,     /* after QUIT (or the server closed in transaction state) */
+	POP3_EVENT_STLS,      /* the server said +OK to STLS; the handshake starts */
+	POP3_EVENT_TLS,       /* handshake done (implicit or after STLS); see pop3_tls_info */
+	POP3_EVENT_CAPA,      /* capabilities known (sent again after TLS and login) */
+	POP3_EVENT_LOGGED_IN, /* authentication accepted */
+	POP3_EVENT_READY,     /* STAT done, transaction state: submit commands now */
+	POP3_EVENT_FAILED,    /* pop3_error() / pop3_errstr() say why; the engine is dead */
+	POP3_EVENT_CLOSED,    /* after QUIT (or the server closed in transaction state) */
 } pop3_event_t;
 
 typedef void (*pop3_event_fn)(void *ctx, pop3_event_t event, long elapsed_ms);
 
 typedef struct {
-	pop3_error_t error;     /* POP3_OK when the server answered */
-	bool ok;                /* +OK */
-	const char *text;       /* status text after "+OK " / "-ERR " (raw bytes) */
+	pop3_error_t error; /* POP3_OK when the server answered */
+	bool ok;            /* +OK */
+	const char *text;   /* status text after "+OK " / "-ERR " (raw bytes) */
 	size_t text_len;
 	pop3_code_t code;
-	const char *body;       /* collected body (NUL-terminated) when collect_limit > 0 */
+	const char *body; /* collected body (NUL-terminated) when collect_limit > 0 */
 	size_t body_len;
-	bool body_truncated;    /* more than collect_limit arrived; the rest was discarded */
-	uint64_t body_octets;   /* content octets of the body (after unstuffing) */
+	bool body_truncated;  /* more than collect_limit arrived; the rest was discarded */
+	uint64_t body_octets; /* content octets of the body (after unstuffing) */
 	uint64_t body_lines;
-	bool terminated;        /* the "." terminator was seen */
-	bool bad_stuffing;      /* a body line began with an unstuffed "." (ambiguous content) */
-	long latency_ms;        /* command sent -> status line received */
+	bool terminated;   /* the "." terminator was seen */
+	bool bad_stuffing; /* a body line began with an unstuffed "." (ambiguous content) */
+	long latency_ms;   /* command sent -> status line received */
 } pop3_reply_t;
 
 /* sink: content bytes of a multi-line body as they arrive; return 0, or -1
@@ -102,17 +102,17 @@ typedef int (*pop3_sink_fn)(void *ctx, const char *data, size_t len);
 typedef void (*pop3_done_fn)(void *ctx, const pop3_reply_t *reply);
 
 typedef enum {
-	POP3_REPLY_AUTO,   /* infer from the command (LIST / UIDL without argument, TOP, RETR, CAPA, bare AUTH) */
+	POP3_REPLY_AUTO, /* infer from the command (LIST / UIDL without argument, TOP, RETR, CAPA, bare AUTH) */
 	POP3_REPLY_SINGLE,
 	POP3_REPLY_MULTI,
 } pop3_reply_shape_t;
 
 typedef struct {
-	const char *line;         /* command without CRLF; CR, LF and NUL are refused */
+	const char *line; /* command without CRLF; CR, LF and NUL are refused */
 	pop3_reply_shape_t shape;
-	size_t collect_limit;     /* collect the body in memory up to this many bytes */
-	pop3_sink_fn sink;        /* or stream it here (both may be set) */
-	pop3_done_fn done;        /* called exactly once (also on failure / cancel) */
+	size_t collect_limit; /* collect the body in memory up to this many bytes */
+	pop3_sink_fn sink;    /* or stream it here (both may be set) */
+	pop3_done_fn done;    /* called exactly once (also on failure / cancel) */
 	void *ctx;
 } pop3_request_t;
 
@@ -156,7 +156,7 @@ pop3_code_t pop3_server_code(const pop3_t *pop3);
 const pop3_capa_t *pop3_capa(const pop3_t *pop3);
 const tls_info_t *pop3_tls_info(const pop3_t *pop3);
 const char *pop3_peer(const pop3_t *pop3);
-const char *pop3_greeting(const pop3_t *pop3); /* sanitized */
+const char *pop3_greeting(const pop3_t *pop3);    /* sanitized */
 const char *pop3_auth_method(const pop3_t *pop3); /* what login used */
 bool pop3_is_tls(const pop3_t *pop3);
 /* STAT after login. */

@@ -16,8 +16,8 @@ typedef enum {
 	PHASE_CONNECTING,
 	PHASE_TLS_IMPLICIT, /* handshake on a pop3s:// connection */
 	PHASE_GREETING,
-	PHASE_LOGIN,        /* CAPA, STLS, AUTH, CAPA, STAT: commands in the queue */
-	PHASE_TLS_STLS,     /* handshake after +OK to STLS */
+	PHASE_LOGIN,    /* CAPA, STLS, AUTH, CAPA, STAT: commands in the queue */
+	PHASE_TLS_STLS, /* handshake after +OK to STLS */
 	PHASE_READY,
 	PHASE_CLOSED,
 	PHASE_FAILED,
@@ -31,10 +31,10 @@ typedef char *(*pop3_continue_fn)(pop3_t *pop3, const char *challenge, size_t le
 
 struct pop3_cmd {
 	uint64_t id;
-	char *line;             /* as sent, without CRLF */
-	char *trace_line;       /* masked form for the trace */
+	char *line;       /* as sent, without CRLF */
+	char *trace_line; /* masked form for the trace */
 	bool multiline;
-	bool barrier;           /* sent alone: changes the session state */
+	bool barrier; /* sent alone: changes the session state */
 	size_t collect_limit;
 	pop3_sink_fn sink;
 	pop3_done_fn done;
@@ -45,20 +45,20 @@ struct pop3_cmd {
 	bool sink_failed;
 	bool in_body;
 	pop3_body_t decoder;
-	buf_t body;             /* collected body */
+	buf_t body; /* collected body */
 	bool body_truncated;
 	pop3_status_line_t status;
-	char *status_copy;      /* the status line, kept for the reply */
+	char *status_copy; /* the status line, kept for the reply */
 	size_t status_len;
-	long long sent_ms;      /* monotonic */
+	long long sent_ms; /* monotonic */
 	long latency_ms;
-	buf_t trace_line_buf;   /* body line being assembled for the trace */
+	buf_t trace_line_buf; /* body line being assembled for the trace */
 	unsigned traced_lines;
 	pop3_cmd_t *next;
 };
 
 struct pop3 {
-	pop3_config_t config;   /* strings owned (copied) */
+	pop3_config_t config; /* strings owned (copied) */
 	trace_t *trace;
 	conn_t *conn;
 	pop3_phase_t phase;

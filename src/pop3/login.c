@@ -23,11 +23,11 @@ static void submit(pop3_t *pop3, const char *line, pop3_reply_shape_t shape, pop
 		   pop3_continue_fn on_continue)
 {
 	pop3_request_t request = {
-		.line = line,
-		.shape = shape,
-		.collect_limit = shape == POP3_REPLY_MULTI ? 64 * 1024 : 0,
-		.done = done,
-		.ctx = pop3,
+	    .line = line,
+	    .shape = shape,
+	    .collect_limit = shape == POP3_REPLY_MULTI ? 64 * 1024 : 0,
+	    .done = done,
+	    .ctx = pop3,
 	};
 	pop3_submit_internal(pop3, &request, true, on_continue);
 }
@@ -162,7 +162,8 @@ static void on_login_reply(void *ctx, const pop3_reply_t *reply)
 		if (pop3->sasl) {
 			const char *detail = sasl_server_error(pop3->sasl);
 			if (detail)
-				trace_emitf(pop3->trace, TRACE_INFO, _("server's SASL error: %s"), detail);
+				trace_emitf(pop3->trace, TRACE_INFO, _("server's SASL error: %s"),
+					    detail);
 		}
 		fail_auth(pop3, reply);
 		return;
@@ -246,8 +247,8 @@ static const char *choose_method(pop3_t *pop3)
 		return pop3->config.auth;
 	unsigned char cb[128];
 	size_t cb_len = sizeof cb;
-	bool have_cb = conn_is_tls(pop3->conn) &&
-		       conn_channel_binding(pop3->conn, cb, &cb_len) != NULL;
+	bool have_cb =
+	    conn_is_tls(pop3->conn) && conn_channel_binding(pop3->conn, cb, &cb_len) != NULL;
 	const char *mech = NULL;
 	if (pop3->capa.sasl)
 		mech = sasl_choose(pop3->capa.sasl, pop3->config.password != NULL,
@@ -269,21 +270,21 @@ static void start_sasl(pop3_t *pop3, const char *mech)
 	if (conn_is_tls(pop3->conn))
 		cb_type = conn_channel_binding(pop3->conn, cb, &cb_len);
 	sasl_credentials_t cred = {
-		.user = pop3->config.user,
-		.password = pop3->config.password,
-		.oauth_token = pop3->config.oauth_token,
-		.host = pop3->config.host,
-		.port = pop3->config.port,
-		.cb_type = cb_type,
-		.cb_data = cb_type ? cb : NULL,
-		.cb_len = cb_type ? cb_len : 0,
+	    .user = pop3->config.user,
+	    .password = pop3->config.password,
+	    .oauth_token = pop3->config.oauth_token,
+	    .host = pop3->config.host,
+	    .port = pop3->config.port,
+	    .cb_type = cb_type,
+	    .cb_data = cb_type ? cb : NULL,
+	    .cb_len = cb_type ? cb_len : 0,
 	};
 	char *errstr = NULL;
 	pop3->sasl = sasl_start(mech, &cred, &errstr);
 	secret_wipe(cb, sizeof cb);
 	if (!pop3->sasl) {
-		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE, _("cannot start %s: %s"), mech,
-			  errstr ? errstr : "");
+		pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE, _("cannot start %s: %s"),
+			  mech, errstr ? errstr : "");
 		free(errstr);
 		return;
 	}

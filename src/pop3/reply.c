@@ -57,9 +57,9 @@ static pop3_code_t parse_code(const char *text, size_t len)
 		const char *name;
 		pop3_code_t code;
 	} known[] = {
-		{ "IN-USE", POP3_CODE_IN_USE },     { "LOGIN-DELAY", POP3_CODE_LOGIN_DELAY },
-		{ "SYS/TEMP", POP3_CODE_SYS_TEMP }, { "SYS/PERM", POP3_CODE_SYS_PERM },
-		{ "AUTH", POP3_CODE_AUTH },
+	    {"IN-USE", POP3_CODE_IN_USE},     {"LOGIN-DELAY", POP3_CODE_LOGIN_DELAY},
+	    {"SYS/TEMP", POP3_CODE_SYS_TEMP}, {"SYS/PERM", POP3_CODE_SYS_PERM},
+	    {"AUTH", POP3_CODE_AUTH},
 	};
 	size_t i;
 
@@ -139,8 +139,7 @@ const char *pop3_code_explain(pop3_code_t code)
 		/* TRANSLATORS: explains the server's [AUTH] response code */
 		return _("the user name or password was not accepted");
 	case POP3_CODE_NONE:
-	case POP3_CODE_OTHER:
-		break;
+	case POP3_CODE_OTHER: break;
 	}
 	return NULL;
 }
@@ -235,7 +234,8 @@ size_t pop3_body_feed(pop3_body_t *body, const char *data, size_t len, pop3_body
 				span = i;
 			} else {
 				body->bad_stuffing = true;
-				if (i == 0) /* a lenient leading dot, held over from the last input */
+				if (i ==
+				    0) /* a lenient leading dot, held over from the last input */
 					body_deliver(body, ".", 1, out, ctx);
 			}
 			state = BODY_IN_LINE;
@@ -304,8 +304,7 @@ bool pop3_parse_stat(const char *text, size_t len, uint64_t *count, uint64_t *oc
 	size_t pos = 0;
 	uint64_t n, size;
 
-	if (!take_number(text, len, &pos, POP3_MAX_MESSAGES, &n) ||
-	    !take_space(text, len, &pos) ||
+	if (!take_number(text, len, &pos, POP3_MAX_MESSAGES, &n) || !take_space(text, len, &pos) ||
 	    !take_number(text, len, &pos, UINT64_MAX, &size) ||
 	    !at_end_or_extension(text, len, pos))
 		return false;

@@ -42,7 +42,8 @@ typedef enum {
 typedef struct {
 	pop3_status_t status;
 	pop3_code_t code;
-	const char *text; /* points into the line: after "+OK " / "-ERR " / "+ " (response code included) */
+	const char *
+	    text; /* points into the line: after "+OK " / "-ERR " / "+ " (response code included) */
 	size_t text_len;
 } pop3_status_line_t;
 
@@ -56,11 +57,11 @@ const char *pop3_code_explain(pop3_code_t code);
 
 /* The multi-line body decoder. */
 typedef struct {
-	int state;          /* internal */
-	uint64_t octets;    /* content octets delivered (after unstuffing, line endings included) */
-	uint64_t lines;     /* content lines delivered */
-	bool done;          /* the terminating "." line was consumed */
-	bool bad_stuffing;  /* a line began with a lone "." that was not the terminator:
+	int state;         /* internal */
+	uint64_t octets;   /* content octets delivered (after unstuffing, line endings included) */
+	uint64_t lines;    /* content lines delivered */
+	bool done;         /* the terminating "." line was consumed */
+	bool bad_stuffing; /* a line began with a lone "." that was not the terminator:
 			     * the server did not dot-stuff, so the content is ambiguous */
 } pop3_body_t;
 
@@ -72,13 +73,15 @@ void pop3_body_init(pop3_body_t *body);
 /* pop3_body_feed: consume bytes of a body; stops right after the terminator
  * (done becomes true) so what follows belongs to the next reply. Returns
  * the number of bytes consumed. out may be NULL (discard). */
-size_t pop3_body_feed(pop3_body_t *body, const char *data, size_t len, pop3_body_out_fn out, void *ctx);
+size_t pop3_body_feed(pop3_body_t *body, const char *data, size_t len, pop3_body_out_fn out,
+		      void *ctx);
 
 /* pop3_parse_stat: "+OK nn mm" text (after "+OK ") -> count and octets, checked. */
 bool pop3_parse_stat(const char *text, size_t len, uint64_t *count, uint64_t *octets);
 /* pop3_parse_scan_line: a LIST line "n size" (a status text or a body line),
  * n in 1..max_number, size <= POP3_MAX_MESSAGE_SIZE. */
-bool pop3_parse_scan_line(const char *line, size_t len, uint64_t max_number, uint64_t *number, uint64_t *size);
+bool pop3_parse_scan_line(const char *line, size_t len, uint64_t max_number, uint64_t *number,
+			  uint64_t *size);
 /* pop3_parse_uidl_line: "n uid"; uid must pass sanitize_is_clean_uidl.
  * *uid points into line, *uid_len its length. */
 bool pop3_parse_uidl_line(const char *line, size_t len, uint64_t max_number, uint64_t *number,
@@ -86,12 +89,12 @@ bool pop3_parse_uidl_line(const char *line, size_t len, uint64_t max_number, uin
 
 /* Capabilities (RFC 2449), from a CAPA body. */
 typedef struct {
-	bool known;        /* a CAPA reply was seen */
+	bool known; /* a CAPA reply was seen */
 	bool top, uidl, user, pipelining, stls, resp_codes, auth_resp_code, sasl_ir;
-	char *sasl;        /* space-separated mechanisms (upper case), NULL when none */
+	char *sasl; /* space-separated mechanisms (upper case), NULL when none */
 	char *implementation;
-	long login_delay;  /* seconds, -1 when not announced */
-	long expire;       /* days, -1 = not announced, -2 = NEVER */
+	long login_delay; /* seconds, -1 when not announced */
+	long expire;      /* days, -1 = not announced, -2 = NEVER */
 } pop3_capa_t;
 
 /* pop3_parse_capa: fill *capa from a CAPA body (lines with line endings).

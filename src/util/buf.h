@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 typedef struct {
-	char *data;   /* always NUL-terminated after data[len] when data != NULL */
-	size_t len;   /* bytes held */
-	size_t cap;   /* bytes allocated */
+	char *data; /* always NUL-terminated after data[len] when data != NULL */
+	size_t len; /* bytes held */
+	size_t cap; /* bytes allocated */
 } buf_t;
 
 void buf_init(buf_t *buf);

@@ -68,8 +68,8 @@ static size_t decode_utf8(const unsigned char *s, size_t n, int32_t *cp)
 
 static bool is_bidi_control(int32_t cp)
 {
-	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+	       cp == 0x200F || cp == 0x061C;
 }
 
 static char *put_utf8(char *p, uint32_t cp)

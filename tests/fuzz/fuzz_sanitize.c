@@ -63,8 +63,7 @@ static void check_display(const uint8_t *data, size_t size, bool keep_tab)
 		long cp = utf8_next(&p);
 		if (cp < 0 || (cp < 0x20 && !(keep_tab && cp == '\t')) ||
 		    (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
-		    cp == 0x061C)
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C)
 			abort();
 	}
 	free(out);

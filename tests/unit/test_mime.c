@@ -88,13 +88,13 @@ static void test_subject_mixed(void **state)
 static void test_subject_broken(void **state)
 {
 	static const char *const cases[] = {
-		"Subject: =?utf-8?B?broken\r\n\r\n",
-		"Subject: =?utf-8?X?abc?=\r\n\r\n",
-		"Subject: =?no-such-charset?Q?abc=E9?=\r\n\r\n",
-		"Subject: =?utf-8?B?!!!!?= tail\r\n\r\n",
-		"Subject: =?=?=?==?utf-8?q?\?=\r\n\r\n",
-		"Subject: raw 8-bit caf\xe9\r\n\r\n",
-		"Subject: raw utf-8 caf\xc3\xa9\r\n\r\n",
+	    "Subject: =?utf-8?B?broken\r\n\r\n",
+	    "Subject: =?utf-8?X?abc?=\r\n\r\n",
+	    "Subject: =?no-such-charset?Q?abc=E9?=\r\n\r\n",
+	    "Subject: =?utf-8?B?!!!!?= tail\r\n\r\n",
+	    "Subject: =?=?=?==?utf-8?q?\?=\r\n\r\n",
+	    "Subject: raw 8-bit caf\xe9\r\n\r\n",
+	    "Subject: raw utf-8 caf\xc3\xa9\r\n\r\n",
 	};
 	size_t i;
 
@@ -255,23 +255,22 @@ static void test_header_only_parse(void **state)
 
 /* ---- bodies ---- */
 
-static const char alternative[] =
-	"From: a@example.com\r\n"
-	"Subject: alt\r\n"
-	"MIME-Version: 1.0\r\n"
-	"Content-Type: multipart/alternative; boundary=\"=_alt\"\r\n"
-	"\r\n"
-	"preamble\r\n"
-	"--=_alt\r\n"
-	"Content-Type: text/plain; charset=utf-8\r\n"
-	"Content-Transfer-Encoding: 8bit\r\n"
-	"\r\n"
-	"Plain caf\xc3\xa9\r\nsecond line\r\n"
-	"--=_alt\r\n"
-	"Content-Type: text/html; charset=utf-8\r\n"
-	"\r\n"
-	"<p>HTML version</p>\r\n"
-	"--=_alt--\r\n";
+static const char alternative[] = "From: a@example.com\r\n"
+				  "Subject: alt\r\n"
+				  "MIME-Version: 1.0\r\n"
+				  "Content-Type: multipart/alternative; boundary=\"=_alt\"\r\n"
+				  "\r\n"
+				  "preamble\r\n"
+				  "--=_alt\r\n"
+				  "Content-Type: text/plain; charset=utf-8\r\n"
+				  "Content-Transfer-Encoding: 8bit\r\n"
+				  "\r\n"
+				  "Plain caf\xc3\xa9\r\nsecond line\r\n"
+				  "--=_alt\r\n"
+				  "Content-Type: text/html; charset=utf-8\r\n"
+				  "\r\n"
+				  "<p>HTML version</p>\r\n"
+				  "--=_alt--\r\n";
 
 static void test_alternative_text_wins(void **state)
 {
@@ -294,15 +293,15 @@ static void test_alternative_text_wins(void **state)
 }
 
 static const char html_only[] =
-	"From: news@example.com\r\n"
-	"Content-Type: text/html; charset=\"UTF-8\"\r\n"
-	"Content-Transfer-Encoding: quoted-printable\r\n"
-	"\r\n"
-	"<html><head><title>T</title><style>p {color: red}</style></head><body>=\r\n"
-	"<h1>Hello</h1><p>Read   <a href=3D\"https://example.com/x\">this</a> &amp; =\r\n"
-	"<a href=3D\"https://example.com\">https://example.com</a>.</p>=\r\n"
-	"<ul><li>one</li><li>two</li></ul><script>alert(1)</script>=\r\n"
-	"<div>caf&eacute;&nbsp;&lt;ok&gt;</div></body></html>\r\n";
+    "From: news@example.com\r\n"
+    "Content-Type: text/html; charset=\"UTF-8\"\r\n"
+    "Content-Transfer-Encoding: quoted-printable\r\n"
+    "\r\n"
+    "<html><head><title>T</title><style>p {color: red}</style></head><body>=\r\n"
+    "<h1>Hello</h1><p>Read   <a href=3D\"https://example.com/x\">this</a> &amp; =\r\n"
+    "<a href=3D\"https://example.com\">https://example.com</a>.</p>=\r\n"
+    "<ul><li>one</li><li>two</li></ul><script>alert(1)</script>=\r\n"
+    "<div>caf&eacute;&nbsp;&lt;ok&gt;</div></body></html>\r\n";
 
 static void test_html_only(void **state)
 {
@@ -356,11 +355,13 @@ static void test_html_unlabelled_latin1(void **state)
 				   "Content-Type: text/html\r\n"
 				   "\r\n"
 				   "<html><head><meta charset=\"windows-1252\"></head>"
-				   "<body><p>\x93" "caf\xe9\x94</p></body></html>\r\n";
+				   "<body><p>\x93"
+				   "caf\xe9\x94</p></body></html>\r\n";
 	mime_message_t *m = parse_ok(text);
 	char *body = mime_body_text(m);
 
-	assert_string_equal(body, "\xe2\x80\x9c" "caf\xc3\xa9\xe2\x80\x9d\n");
+	assert_string_equal(body, "\xe2\x80\x9c"
+				  "caf\xc3\xa9\xe2\x80\x9d\n");
 	free(body);
 	mime_free(m);
 }
@@ -592,20 +593,20 @@ static void exercise(const char *data, size_t len)
 static void test_garbage(void **state)
 {
 	static const char *const nasty[] = {
-		"",
-		"\r\n",
-		"\r\n\r\nbody only",
-		":",
-		"Content-Type: multipart/mixed\r\n\r\n--\r\n--\r\n",
-		"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n----\r\n",
-		"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\n--a\r\n--a--",
-		"Content-Type: /\r\nContent-Transfer-Encoding: base64\r\n\r\n====",
-		"Content-Type: text/plain; charset=\r\n\r\nx",
-		"Content-Type: text/html; charset=utf-16\r\n\r\n<p>\xff\xfe</p>",
-		"Content-Transfer-Encoding: quoted-printable\r\n\r\n=\r\n=X=\r",
-		"Content-Type: message/rfc822\r\n\r\n",
-		"From: <<<>>>@@@, \"unterminated\r\nTo: ;;;,,,\r\n\r\n",
-		"Subject: =?utf-8?b?=?= =?=?\r\nDate: 99 Foo 99999 99:99:99 +9999\r\n",
+	    "",
+	    "\r\n",
+	    "\r\n\r\nbody only",
+	    ":",
+	    "Content-Type: multipart/mixed\r\n\r\n--\r\n--\r\n",
+	    "Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n----\r\n",
+	    "Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\n--a\r\n--a--",
+	    "Content-Type: /\r\nContent-Transfer-Encoding: base64\r\n\r\n====",
+	    "Content-Type: text/plain; charset=\r\n\r\nx",
+	    "Content-Type: text/html; charset=utf-16\r\n\r\n<p>\xff\xfe</p>",
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n=\r\n=X=\r",
+	    "Content-Type: message/rfc822\r\n\r\n",
+	    "From: <<<>>>@@@, \"unterminated\r\nTo: ;;;,,,\r\n\r\n",
+	    "Subject: =?utf-8?b?=?= =?=?\r\nDate: 99 Foo 99999 99:99:99 +9999\r\n",
 	};
 	static const char mimeish[] = "-=?:\r\n ;\"boundary=multipart/text\\";
 	unsigned int seed = 12345;
@@ -678,28 +679,28 @@ static void test_deep_nesting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_subject_utf8_b),
-		cmocka_unit_test(test_subject_utf8_q),
-		cmocka_unit_test(test_subject_latin1),
-		cmocka_unit_test(test_subject_mixed),
-		cmocka_unit_test(test_subject_broken),
-		cmocka_unit_test(test_from_display_name),
-		cmocka_unit_test(test_from_bare_address),
-		cmocka_unit_test(test_from_encoded_name),
-		cmocka_unit_test(test_date),
-		cmocka_unit_test(test_header_only),
-		cmocka_unit_test(test_header_only_parse),
-		cmocka_unit_test(test_alternative_text_wins),
-		cmocka_unit_test(test_html_only),
-		cmocka_unit_test(test_html_to_text),
-		cmocka_unit_test(test_html_unlabelled_latin1),
-		cmocka_unit_test(test_qp_latin1),
-		cmocka_unit_test(test_unknown_charset),
-		cmocka_unit_test(test_attachment_rfc2231),
-		cmocka_unit_test(test_message_rfc822_leaf),
-		cmocka_unit_test(test_truncated_multipart),
-		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_subject_utf8_b),
+	    cmocka_unit_test(test_subject_utf8_q),
+	    cmocka_unit_test(test_subject_latin1),
+	    cmocka_unit_test(test_subject_mixed),
+	    cmocka_unit_test(test_subject_broken),
+	    cmocka_unit_test(test_from_display_name),
+	    cmocka_unit_test(test_from_bare_address),
+	    cmocka_unit_test(test_from_encoded_name),
+	    cmocka_unit_test(test_date),
+	    cmocka_unit_test(test_header_only),
+	    cmocka_unit_test(test_header_only_parse),
+	    cmocka_unit_test(test_alternative_text_wins),
+	    cmocka_unit_test(test_html_only),
+	    cmocka_unit_test(test_html_to_text),
+	    cmocka_unit_test(test_html_unlabelled_latin1),
+	    cmocka_unit_test(test_qp_latin1),
+	    cmocka_unit_test(test_unknown_charset),
+	    cmocka_unit_test(test_attachment_rfc2231),
+	    cmocka_unit_test(test_message_rfc822_leaf),
+	    cmocka_unit_test(test_truncated_multipart),
+	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_deep_nesting),
 	};
 
 	return cmocka_run_group_tests_name("mime", tests, group_setup, group_teardown);

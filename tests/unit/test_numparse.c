@@ -44,13 +44,15 @@ static void test_rejects_overflow(void **state)
 static void test_rejects_non_digits(void **state)
 {
 	static const char *const bad[] = {
-		"", "+1", "-1", " 1", "1 ", "1a", "0x10", "1.5", "1,5", "\t1", "١",
+	    "", "+1", "-1", " 1", "1 ", "1a", "0x10", "1.5", "1,5", "\t1", "١",
 	};
 	uint64_t v = 5;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_false(parse(bad[i], UINT64_MAX, &v));
-	assert_false(parse_u64("1\0" "2", 3, UINT64_MAX, &v));
+	assert_false(parse_u64("1\0"
+			       "2",
+			       3, UINT64_MAX, &v));
 	assert_false(parse_u64(NULL, 0, UINT64_MAX, &v));
 	assert_int_equal(v, 5);
 }
@@ -95,12 +97,9 @@ static void test_str_variant(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_accepts_plain_digits),
-		cmocka_unit_test(test_rejects_overflow),
-		cmocka_unit_test(test_rejects_non_digits),
-		cmocka_unit_test(test_respects_max),
-		cmocka_unit_test(test_uses_exact_length),
-		cmocka_unit_test(test_str_variant),
+	    cmocka_unit_test(test_accepts_plain_digits), cmocka_unit_test(test_rejects_overflow),
+	    cmocka_unit_test(test_rejects_non_digits),   cmocka_unit_test(test_respects_max),
+	    cmocka_unit_test(test_uses_exact_length),    cmocka_unit_test(test_str_variant),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,44 +18,46 @@
 /* ---- the body decoder ---- */
 
 typedef struct {
-	const char *wire;     /* bytes as the server sends them after the status line */
+	const char *wire; /* bytes as the server sends them after the status line */
 	size_t wire_len;
-	const char *content;  /* what the decoder must deliver */
+	const char *content; /* what the decoder must deliver */
 	size_t content_len;
 	uint64_t lines;
-	size_t consumed;      /* up to and including the terminator */
+	size_t consumed; /* up to and including the terminator */
 	bool done;
 } body_case_t;
 
-#define BODY(w, c, n, rest, d) \
-	{ w, sizeof(w) - 1, c, sizeof(c) - 1, n, sizeof(w) - 1 - (rest), d }
+#define BODY(w, c, n, rest, d)                                                                     \
+	{                                                                                          \
+		w, sizeof(w) - 1, c, sizeof(c) - 1, n, sizeof(w) - 1 - (rest), d                   \
+	}
 
 static const body_case_t bodies[] = {
-	BODY("Hello\r\nWorld\r\n.\r\n", "Hello\r\nWorld\r\n", 2, 0, true),
-	BODY(".\r\n", "", 0, 0, true),
-	BODY(".\n", "", 0, 0, true),
-	BODY("..leading dot\r\n...two\r\n.\r\n", ".leading dot\r\n..two\r\n", 2, 0, true),
-	BODY("a\r\n..\r\nb\r\n.\r\n", "a\r\n.\r\nb\r\n", 3, 0, true),
-	BODY("..\r\n.\r\n", ".\r\n", 1, 0, true),
-	BODY("\r\n\r\nx\r\n\r\n.\r\n", "\r\n\r\nx\r\n\r\n", 4, 0, true),
-	BODY("a\nb\n.\n", "a\nb\n", 2, 0, true),
-	BODY("a\r\nb\n\n.\r\n", "a\r\nb\n\n", 3, 0, true),
-	BODY("x\r\n.\r\n+OK next\r\n", "x\r\n", 1, 10, true),
-	BODY("x\n.\n.\r\n", "x\n", 1, 3, true),
-	BODY(".x\r\n. \r\n.\r\n", ".x\r\n. \r\n", 2, 0, true),
-	BODY(".\rx\r\n.\r\n", ".\rx\r\n", 1, 0, true),
-	BODY(".\r\r\n.\r\n", ".\r\r\n", 1, 0, true),
-	BODY(".\r.\r\n.\r\n", ".\r.\r\n", 1, 0, true),
-	BODY("a\rb\r\n.\r\n", "a\rb\r\n", 1, 0, true),
-	BODY("a.\r\n.a\r\n..\n.\r\n-ERR x\r\n", "a.\r\n.a\r\n.\n", 3, 8, true),
-	BODY("\n.\r\n", "\n", 1, 0, true),
-	BODY("From: a\r\n\r\n..\r\n...\r\n.\r\n.\r\n", "From: a\r\n\r\n.\r\n..\r\n", 4, 3, true),
-	/* unfinished bodies: everything consumed, the held dot not yet delivered */
-	BODY("abc\r\n.", "abc\r\n", 1, 0, false),
-	BODY("abc\r\n.\r", "abc\r\n", 1, 0, false),
-	BODY("abc\r\n..", "abc\r\n.", 1, 0, false),
-	BODY("abc", "abc", 0, 0, false),
-	BODY("", "", 0, 0, false),
+    BODY("Hello\r\nWorld\r\n.\r\n", "Hello\r\nWorld\r\n", 2, 0, true),
+    BODY(".\r\n", "", 0, 0, true),
+    BODY(".\n", "", 0, 0, true),
+    BODY("..leading dot\r\n...two\r\n.\r\n", ".leading dot\r\n..two\r\n", 2, 0, true),
+    BODY("a\r\n..\r\nb\r\n.\r\n", "a\r\n.\r\nb\r\n", 3, 0, true),
+    BODY("..\r\n.\r\n", ".\r\n", 1, 0, true),
+    BODY("\r\n\r\nx\r\n\r\n.\r\n", "\r\n\r\nx\r\n\r\n", 4, 0, true),
+    BODY("a\nb\n.\n", "a\nb\n", 2, 0, true),
+    BODY("a\r\nb\n\n.\r\n", "a\r\nb\n\n", 3, 0, true),
+    BODY("x\r\n.\r\n+OK next\r\n", "x\r\n", 1, 10, true),
+    BODY("x\n.\n.\r\n", "x\n", 1, 3, true),
+    BODY(".x\r\n. \r\n.\r\n", ".x\r\n. \r\n", 2, 0, true),
+    BODY(".\rx\r\n.\r\n", ".\rx\r\n", 1, 0, true),
+    BODY(".\r\r\n.\r\n", ".\r\r\n", 1, 0, true),
+    BODY(".\r.\r\n.\r\n", ".\r.\r\n", 1, 0, true),
+    BODY("a\rb\r\n.\r\n", "a\rb\r\n", 1, 0, true),
+    BODY("a.\r\n.a\r\n..\n.\r\n-ERR x\r\n", "a.\r\n.a\r\n.\n", 3, 8, true),
+    BODY("\n.\r\n", "\n", 1, 0, true),
+    BODY("From: a\r\n\r\n..\r\n...\r\n.\r\n.\r\n", "From: a\r\n\r\n.\r\n..\r\n", 4, 3, true),
+    /* unfinished bodies: everything consumed, the held dot not yet delivered */
+    BODY("abc\r\n.", "abc\r\n", 1, 0, false),
+    BODY("abc\r\n.\r", "abc\r\n", 1, 0, false),
+    BODY("abc\r\n..", "abc\r\n.", 1, 0, false),
+    BODY("abc", "abc", 0, 0, false),
+    BODY("", "", 0, 0, false),
 };
 #define N_BODIES (sizeof(bodies) / sizeof(bodies[0]))
 
@@ -94,14 +96,14 @@ static feed_result_t feed(const char *wire, size_t len, const size_t *cuts, size
 			  sink_t *sink)
 {
 	pop3_body_t body;
-	feed_result_t r = { 0, 0, 0, false };
+	feed_result_t r = {0, 0, 0, false};
 	size_t start = 0;
 
 	pop3_body_init(&body);
 	for (size_t k = 0; k <= ncuts; k++) {
 		size_t end = k < ncuts ? cuts[k] : len;
-		size_t used = pop3_body_feed(&body, wire + start, end - start,
-					     sink ? sink_out : NULL, sink);
+		size_t used =
+		    pop3_body_feed(&body, wire + start, end - start, sink ? sink_out : NULL, sink);
 		assert_true(used <= end - start);
 		r.consumed += used;
 		if (body.done)
@@ -162,7 +164,7 @@ static void test_body_every_two_splits(void **state)
 		const body_case_t *c = &bodies[i];
 		for (size_t a = 0; a <= c->wire_len; a++) {
 			for (size_t b = a; b <= c->wire_len; b++) {
-				size_t cuts[2] = { a, b };
+				size_t cuts[2] = {a, b};
 				sink_t sink;
 				sink_init(&sink, 0);
 				check_result(c, feed(c->wire, c->wire_len, cuts, 2, &sink), &sink);
@@ -251,8 +253,8 @@ static void reference_decode(const char *wire, size_t len, buf_t *out, uint64_t 
 		size_t end = lf ? (size_t)(lf - wire) + 1 : len;
 		const char *line = wire + pos;
 		size_t n = end - pos;
-		bool dot_line = (n == 2 && line[0] == '.') ||
-				(n == 3 && memcmp(line, ".\r\n", 3) == 0);
+		bool dot_line =
+		    (n == 2 && line[0] == '.') || (n == 3 && memcmp(line, ".\r\n", 3) == 0);
 		if (lf && dot_line) {
 			*done = true;
 			*consumed = end;
@@ -366,8 +368,7 @@ static void test_find_line(void **state)
 	assert_int_equal(pop3_find_line(STR_AND_LEN("abcd"), 8, &n), 0);
 }
 
-static void check_status(const char *line, pop3_status_t status, pop3_code_t code,
-			 const char *text)
+static void check_status(const char *line, pop3_status_t status, pop3_code_t code, const char *text)
 {
 	pop3_status_line_t st;
 
@@ -543,8 +544,7 @@ static void test_scan_line(void **state)
 	assert_int_equal(size, 7);
 }
 
-static bool uidl_of(const char *line, uint64_t max, uint64_t *n, const char **uid,
-		    size_t *uid_len)
+static bool uidl_of(const char *line, uint64_t max, uint64_t *n, const char **uid, size_t *uid_len)
 {
 	return pop3_parse_uidl_line(line, strlen(line), max, n, uid, uid_len);
 }
@@ -591,10 +591,10 @@ static void test_uidl_line(void **state)
 static void test_capa_full(void **state)
 {
 	static const char body[] =
-		"TOP\r\nuidl\r\nUser\r\nPIPELINING\r\nSTLS\r\nRESP-CODES\r\n"
-		"AUTH-RESP-CODE\r\nSASL plain Login SCRAM-SHA-256 x!bad PLAIN\r\n"
-		"IMPLEMENTATION Dovecot ready.\r\nLOGIN-DELAY 900\r\nEXPIRE NEVER\r\n"
-		"SASL-IR\r\nX-UNKNOWN foo\r\n";
+	    "TOP\r\nuidl\r\nUser\r\nPIPELINING\r\nSTLS\r\nRESP-CODES\r\n"
+	    "AUTH-RESP-CODE\r\nSASL plain Login SCRAM-SHA-256 x!bad PLAIN\r\n"
+	    "IMPLEMENTATION Dovecot ready.\r\nLOGIN-DELAY 900\r\nEXPIRE NEVER\r\n"
+	    "SASL-IR\r\nX-UNKNOWN foo\r\n";
 	pop3_capa_t capa;
 
 	pop3_parse_capa(STR_AND_LEN(body), &capa);
@@ -615,9 +615,8 @@ static void test_capa_full(void **state)
 
 static void test_capa_minimal_and_odd(void **state)
 {
-	static const char body[] =
-		"TOPX\nEXPIRE 30 USER\nLOGIN-DELAY abc\nSASL\nSASL EXTERNAL\n"
-		"SASL AVERYVERYLONGMECHANISMNAME\n  UIDL  \nSTLS extra\nUSER";
+	static const char body[] = "TOPX\nEXPIRE 30 USER\nLOGIN-DELAY abc\nSASL\nSASL EXTERNAL\n"
+				   "SASL AVERYVERYLONGMECHANISMNAME\n  UIDL  \nSTLS extra\nUSER";
 	pop3_capa_t capa;
 
 	pop3_parse_capa(STR_AND_LEN(body), &capa);
@@ -723,26 +722,26 @@ static void test_apop_timestamp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_body_one_shot),
-		cmocka_unit_test(test_body_every_split),
-		cmocka_unit_test(test_body_every_two_splits),
-		cmocka_unit_test(test_body_byte_by_byte),
-		cmocka_unit_test(test_body_delivers_spans),
-		cmocka_unit_test(test_body_stop_and_discard),
-		cmocka_unit_test(test_body_random_against_reference),
-		cmocka_unit_test(test_body_large),
-		cmocka_unit_test(test_find_line),
-		cmocka_unit_test(test_status_words),
-		cmocka_unit_test(test_status_codes),
-		cmocka_unit_test(test_status_respects_length),
-		cmocka_unit_test(test_code_explain),
-		cmocka_unit_test(test_stat),
-		cmocka_unit_test(test_scan_line),
-		cmocka_unit_test(test_uidl_line),
-		cmocka_unit_test(test_capa_full),
-		cmocka_unit_test(test_capa_minimal_and_odd),
-		cmocka_unit_test(test_capa_garbage_bounded),
-		cmocka_unit_test(test_apop_timestamp),
+	    cmocka_unit_test(test_body_one_shot),
+	    cmocka_unit_test(test_body_every_split),
+	    cmocka_unit_test(test_body_every_two_splits),
+	    cmocka_unit_test(test_body_byte_by_byte),
+	    cmocka_unit_test(test_body_delivers_spans),
+	    cmocka_unit_test(test_body_stop_and_discard),
+	    cmocka_unit_test(test_body_random_against_reference),
+	    cmocka_unit_test(test_body_large),
+	    cmocka_unit_test(test_find_line),
+	    cmocka_unit_test(test_status_words),
+	    cmocka_unit_test(test_status_codes),
+	    cmocka_unit_test(test_status_respects_length),
+	    cmocka_unit_test(test_code_explain),
+	    cmocka_unit_test(test_stat),
+	    cmocka_unit_test(test_scan_line),
+	    cmocka_unit_test(test_uidl_line),
+	    cmocka_unit_test(test_capa_full),
+	    cmocka_unit_test(test_capa_minimal_and_odd),
+	    cmocka_unit_test(test_capa_garbage_bounded),
+	    cmocka_unit_test(test_apop_timestamp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,8 +39,10 @@ static void test_plain_text_unchanged(void **state)
 static void test_c0_become_control_pictures(void **state)
 {
 	CHECK("\x1b[31mred", "\xe2\x90\x9b[31mred");
-	CHECK("a\nb", "a\xe2\x90\x8a" "b");
-	CHECK("a\rb", "a\xe2\x90\x8d" "b");
+	CHECK("a\nb", "a\xe2\x90\x8a"
+		      "b");
+	CHECK("a\rb", "a\xe2\x90\x8d"
+		      "b");
 	CHECK("\x01", "\xe2\x90\x81");
 	CHECK("\x1f", "\xe2\x90\x9f");
 	CHECK("\x7f", "\xe2\x90\xa1");
@@ -50,7 +52,9 @@ static void test_c0_become_control_pictures(void **state)
 static void test_tab_kept_on_request(void **state)
 {
 	check("a\tb", 3, true, false, "a\tb");
-	check("a\tb", 3, false, false, "a\xe2\x90\x89" "b");
+	check("a\tb", 3, false, false,
+	      "a\xe2\x90\x89"
+	      "b");
 	check("a\tb", 3, true, true, "a\tb");
 	check("a\tb", 3, false, true, "a^Ib");
 }
@@ -63,10 +67,14 @@ static void test_nul_is_replaced(void **state)
 
 static void test_c1_and_bidi_replaced(void **state)
 {
-	CHECK("\xc2\x9b" "31m", FFFD "31m");
+	CHECK("\xc2\x9b"
+	      "31m",
+	      FFFD "31m");
 	CHECK("\xc2\x80\xc2\x9f", FFFD FFFD);
 	CHECK("\xc2\xa0", "\xc2\xa0"); /* U+00A0 is not C1 */
-	CHECK("abc\xe2\x80\xae" "fdp.exe", "abc" FFFD "fdp.exe");
+	CHECK("abc\xe2\x80\xae"
+	      "fdp.exe",
+	      "abc" FFFD "fdp.exe");
 	CHECK("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", FFFD FFFD FFFD FFFD);
 	CHECK("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", FFFD FFFD FFFD FFFD);
 	CHECK("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", FFFD FFFD FFFD);
@@ -75,16 +83,18 @@ static void test_c1_and_bidi_replaced(void **state)
 
 static void test_invalid_utf8_replaced(void **state)
 {
-	CHECK("\x9b", FFFD);                          /* raw C1 byte: stray continuation */
-	CHECK("\xc0\xaf", FFFD FFFD);                 /* overlong '/' */
-	CHECK("\xe0\x80\xaf", FFFD FFFD FFFD);        /* overlong, three bytes */
+	CHECK("\x9b", FFFD);                   /* raw C1 byte: stray continuation */
+	CHECK("\xc0\xaf", FFFD FFFD);          /* overlong '/' */
+	CHECK("\xe0\x80\xaf", FFFD FFFD FFFD); /* overlong, three bytes */
 	CHECK("\xf0\x80\x80\xaf", FFFD FFFD FFFD FFFD);
-	CHECK("\xed\xa0\x80", FFFD FFFD FFFD);        /* surrogate U+D800 */
+	CHECK("\xed\xa0\x80", FFFD FFFD FFFD);          /* surrogate U+D800 */
 	CHECK("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* above U+10FFFF */
 	CHECK("\xf5\xff\xfe", FFFD FFFD FFFD);
-	CHECK("\xe2\x82", FFFD);                      /* truncated at the end */
-	CHECK("\xe2\x82" "A", FFFD "A");              /* truncated, next byte kept */
-	CHECK("\xe2\x1b", FFFD "\xe2\x90\x9b");       /* ESC cannot hide in a sequence */
+	CHECK("\xe2\x82", FFFD); /* truncated at the end */
+	CHECK("\xe2\x82"
+	      "A",
+	      FFFD "A");                               /* truncated, next byte kept */
+	CHECK("\xe2\x1b", FFFD "\xe2\x90\x9b");        /* ESC cannot hide in a sequence */
 	CHECK("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"); /* U+10FFFF is valid */
 }
 
@@ -122,7 +132,7 @@ static void test_every_byte_is_safe(void **state)
 	/* Every single byte and every two-byte pair: no C0, DEL or C1 gets through. */
 	for (unsigned a = 0; a < 256; a++) {
 		for (unsigned b = 0; b < 256; b++) {
-			char in[2] = { (char)a, (char)b };
+			char in[2] = {(char)a, (char)b};
 			char *got = sanitize_display(in, 2, false, false);
 			for (const unsigned char *p = (const unsigned char *)got; *p; p++) {
 				assert_true(*p >= 0x20 && *p != 0x7f);
@@ -185,18 +195,18 @@ static void test_uidl(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_text_unchanged),
-		cmocka_unit_test(test_c0_become_control_pictures),
-		cmocka_unit_test(test_tab_kept_on_request),
-		cmocka_unit_test(test_nul_is_replaced),
-		cmocka_unit_test(test_c1_and_bidi_replaced),
-		cmocka_unit_test(test_invalid_utf8_replaced),
-		cmocka_unit_test(test_ascii_only),
-		cmocka_unit_test(test_respects_length),
-		cmocka_unit_test(test_worst_case_growth),
-		cmocka_unit_test(test_every_byte_is_safe),
-		cmocka_unit_test(test_filename),
-		cmocka_unit_test(test_uidl),
+	    cmocka_unit_test(test_plain_text_unchanged),
+	    cmocka_unit_test(test_c0_become_control_pictures),
+	    cmocka_unit_test(test_tab_kept_on_request),
+	    cmocka_unit_test(test_nul_is_replaced),
+	    cmocka_unit_test(test_c1_and_bidi_replaced),
+	    cmocka_unit_test(test_invalid_utf8_replaced),
+	    cmocka_unit_test(test_ascii_only),
+	    cmocka_unit_test(test_respects_length),
+	    cmocka_unit_test(test_worst_case_growth),
+	    cmocka_unit_test(test_every_byte_is_safe),
+	    cmocka_unit_test(test_filename),
+	    cmocka_unit_test(test_uidl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

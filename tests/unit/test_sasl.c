@@ -80,8 +80,8 @@ struct scram_expect {
 	char verifier[128]; /* base64 ServerSignature */
 };
 
-static void scram_compute(const EVP_MD *md, const char *password, const char *salt_b64,
-			  int iter, const char *auth_message, struct scram_expect *out)
+static void scram_compute(const EVP_MD *md, const char *password, const char *salt_b64, int iter,
+			  const char *auth_message, struct scram_expect *out)
 {
 	unsigned char salted[EVP_MAX_MD_SIZE], client_key[EVP_MAX_MD_SIZE];
 	unsigned char stored_key[EVP_MAX_MD_SIZE], server_key[EVP_MAX_MD_SIZE];
@@ -91,19 +91,19 @@ static void scram_compute(const EVP_MD *md, const char *password, const char *sa
 	size_t salt_len;
 	char *salt = unb64(salt_b64, &salt_len);
 
-	assert_int_equal(PKCS5_PBKDF2_HMAC(password, (int)strlen(password),
-					   (unsigned char *)salt, (int)salt_len, iter, md,
-					   (int)n, salted), 1);
+	assert_int_equal(PKCS5_PBKDF2_HMAC(password, (int)strlen(password), (unsigned char *)salt,
+					   (int)salt_len, iter, md, (int)n, salted),
+			 1);
 	free(salt);
-	assert_non_null(HMAC(md, salted, (int)n, (const unsigned char *)"Client Key", 10,
-			     client_key, &len));
+	assert_non_null(
+	    HMAC(md, salted, (int)n, (const unsigned char *)"Client Key", 10, client_key, &len));
 	assert_int_equal(EVP_Digest(client_key, n, stored_key, &len, md, NULL), 1);
 	assert_non_null(HMAC(md, stored_key, (int)n, (const unsigned char *)auth_message,
 			     strlen(auth_message), client_sig, &len));
 	for (unsigned int i = 0; i < n; i++)
 		client_sig[i] ^= client_key[i];
-	assert_non_null(HMAC(md, salted, (int)n, (const unsigned char *)"Server Key", 10,
-			     server_key, &len));
+	assert_non_null(
+	    HMAC(md, salted, (int)n, (const unsigned char *)"Server Key", 10, server_key, &len));
 	assert_non_null(HMAC(md, server_key, (int)n, (const unsigned char *)auth_message,
 			     strlen(auth_message), server_sig, &len));
 	EVP_EncodeBlock((unsigned char *)out->proof, client_sig, (int)n);
@@ -113,8 +113,8 @@ static void scram_compute(const EVP_MD *md, const char *password, const char *sa
 struct scram_vector {
 	const char *mech;
 	const EVP_MD *(*md)(void);
-	const char *client_nonce;  /* the RFC's */
-	const char *server_nonce;  /* the part the server appends */
+	const char *client_nonce; /* the RFC's */
+	const char *server_nonce; /* the part the server appends */
 	const char *salt;
 	int iter;
 	const char *proof;
@@ -123,13 +123,18 @@ struct scram_vector {
 
 /* RFC 5802 section 5 and RFC 7677 section 3: user "user", password "pencil". */
 static const struct scram_vector scram_sha1_vector = {
-	"SCRAM-SHA-1", EVP_sha1, "fyko+d2lbbFgONRv9qkxdawL", "3rfcNHYJY1ZVvWVs7j",
-	"QSXCR+Q6sek8bf92", 4096, "v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=", "rmF9pqV8S7suAoZWja4dJRkFsKQ=",
+    "SCRAM-SHA-1",      EVP_sha1, "fyko+d2lbbFgONRv9qkxdawL",     "3rfcNHYJY1ZVvWVs7j",
+    "QSXCR+Q6sek8bf92", 4096,     "v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=", "rmF9pqV8S7suAoZWja4dJRkFsKQ=",
 };
 static const struct scram_vector scram_sha256_vector = {
-	"SCRAM-SHA-256", EVP_sha256, "rOprNGfwEbeRWgbNEkqO", "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0",
-	"W22ZaJ0SNY7soEsUEjb6gQ==", 4096, "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-	"6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
+    "SCRAM-SHA-256",
+    EVP_sha256,
+    "rOprNGfwEbeRWgbNEkqO",
+    "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0",
+    "W22ZaJ0SNY7soEsUEjb6gQ==",
+    4096,
+    "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+    "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
 };
 
 static char *scram_auth_message(const char *client_nonce, const struct scram_vector *v,
@@ -162,7 +167,7 @@ static void test_scram_vectors_selfcheck(void **state)
  * self-check above pinned to the RFC. */
 static void scram_scripted(const struct scram_vector *v, bool tamper)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil" };
+	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
 	sasl_exchange_t *ex = start_ok(v->mech, &cred);
 	char *ir = NULL, *err = NULL;
 
@@ -176,8 +181,8 @@ static void scram_scripted(const struct scram_vector *v, bool tamper)
 	assert_null(strchr(cnonce, ','));
 	assert_false(sasl_complete(ex));
 
-	char *server_first = xasprintf("r=%s%s,s=%s,i=%d", cnonce, v->server_nonce, v->salt,
-				       v->iter);
+	char *server_first =
+	    xasprintf("r=%s%s,s=%s,i=%d", cnonce, v->server_nonce, v->salt, v->iter);
 	char *final = step_text(ex, server_first);
 	struct scram_expect e;
 	char *am = scram_auth_message(cnonce, v, "biws");
@@ -234,7 +239,7 @@ static void test_scram_sha256_tampered(void **state)
 
 static void test_scram_bad_nonce(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil" };
+	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
 	sasl_exchange_t *ex = start_ok("SCRAM-SHA-256", &cred);
 	char *ir = NULL, *err = NULL;
 
@@ -271,23 +276,12 @@ static int server_callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
 	const char *value = NULL;
 
 	switch (prop) {
-	case GSASL_PASSWORD:
-		value = server_setup.password;
-		break;
-	case GSASL_SCRAM_SALT:
-		value = server_setup.salt;
-		break;
-	case GSASL_SCRAM_ITER:
-		value = server_setup.iter;
-		break;
-	case GSASL_CB_TLS_UNIQUE:
-		value = server_setup.cb_unique;
-		break;
-	case GSASL_CB_TLS_EXPORTER:
-		value = server_setup.cb_exporter;
-		break;
-	default:
-		return GSASL_NO_CALLBACK;
+	case GSASL_PASSWORD: value = server_setup.password; break;
+	case GSASL_SCRAM_SALT: value = server_setup.salt; break;
+	case GSASL_SCRAM_ITER: value = server_setup.iter; break;
+	case GSASL_CB_TLS_UNIQUE: value = server_setup.cb_unique; break;
+	case GSASL_CB_TLS_EXPORTER: value = server_setup.cb_exporter; break;
+	default: return GSASL_NO_CALLBACK;
 	}
 	if (!value)
 		return GSASL_NO_CALLBACK;
@@ -295,7 +289,11 @@ static int server_callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
 	return GSASL_OK;
 }
 
-enum outcome { OUTCOME_OK, OUTCOME_SERVER_REJECTS, OUTCOME_CLIENT_REJECTS };
+enum outcome {
+	OUTCOME_OK,
+	OUTCOME_SERVER_REJECTS,
+	OUTCOME_CLIENT_REJECTS
+};
 
 /* run_against_gsasl: a full exchange; tamper flips one character of the
  * server-final before the client sees it. */
@@ -378,48 +376,49 @@ out:
 
 static void test_scram_sha1_gsasl_server(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil" };
-	server_setup = (struct server_setup){ "pencil", "QSXCR+Q6sek8bf92", "4096", NULL, NULL };
+	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
+	server_setup = (struct server_setup){"pencil", "QSXCR+Q6sek8bf92", "4096", NULL, NULL};
 	run_against_gsasl("SCRAM-SHA-1", &cred, false, OUTCOME_OK, "n,,n=user,r=");
 }
 
 static void test_scram_sha256_gsasl_server(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil" };
-	server_setup = (struct server_setup){ "pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL,
-					      NULL };
+	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
+	server_setup =
+	    (struct server_setup){"pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL, NULL};
 	run_against_gsasl("SCRAM-SHA-256", &cred, false, OUTCOME_OK, "n,,n=user,r=");
 }
 
 static void test_scram_sha256_gsasl_server_tampered(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil" };
-	server_setup = (struct server_setup){ "pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL,
-					      NULL };
+	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
+	server_setup =
+	    (struct server_setup){"pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL, NULL};
 	run_against_gsasl("SCRAM-SHA-256", &cred, true, OUTCOME_CLIENT_REJECTS, NULL);
 }
 
 static void test_scram_gsasl_server_wrong_password(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil2" };
-	server_setup = (struct server_setup){ "pencil", "QSXCR+Q6sek8bf92", "4096", NULL, NULL };
+	sasl_credentials_t cred = {.user = "user", .password = "pencil2"};
+	server_setup = (struct server_setup){"pencil", "QSXCR+Q6sek8bf92", "4096", NULL, NULL};
 	run_against_gsasl("SCRAM-SHA-1", &cred, false, OUTCOME_SERVER_REJECTS, NULL);
 }
 
 static const unsigned char cb_bytes[32] = {
-	0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32,
-	0x10, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd,
-	0xee, 0xff,
+    0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10,
+    0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
 };
 
 static void test_scram_sha256_plus_exporter(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil",
-				    .cb_type = "tls-exporter", .cb_data = cb_bytes,
-				    .cb_len = sizeof(cb_bytes) };
+	sasl_credentials_t cred = {.user = "user",
+				   .password = "pencil",
+				   .cb_type = "tls-exporter",
+				   .cb_data = cb_bytes,
+				   .cb_len = sizeof(cb_bytes)};
 	char *cb = b64(cb_bytes, sizeof(cb_bytes));
-	server_setup = (struct server_setup){ "pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL,
-					      cb };
+	server_setup =
+	    (struct server_setup){"pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL, cb};
 	run_against_gsasl("SCRAM-SHA-256-PLUS", &cred, false, OUTCOME_OK,
 			  "p=tls-exporter,,n=user,r=");
 	free(cb);
@@ -427,10 +426,13 @@ static void test_scram_sha256_plus_exporter(void **state)
 
 static void test_scram_sha1_plus_unique(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil",
-				    .cb_type = "tls-unique", .cb_data = cb_bytes, .cb_len = 12 };
+	sasl_credentials_t cred = {.user = "user",
+				   .password = "pencil",
+				   .cb_type = "tls-unique",
+				   .cb_data = cb_bytes,
+				   .cb_len = 12};
 	char *cb = b64(cb_bytes, 12);
-	server_setup = (struct server_setup){ "pencil", "QSXCR+Q6sek8bf92", "4096", cb, NULL };
+	server_setup = (struct server_setup){"pencil", "QSXCR+Q6sek8bf92", "4096", cb, NULL};
 	run_against_gsasl("SCRAM-SHA-1-PLUS", &cred, false, OUTCOME_OK, "p=tls-unique,,n=user,r=");
 	free(cb);
 }
@@ -438,19 +440,21 @@ static void test_scram_sha1_plus_unique(void **state)
 /* A man in the middle sees another TLS session: the binding differs. */
 static void test_scram_plus_binding_mismatch(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil",
-				    .cb_type = "tls-exporter", .cb_data = cb_bytes,
-				    .cb_len = sizeof(cb_bytes) };
+	sasl_credentials_t cred = {.user = "user",
+				   .password = "pencil",
+				   .cb_type = "tls-exporter",
+				   .cb_data = cb_bytes,
+				   .cb_len = sizeof(cb_bytes)};
 	char *cb = b64(cb_bytes + 1, sizeof(cb_bytes) - 1);
-	server_setup = (struct server_setup){ "pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL,
-					      cb };
+	server_setup =
+	    (struct server_setup){"pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", "4096", NULL, cb};
 	run_against_gsasl("SCRAM-SHA-256-PLUS", &cred, false, OUTCOME_SERVER_REJECTS, NULL);
 	free(cb);
 }
 
 static void test_scram_plus_needs_binding(void **state)
 {
-	sasl_credentials_t cred = { .user = "user", .password = "pencil" };
+	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
 	char *err = NULL;
 
 	assert_null(sasl_start("SCRAM-SHA-256-PLUS", &cred, &err));
@@ -470,7 +474,7 @@ static void test_scram_plus_needs_binding(void **state)
 /* RFC 4616 section 4: authzid empty, "tim" / "tanstaaftanstaaf". */
 static void test_plain_rfc4616(void **state)
 {
-	sasl_credentials_t cred = { .user = "tim", .password = "tanstaaftanstaaf" };
+	sasl_credentials_t cred = {.user = "tim", .password = "tanstaaftanstaaf"};
 	sasl_exchange_t *ex = start_ok("PLAIN", &cred);
 	char *ir = NULL, *err = NULL;
 
@@ -495,7 +499,7 @@ static void test_plain_rfc4616(void **state)
 /* Without the initial response, the server's empty "+ " asks for it. */
 static void test_plain_without_initial_response(void **state)
 {
-	sasl_credentials_t cred = { .user = "tim", .password = "tanstaaftanstaaf" };
+	sasl_credentials_t cred = {.user = "tim", .password = "tanstaaftanstaaf"};
 	sasl_exchange_t *ex = start_ok("PLAIN", &cred);
 	char *err = NULL;
 	char *r = sasl_step(ex, "", &err);
@@ -513,7 +517,7 @@ static void test_plain_without_initial_response(void **state)
 /* RFC 2195 section 2. */
 static void test_cram_md5_rfc2195(void **state)
 {
-	sasl_credentials_t cred = { .user = "tim", .password = "tanstaaftanstaaf" };
+	sasl_credentials_t cred = {.user = "tim", .password = "tanstaaftanstaaf"};
 	sasl_exchange_t *ex = start_ok("CRAM-MD5", &cred);
 	char *ir = (char *)"sentinel", *err = NULL;
 
@@ -536,7 +540,7 @@ static void test_cram_md5_rfc2195(void **state)
 
 static void test_login(void **state)
 {
-	sasl_credentials_t cred = { .user = "tim", .password = "tanstaaftanstaaf" };
+	sasl_credentials_t cred = {.user = "tim", .password = "tanstaaftanstaaf"};
 	sasl_exchange_t *ex = start_ok("LOGIN", &cred);
 	char *ir = NULL, *err = NULL;
 
@@ -555,8 +559,8 @@ static void test_login(void **state)
 
 static void test_hostile_challenges(void **state)
 {
-	sasl_credentials_t cred = { .user = "tim", .password = "tanstaaftanstaaf" };
-	static const char *const bad[] = { "not base64!", "QUJD\r\n", "QUJ", "Q===", "=QUJ" };
+	sasl_credentials_t cred = {.user = "tim", .password = "tanstaaftanstaaf"};
+	static const char *const bad[] = {"not base64!", "QUJD\r\n", "QUJ", "Q===", "=QUJ"};
 	char *err = NULL;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -578,8 +582,7 @@ static void test_hostile_challenges(void **state)
 	assert_null(sasl_step(ex, huge, &err));
 	free(err);
 	sasl_finish(ex);
-	ex = start_ok("OAUTHBEARER",
-		      &(sasl_credentials_t){ .user = "u", .oauth_token = "t" });
+	ex = start_ok("OAUTHBEARER", &(sasl_credentials_t){.user = "u", .oauth_token = "t"});
 	char *ir = NULL;
 	assert_int_equal(sasl_initial_response(ex, &ir, &err), 0);
 	secret_free(ir);
@@ -594,7 +597,7 @@ static void test_hostile_challenges(void **state)
 
 static void test_start_errors(void **state)
 {
-	sasl_credentials_t cred = { .user = "tim" };
+	sasl_credentials_t cred = {.user = "tim"};
 	char *err = NULL;
 
 	assert_null(sasl_start("PLAIN", &cred, &err)); /* no password */
@@ -619,8 +622,8 @@ static void test_start_errors(void **state)
 static void test_xoauth2_bytes(void **state)
 {
 	sasl_credentials_t cred = {
-		.user = "someuser@example.com",
-		.oauth_token = "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg",
+	    .user = "someuser@example.com",
+	    .oauth_token = "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg",
 	};
 	sasl_exchange_t *ex = start_ok("XOAUTH2", &cred);
 	char *ir = NULL, *err = NULL;
@@ -637,9 +640,10 @@ static void test_xoauth2_bytes(void **state)
 /* RFC 7628 section 4.1. */
 static void test_oauthbearer_bytes(void **state)
 {
-	sasl_credentials_t cred = { .user = "user@example.com", .host = "server.example.com",
-				    .port = "143",
-				    .oauth_token = "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==" };
+	sasl_credentials_t cred = {.user = "user@example.com",
+				   .host = "server.example.com",
+				   .port = "143",
+				   .oauth_token = "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="};
 	sasl_exchange_t *ex = start_ok("OAUTHBEARER", &cred);
 	char *ir = NULL, *err = NULL;
 
@@ -655,7 +659,7 @@ static void test_oauthbearer_bytes(void **state)
 /* ',' and '=' in the name are escaped (RFC 5801); host and port optional. */
 static void test_oauthbearer_escaping(void **state)
 {
-	sasl_credentials_t cred = { .user = "a,b=c", .oauth_token = "T" };
+	sasl_credentials_t cred = {.user = "a,b=c", .oauth_token = "T"};
 	sasl_exchange_t *ex = start_ok("OAUTHBEARER", &cred);
 	char *err = NULL;
 	char *r = sasl_step(ex, "", &err); /* no initial response: sent on "+ " */
@@ -671,13 +675,15 @@ static void test_oauthbearer_escaping(void **state)
 }
 
 static const char oauth_error_json[] =
-	"{\"status\":\"invalid_token\",\"scope\":\"example_scope\","
-	"\"openid-configuration\":\"https://example.com/.well-known/openid-configuration\"}";
+    "{\"status\":\"invalid_token\",\"scope\":\"example_scope\","
+    "\"openid-configuration\":\"https://example.com/.well-known/openid-configuration\"}";
 
 static void oauth_error_flow(const char *mech, const char *dummy)
 {
-	sasl_credentials_t cred = { .user = "user@example.com", .host = "server.example.com",
-				    .port = "995", .oauth_token = "expired" };
+	sasl_credentials_t cred = {.user = "user@example.com",
+				   .host = "server.example.com",
+				   .port = "995",
+				   .oauth_token = "expired"};
 	sasl_exchange_t *ex = start_ok(mech, &cred);
 	char *ir = NULL, *err = NULL;
 
@@ -687,9 +693,9 @@ static void oauth_error_flow(const char *mech, const char *dummy)
 
 	/* RFC 7628 section 4.3 prints this challenge. */
 	const char *challenge =
-		"eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIiwic2NvcGUiOiJleGFtcGxlX3Njb3BlIiwib3BlbmlkLWNv"
-		"bmZpZ3VyYXRpb24iOiJodHRwczovL2V4YW1wbGUuY29tLy53ZWxsLWtub3duL29wZW5pZC1jb25maWd1"
-		"cmF0aW9uIn0=";
+	    "eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIiwic2NvcGUiOiJleGFtcGxlX3Njb3BlIiwib3BlbmlkLWNv"
+	    "bmZpZ3VyYXRpb24iOiJodHRwczovL2V4YW1wbGUuY29tLy53ZWxsLWtub3duL29wZW5pZC1jb25maWd1"
+	    "cmF0aW9uIn0=";
 	char *r = sasl_step(ex, challenge, &err);
 	assert_non_null(r);
 	assert_string_equal(r, dummy);
@@ -719,7 +725,7 @@ static void test_xoauth2_error(void **state)
  * finish with -ERR; there is just no text to show. */
 static void test_oauth_error_garbled(void **state)
 {
-	sasl_credentials_t cred = { .user = "u", .oauth_token = "t" };
+	sasl_credentials_t cred = {.user = "u", .oauth_token = "t"};
 	sasl_exchange_t *ex = start_ok("XOAUTH2", &cred);
 	char *ir = NULL, *err = NULL;
 
@@ -798,34 +804,34 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_rfc4616),
-		cmocka_unit_test(test_plain_without_initial_response),
-		cmocka_unit_test(test_cram_md5_rfc2195),
-		cmocka_unit_test(test_login),
-		cmocka_unit_test(test_scram_vectors_selfcheck),
-		cmocka_unit_test(test_scram_sha1_scripted),
-		cmocka_unit_test(test_scram_sha256_scripted),
-		cmocka_unit_test(test_scram_sha1_tampered),
-		cmocka_unit_test(test_scram_sha256_tampered),
-		cmocka_unit_test(test_scram_bad_nonce),
-		cmocka_unit_test(test_scram_sha1_gsasl_server),
-		cmocka_unit_test(test_scram_sha256_gsasl_server),
-		cmocka_unit_test(test_scram_sha256_gsasl_server_tampered),
-		cmocka_unit_test(test_scram_gsasl_server_wrong_password),
-		cmocka_unit_test(test_scram_sha256_plus_exporter),
-		cmocka_unit_test(test_scram_sha1_plus_unique),
-		cmocka_unit_test(test_scram_plus_binding_mismatch),
-		cmocka_unit_test(test_scram_plus_needs_binding),
-		cmocka_unit_test(test_hostile_challenges),
-		cmocka_unit_test(test_start_errors),
-		cmocka_unit_test(test_xoauth2_bytes),
-		cmocka_unit_test(test_oauthbearer_bytes),
-		cmocka_unit_test(test_oauthbearer_escaping),
-		cmocka_unit_test(test_oauthbearer_error),
-		cmocka_unit_test(test_xoauth2_error),
-		cmocka_unit_test(test_oauth_error_garbled),
-		cmocka_unit_test(test_supported),
-		cmocka_unit_test(test_choose),
+	    cmocka_unit_test(test_plain_rfc4616),
+	    cmocka_unit_test(test_plain_without_initial_response),
+	    cmocka_unit_test(test_cram_md5_rfc2195),
+	    cmocka_unit_test(test_login),
+	    cmocka_unit_test(test_scram_vectors_selfcheck),
+	    cmocka_unit_test(test_scram_sha1_scripted),
+	    cmocka_unit_test(test_scram_sha256_scripted),
+	    cmocka_unit_test(test_scram_sha1_tampered),
+	    cmocka_unit_test(test_scram_sha256_tampered),
+	    cmocka_unit_test(test_scram_bad_nonce),
+	    cmocka_unit_test(test_scram_sha1_gsasl_server),
+	    cmocka_unit_test(test_scram_sha256_gsasl_server),
+	    cmocka_unit_test(test_scram_sha256_gsasl_server_tampered),
+	    cmocka_unit_test(test_scram_gsasl_server_wrong_password),
+	    cmocka_unit_test(test_scram_sha256_plus_exporter),
+	    cmocka_unit_test(test_scram_sha1_plus_unique),
+	    cmocka_unit_test(test_scram_plus_binding_mismatch),
+	    cmocka_unit_test(test_scram_plus_needs_binding),
+	    cmocka_unit_test(test_hostile_challenges),
+	    cmocka_unit_test(test_start_errors),
+	    cmocka_unit_test(test_xoauth2_bytes),
+	    cmocka_unit_test(test_oauthbearer_bytes),
+	    cmocka_unit_test(test_oauthbearer_escaping),
+	    cmocka_unit_test(test_oauthbearer_error),
+	    cmocka_unit_test(test_xoauth2_error),
+	    cmocka_unit_test(test_oauth_error_garbled),
+	    cmocka_unit_test(test_supported),
+	    cmocka_unit_test(test_choose),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

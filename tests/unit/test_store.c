@@ -189,9 +189,9 @@ static void test_eml_unknown_size(void **state)
 	store_result_t result;
 	char *err = NULL;
 
-	assert_int_equal(save_eml(dir, "u.eml", message, sizeof message - 1, 1, true, UINT64_MAX,
-				  &result, &err),
-			 0);
+	assert_int_equal(
+	    save_eml(dir, "u.eml", message, sizeof message - 1, 1, true, UINT64_MAX, &result, &err),
+	    0);
 	assert_int_equal(result.bytes_on_disk, sizeof message - 1);
 	assert_file_is(result.path, message, sizeof message - 1);
 	store_result_free(&result);
@@ -238,9 +238,9 @@ static void test_eml_no_overwrite(void **state)
 	char *err = NULL;
 
 	write_file(existing, "old");
-	assert_int_equal(save_eml(dir, "m.eml", message, sizeof message - 1, 5, true,
-				  UINT64_MAX, &result, &err),
-			 0);
+	assert_int_equal(
+	    save_eml(dir, "m.eml", message, sizeof message - 1, 5, true, UINT64_MAX, &result, &err),
+	    0);
 	char *first = path_in(dir, "m-1.eml");
 	assert_string_equal(result.path, first);
 	store_result_free(&result);
@@ -428,7 +428,7 @@ static void test_eml_abort(void **state)
 static void test_eml_bad_names(void **state)
 {
 	const char *dir = *state;
-	const char *bad[] = { "", ".", "..", "../x.eml", "a/b.eml", "/etc/passwd" };
+	const char *bad[] = {"", ".", "..", "../x.eml", "a/b.eml", "/etc/passwd"};
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *err = NULL;
@@ -486,7 +486,7 @@ static void test_eml_readonly_dir(void **state)
 /* In a child with a 1000-byte file size limit: the write must fail cleanly. */
 static int write_error_child(const char *dir)
 {
-	struct rlimit limit = { 1000, 1000 };
+	struct rlimit limit = {1000, 1000};
 	char data[4000];
 	char *err = NULL;
 
@@ -610,7 +610,7 @@ static void test_mbox_every_split(void **state)
 	}
 	for (size_t a = 1; a < len; a += 3) {
 		for (size_t b = a; b < len; b += 2) {
-			size_t cuts[2] = { a, b };
+			size_t cuts[2] = {a, b};
 			unlink(path);
 			char *body = mbox_save(path, NULL, quoting_in, len, cuts, 2);
 			assert_string_equal(body, quoting_out);
@@ -636,14 +636,14 @@ static void test_mbox_endings(void **state)
 		const char *in;
 		const char *out;
 	} cases[] = {
-		{ "", "\n" },
-		{ "abc", "abc\n\n" },
-		{ "abc\r", "abc\r\n\n" },
-		{ "From", "From\n\n" },
-		{ "From ", ">From \n\n" },
-		{ ">>", ">>\n\n" },
-		{ "a\r\n\r\n", "a\n\n\n" },
-		{ "\r\r\n", "\r\n\n" },
+	    {"", "\n"},
+	    {"abc", "abc\n\n"},
+	    {"abc\r", "abc\r\n\n"},
+	    {"From", "From\n\n"},
+	    {"From ", ">From \n\n"},
+	    {">>", ">>\n\n"},
+	    {"a\r\n\r\n", "a\n\n\n"},
+	    {"\r\r\n", "\r\n\n"},
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -663,7 +663,7 @@ static void test_mbox_many_gt(void **state)
 	memset(in, '>', n);
 	memcpy(in + n, "From x\r\n", 8);
 
-	size_t cuts[3] = { 1, 70000, n + 2 };
+	size_t cuts[3] = {1, 70000, n + 2};
 	char *body = mbox_save(path, NULL, in, n + 8, cuts, 3);
 	assert_int_equal(strlen(body), n + 1 + 7 + 1);
 	for (size_t i = 0; i <= n; i++)
@@ -821,7 +821,7 @@ static double now_seconds(void)
 static int child_probe_lock(const char *path)
 {
 	int fd = open(path, O_RDWR);
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 
 	if (fd < 0)
 		return 10;
@@ -844,12 +844,12 @@ static void test_mbox_lock(void **state)
 	assert_true(holder >= 0);
 	if (holder == 0) {
 		int fd = open(path, O_RDWR);
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 		if (fd < 0 || fcntl(fd, F_SETLKW, &fl) != 0)
 			_exit(1);
 		if (write(ready[1], "x", 1) != 1)
 			_exit(2);
-		struct timespec pause = { 0, 400 * 1000000L };
+		struct timespec pause = {0, 400 * 1000000L};
 		nanosleep(&pause, NULL);
 		_exit(0);
 	}
@@ -909,11 +909,19 @@ static void test_default_names(void **state)
 	char *huge = xmalloc(5001);
 	memset(huge, 'A', 5000);
 	huge[5000] = '\0';
-	const char *subjects[] = { "../../etc/passwd", "\x1b[31mred\x1b]0;title\x07", "",
-				   "/", ".", "..", "a\nb\r\nc\td", huge, "\xe2\x80\xae" "cod.exe",
-				   NULL };
-	const char *uidls[] = { "../x", huge, "", NULL, "AAA\x1b" };
-	long long dates[] = { 0, 1700000000, -1, 253402300800LL * 1000 };
+	const char *subjects[] = {"../../etc/passwd",
+				  "\x1b[31mred\x1b]0;title\x07",
+				  "",
+				  "/",
+				  ".",
+				  "..",
+				  "a\nb\r\nc\td",
+				  huge,
+				  "\xe2\x80\xae"
+				  "cod.exe",
+				  NULL};
+	const char *uidls[] = {"../x", huge, "", NULL, "AAA\x1b"};
+	long long dates[] = {0, 1700000000, -1, 253402300800LL * 1000};
 
 	for (size_t s = 0; s < sizeof subjects / sizeof subjects[0]; s++)
 		for (size_t u = 0; u < sizeof uidls / sizeof uidls[0]; u++)
@@ -937,31 +945,19 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_dir, teardown_dir)
-		T(test_eml_save_commit),
-		T(test_eml_unknown_size),
-		T(test_eml_empty_message),
-		T(test_eml_symlinked_dir),
-		T(test_eml_no_overwrite),
-		T(test_eml_without_hard_links),
-		T(test_eml_suffixes_exhausted),
-		T(test_eml_symlink_not_followed),
-		T(test_eml_mode_0600),
-		T(test_eml_wrong_size),
-		T(test_eml_missing_terminator),
-		T(test_eml_abort),
-		T(test_eml_bad_names),
-		T(test_eml_readonly_dir),
-		T(test_eml_write_error),
-		T(test_mbox_every_split),
-		T(test_mbox_endings),
-		T(test_mbox_many_gt),
-		T(test_mbox_from_line),
-		T(test_mbox_two_appends),
-		T(test_mbox_separator_added),
-		T(test_mbox_failure_truncates),
-		T(test_mbox_symlink_refused),
-		T(test_mbox_lock),
-		T(test_default_names),
+	    T(test_eml_save_commit),        T(test_eml_unknown_size),
+	    T(test_eml_empty_message),      T(test_eml_symlinked_dir),
+	    T(test_eml_no_overwrite),       T(test_eml_without_hard_links),
+	    T(test_eml_suffixes_exhausted), T(test_eml_symlink_not_followed),
+	    T(test_eml_mode_0600),          T(test_eml_wrong_size),
+	    T(test_eml_missing_terminator), T(test_eml_abort),
+	    T(test_eml_bad_names),          T(test_eml_readonly_dir),
+	    T(test_eml_write_error),        T(test_mbox_every_split),
+	    T(test_mbox_endings),           T(test_mbox_many_gt),
+	    T(test_mbox_from_line),         T(test_mbox_two_appends),
+	    T(test_mbox_separator_added),   T(test_mbox_failure_truncates),
+	    T(test_mbox_symlink_refused),   T(test_mbox_lock),
+	    T(test_default_names),
 #undef T
 	};
 

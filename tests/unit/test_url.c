@@ -13,8 +13,8 @@
 #include "net/url.h"
 
 /* Parse text that must be accepted and check every field. */
-static void expect_ok(const char *text, url_scheme_t scheme, const char *user,
-		      const char *host, const char *port)
+static void expect_ok(const char *text, url_scheme_t scheme, const char *user, const char *host,
+		      const char *port)
 {
 	pop_url_t url;
 	char *err = NULL;
@@ -78,8 +78,8 @@ static void test_explicit_port(void **state)
 static void test_user(void **state)
 {
 	expect_ok("pop3://alice@h", URL_SCHEME_POP3, "alice", "h", "110");
-	expect_ok("pop3s://alice%40example.com@h:995", URL_SCHEME_POP3S, "alice@example.com",
-		  "h", "995");
+	expect_ok("pop3s://alice%40example.com@h:995", URL_SCHEME_POP3S, "alice@example.com", "h",
+		  "995");
 	/* The last '@' separates user and host. */
 	expect_ok("pop3://alice@example.com@h", URL_SCHEME_POP3, "alice@example.com", "h", "110");
 	expect_ok("pop3://a%3ab%2Fc%25d@h", URL_SCHEME_POP3, "a:b/c%d", "h", "110");
@@ -97,8 +97,7 @@ static void test_ipv6(void **state)
 {
 	expect_ok("pop3://[::1]", URL_SCHEME_POP3, NULL, "::1", "110");
 	expect_ok("pop3s://[::1]:995/", URL_SCHEME_POP3S, NULL, "::1", "995");
-	expect_ok("pop3s://bob@[2001:db8::5]:1995", URL_SCHEME_POP3S, "bob", "2001:db8::5",
-		  "1995");
+	expect_ok("pop3s://bob@[2001:db8::5]:1995", URL_SCHEME_POP3S, "bob", "2001:db8::5", "1995");
 	expect_ok("pop3://[::ffff:192.0.2.1]", URL_SCHEME_POP3, NULL, "::ffff:192.0.2.1", "110");
 }
 
@@ -225,14 +224,14 @@ static void test_free_twice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default_ports), cmocka_unit_test(test_scheme_case),
-		cmocka_unit_test(test_explicit_port), cmocka_unit_test(test_user),
-		cmocka_unit_test(test_ipv4),          cmocka_unit_test(test_ipv6),
-		cmocka_unit_test(test_host_names),    cmocka_unit_test(test_bad_scheme),
-		cmocka_unit_test(test_bad_port),      cmocka_unit_test(test_bad_host),
-		cmocka_unit_test(test_long_host),     cmocka_unit_test(test_bad_ipv6),
-		cmocka_unit_test(test_path_query),    cmocka_unit_test(test_bad_user),
-		cmocka_unit_test(test_bytes),         cmocka_unit_test(test_free_twice),
+	    cmocka_unit_test(test_default_ports), cmocka_unit_test(test_scheme_case),
+	    cmocka_unit_test(test_explicit_port), cmocka_unit_test(test_user),
+	    cmocka_unit_test(test_ipv4),          cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_host_names),    cmocka_unit_test(test_bad_scheme),
+	    cmocka_unit_test(test_bad_port),      cmocka_unit_test(test_bad_host),
+	    cmocka_unit_test(test_long_host),     cmocka_unit_test(test_bad_ipv6),
+	    cmocka_unit_test(test_path_query),    cmocka_unit_test(test_bad_user),
+	    cmocka_unit_test(test_bytes),         cmocka_unit_test(test_free_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
