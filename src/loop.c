@@ -45,8 +45,6 @@ int loop_iterate(pop3_t *pop3, const loop_watch_t *watches, size_t count, int ma
 		free(fds);
 		return -1;
 	}
-	if (ready < 0)
-		ready = 0;
 
 	/* The engine runs even on a timeout wake-up so it can notice deadlines. */
 	if (pop3)

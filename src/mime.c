@@ -393,8 +393,10 @@ static void parts_add(mime_message_t *message, GMimeObject *obj, const char *id,
 		message->cap = message->cap ? message->cap * 2 : 8;
 		message->parts =
 		    xreallocarray(message->parts, message->cap, sizeof(*message->parts));
+		/* An array of object pointers: the element size is a pointer's. */
 		message->objects =
-		    xreallocarray(message->objects, message->cap, sizeof(*message->objects));
+		    xreallocarray(message->objects, message->cap,
+				  sizeof(*message->objects)); // NOLINT(bugprone-sizeof-expression)
 	}
 	info = &message->parts[message->count];
 	memset(info, 0, sizeof(*info));
@@ -672,12 +674,13 @@ static void html_break(html_text_t *t, int newlines)
 /* html_flush: pay what is owed before visible text. */
 static void html_flush(html_text_t *t)
 {
-	if (t->pending_newlines > 0 && t->out.len > 0) {
-		while (t->out.len > 0 && t->out.data[t->out.len - 1] == ' ')
-			t->out.data[--t->out.len] = '\0';
+	char *data = t->out.data; /* NULL until something was written */
+	if (t->pending_newlines > 0 && data && t->out.len > 0) {
+		while (t->out.len > 0 && data[t->out.len - 1] == ' ')
+			data[--t->out.len] = '\0';
 		buf_append(&t->out, "\n\n", t->pending_newlines > 1 ? 2 : 1);
-	} else if (t->pending_space && t->out.len > 0 && t->out.data[t->out.len - 1] != ' ' &&
-		   t->out.data[t->out.len - 1] != '\n') {
+	} else if (t->pending_space && data && t->out.len > 0 && data[t->out.len - 1] != ' ' &&
+		   data[t->out.len - 1] != '\n') {
 		buf_append(&t->out, " ", 1);
 	}
 	t->pending_newlines = 0;

@@ -158,8 +158,7 @@ static char *prompt_password(const char *user, const char *host, char **errstr)
 	char line[SECRET_MAX];
 	size_t len = 0;
 	char c;
-	ssize_t n;
-	while (len + 1 < sizeof line && (n = read(fd, &c, 1)) == 1 && c != '\n')
+	while (len + 1 < sizeof line && read(fd, &c, 1) == 1 && c != '\n')
 		line[len++] = c;
 	line[len] = '\0';
 	if (have_termios)
