@@ -393,10 +393,8 @@ static void parts_add(mime_message_t *message, GMimeObject *obj, const char *id,
 		message->cap = message->cap ? message->cap * 2 : 8;
 		message->parts =
 		    xreallocarray(message->parts, message->cap, sizeof(*message->parts));
-		/* An array of object pointers: the element size is a pointer's. */
 		message->objects =
-		    xreallocarray(message->objects, message->cap,
-				  sizeof(*message->objects)); // NOLINT(bugprone-sizeof-expression)
+		    xreallocarray(message->objects, message->cap, sizeof(*message->objects));
 	}
 	info = &message->parts[message->count];
 	memset(info, 0, sizeof(*info));

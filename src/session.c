@@ -53,12 +53,13 @@ typedef struct req {
 	unsigned generation; /* the connection it belongs to */
 	uint64_t id;
 	uint64_t number;
-	bool then_quit;      /* RSET of "RSET and quit" */
-	store_file_t *file;  /* REQ_SAVE */
+	bool then_quit;     /* RSET of "RSET and quit" */
+	store_file_t *file; /* REQ_SAVE */
 	char *sink_error;
-	int fd;              /* REQ_FETCH */
+	int fd; /* REQ_FETCH */
 	char *spool_path;
 	uint64_t got;
+	bool cancelling;
 } req_t;
 
 typedef struct {
@@ -86,8 +87,8 @@ struct session {
 
 	session_msg_t *msgs; /* in number order */
 	size_t count;
-	size_t *order;       /* row -> index in msgs */
-	size_t *row_of;      /* index in msgs -> row */
+	size_t *order;           /* row -> index in msgs */
+	size_t *row_of;          /* index in msgs -> row */
 	session_msg_t *old_msgs; /* previous connection's, until UIDL maps them */
 	size_t old_count;
 
@@ -119,6 +120,7 @@ struct session {
 	delete_record_t *deletes;
 	size_t delete_count;
 	bool quit_failed;
+	size_t unconfirmed; /* pending deletions whose QUIT got no answer */
 };
 
 static long long now_ms(void)
@@ -185,16 +187,11 @@ static void set_msg_error(session_msg_t *msg, const char *text)
 static char *reply_problem(const session_t *session, const pop3_reply_t *reply)
 {
 	switch (reply->error) {
-	case POP3_OK:
-		break;
-	case POP3_E_CANCELLED:
-		return xstrdup(_("cancelled"));
-	case POP3_E_SINK:
-		return xstrdup(_("could not write the data"));
-	case POP3_E_TIMEOUT:
-		return xstrdup(_("the server did not answer in time"));
-	case POP3_E_CLOSED:
-		return xstrdup(_("not connected"));
+	case POP3_OK: break;
+	case POP3_E_CANCELLED: return xstrdup(_("cancelled"));
+	case POP3_E_SINK: return xstrdup(_("could not write the data"));
+	case POP3_E_TIMEOUT: return xstrdup(_("the server did not answer in time"));
+	case POP3_E_CLOSED: return xstrdup(_("not connected"));
 	default: {
 		const char *why = session->pop3 ? pop3_errstr(session->pop3) : "";
 		return xstrdup(why && *why ? why : _("the connection failed"));
@@ -261,12 +258,12 @@ static uint64_t submit(session_t *session, req_t *req, const char *line, size_t 
 		       pop3_sink_fn sink)
 {
 	pop3_request_t request = {
-		.line = line,
-		.shape = POP3_REPLY_AUTO,
-		.collect_limit = collect,
-		.sink = sink,
-		.done = on_reply,
-		.ctx = req,
+	    .line = line,
+	    .shape = POP3_REPLY_AUTO,
+	    .collect_limit = collect,
+	    .sink = sink,
+	    .done = on_reply,
+	    .ctx = req,
 	};
 	if (!session->pop3) {
 		pop3_reply_t reply = {.error = POP3_E_CLOSED, .text = "", .body = ""};
@@ -309,20 +306,11 @@ static int cmp_rows(const void *pa, const void *pb)
 	const session_msg_t *b = &sort_session->msgs[*(const size_t *)pb];
 	int c = 0;
 	switch (sort_session->sort_key) {
-	case SESSION_SORT_SIZE:
-		c = a->size < b->size ? -1 : a->size > b->size;
-		break;
-	case SESSION_SORT_DATE:
-		c = a->date < b->date ? -1 : a->date > b->date;
-		break;
-	case SESSION_SORT_FROM:
-		c = cmp_text(a->from_key, b->from_key);
-		break;
-	case SESSION_SORT_SUBJECT:
-		c = cmp_text(a->subject_key, b->subject_key);
-		break;
-	default:
-		break;
+	case SESSION_SORT_SIZE: c = a->size < b->size ? -1 : a->size > b->size; break;
+	case SESSION_SORT_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
+	case SESSION_SORT_FROM: c = cmp_text(a->from_key, b->from_key); break;
+	case SESSION_SORT_SUBJECT: c = cmp_text(a->subject_key, b->subject_key); break;
+	default: break;
 	}
 	if (c == 0)
 		c = a->number < b->number ? -1 : a->number > b->number;
@@ -375,8 +363,9 @@ void session_free(session_t *session)
 {
 	if (!session)
 		return;
+	/* req_free unlinks the head first; the analyzer does not follow that. */
 	while (session->reqs)
-		req_free(session, session->reqs);
+		req_free(session, session->reqs); // NOLINT(clang-analyzer-unix.Malloc)
 	msgs_free(session->msgs, session->count);
 	msgs_free(session->old_msgs, session->old_count);
 	free(session->order);
@@ -447,6 +436,11 @@ void session_detach(session_t *session, const char *why)
 	}
 	session->headers_inflight = 0;
 	if (session->state == SESSION_QUITTING || session->state == SESSION_CLOSED) {
+		/* QUIT may have reached the server before the link died: say so. */
+		if (session->state == SESSION_QUITTING && pending) {
+			session->quit_failed = true;
+			session->unconfirmed = pending;
+		}
 		session->state = SESSION_CLOSED;
 		touch(session);
 		return;
@@ -454,12 +448,16 @@ void session_detach(session_t *session, const char *why)
 	session->state = SESSION_DISCONNECTED;
 	if (pending)
 		session_set_status(session, true,
-				   _("Connection lost: %s. Nothing was deleted (%zu pending deletions "
-				     "dropped). Press R to reconnect."),
+				   ngettext("Connection lost: %s. Nothing was deleted (%zu pending "
+					    "deletion dropped). Press R to reconnect.",
+					    "Connection lost: %s. Nothing was deleted (%zu pending "
+					    "deletions dropped). Press R to reconnect.",
+					    pending),
 				   why, pending);
 	else
 		session_set_status(session, true,
-				   _("Connection lost: %s. Nothing was deleted. Press R to reconnect."),
+				   _("Connection lost: %s. Nothing was deleted. "
+				     "Press R to reconnect."),
 				   why);
 }
 
@@ -518,7 +516,8 @@ static void on_list(session_t *session, const pop3_reply_t *reply)
 		}
 		p = nl ? nl + 1 : end;
 	}
-	qsort(msgs, n, sizeof *msgs, cmp_msg_number);
+	if (n)
+		qsort(msgs, n, sizeof *msgs, cmp_msg_number);
 	/* A number listed twice is a lie; keep the first. */
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -541,9 +540,9 @@ static void on_list(session_t *session, const pop3_reply_t *reply)
 	session->state = SESSION_READY;
 	resort(session);
 	if (bad)
-		trace_emitf(session->trace, TRACE_WARN, "LIST: %zu malformed or duplicate lines ignored",
-			    bad);
-	session_set_status(session, false, _("%zu messages"), kept);
+		trace_emitf(session->trace, TRACE_WARN,
+			    "LIST: %zu malformed or duplicate lines ignored", bad);
+	session_set_status(session, false, ngettext("%zu message", "%zu messages", kept), kept);
 }
 
 static int cmp_msg_uidl(const void *a, const void *b)
@@ -738,9 +737,8 @@ void session_header_progress(const session_t *session, size_t *known, size_t *to
 void session_tick(session_t *session)
 {
 	pump_headers(session);
-	if (session->sort_dirty &&
-	    (now_ms() - session->last_sort_ms >= RESORT_INTERVAL_MS ||
-	     session->headers_inflight == 0))
+	if (session->sort_dirty && (now_ms() - session->last_sort_ms >= RESORT_INTERVAL_MS ||
+				    session->headers_inflight == 0))
 		resort(session);
 }
 
@@ -811,7 +809,7 @@ bool session_sort_reverse(const session_t *session)
 const char *session_sort_name(session_sort_t key)
 {
 	static const char *const names[SESSION_SORT_COUNT] = {
-		N_("number"), N_("size"), N_("date"), N_("from"), N_("subject"),
+	    N_("number"), N_("size"), N_("date"), N_("from"), N_("subject"),
 	};
 	return key < SESSION_SORT_COUNT ? _(names[key]) : "";
 }
@@ -824,9 +822,9 @@ bool session_search(const session_t *session, const char *query, size_t from_row
 	char *needle = fold_key(query);
 	bool found = false;
 	for (size_t step = 1; step <= session->count && !found; step++) {
-		size_t r = forward ? (from_row + step) % session->count
-				   : (from_row + session->count - step % session->count) %
-					     session->count;
+		size_t r =
+		    forward ? (from_row + step) % session->count
+			    : (from_row + session->count - step % session->count) % session->count;
 		const session_msg_t *msg = session_row(session, r);
 		if ((msg->from_key && strstr(msg->from_key, needle)) ||
 		    (msg->subject_key && strstr(msg->subject_key, needle)) ||
@@ -888,13 +886,14 @@ int session_save(session_t *session, uint64_t number, const char *dir, const cha
 		return -1;
 	}
 	if (msg->flags & MSG_SAVING) {
-		*errstr = xasprintf(_("message %llu is being saved already"),
-				    (unsigned long long)number);
+		*errstr =
+		    xasprintf(_("message %llu is being saved already"), (unsigned long long)number);
 		return -1;
 	}
 	store_file_t *file;
 	if (mbox) {
-		char *path = (name[0] == '/' || !dir) ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+		char *path =
+		    (name[0] == '/' || !dir) ? xstrdup(name) : xasprintf("%s/%s", dir, name);
 		file = store_begin_mbox(path, "MAILER-DAEMON", errstr);
 		free(path);
 	} else {
@@ -916,8 +915,8 @@ int session_save(session_t *session, uint64_t number, const char *dir, const cha
 static void record_save(session_t *session, const session_msg_t *msg, const char *path,
 			uint64_t octets)
 {
-	session->saves = xreallocarray(session->saves, session->save_count + 1,
-				       sizeof *session->saves);
+	session->saves =
+	    xreallocarray(session->saves, session->save_count + 1, sizeof *session->saves);
 	save_record_t *rec = &session->saves[session->save_count++];
 	rec->number = msg->number;
 	rec->uidl = msg->uidl ? xstrdup(msg->uidl) : NULL;
@@ -940,6 +939,11 @@ static void on_save(session_t *session, req_t *req, const pop3_reply_t *reply)
 	if (reply->error != POP3_OK || !reply->ok) {
 		why = req->sink_error ? xstrdup(req->sink_error) : reply_problem(session, reply);
 		store_abort(file);
+	} else if (reply->bad_stuffing) {
+		/* Unstuffed leading dots make the content ambiguous: no verified save. */
+		why = xstrdup(_("the server sent a line starting with an unstuffed \".\", so "
+				"the content is ambiguous; not saved"));
+		store_abort(file);
 	} else {
 		if (reply->body_octets != msg->size)
 			msg->flags |= MSG_SIZE_MISMATCH;
@@ -950,7 +954,8 @@ static void on_save(session_t *session, req_t *req, const pop3_reply_t *reply)
 			free(msg->saved_path);
 			msg->saved_path = xstrdup(result.path);
 			record_save(session, msg, result.path, result.bytes_on_disk);
-			session_set_status(session, false, _("Saved message %llu to %s (%llu octets)"),
+			session_set_status(session, false,
+					   _("Saved message %llu to %s (%llu octets)"),
 					   (unsigned long long)msg->number, result.path,
 					   (unsigned long long)result.bytes_on_disk);
 			store_result_free(&result);
@@ -1014,14 +1019,15 @@ static void on_dele(session_t *session, req_t *req, const pop3_reply_t *reply)
 	if (reply->error == POP3_OK && reply->ok) {
 		msg->flags |= MSG_DELETE_PENDING;
 		session_set_status(session, false,
-				   _("Message %llu marked for deletion (removed at quit; u undoes)"),
+				   _("Message %llu marked for deletion "
+				     "(removed at quit; u undoes)"),
 				   (unsigned long long)msg->number);
 		return;
 	}
 	char *why = reply_problem(session, reply);
 	set_msg_error(msg, why);
-	session_set_status(session, true, _("DELE %llu failed: %s"), (unsigned long long)msg->number,
-			   why);
+	session_set_status(session, true, _("DELE %llu failed: %s"),
+			   (unsigned long long)msg->number, why);
 	free(why);
 }
 
@@ -1047,7 +1053,9 @@ static void on_rset(session_t *session, req_t *req, const pop3_reply_t *reply)
 				restored++;
 			session->msgs[i].flags &= ~MSG_DELETE_PENDING;
 		}
-		session_set_status(session, false, _("RSET: %zu pending deletions restored"),
+		session_set_status(session, false,
+				   ngettext("RSET: %zu pending deletion restored",
+					    "RSET: %zu pending deletions restored", restored),
 				   restored);
 		if (req->then_quit)
 			finish_quit(session);
@@ -1209,10 +1217,8 @@ static void on_preview(session_t *session, req_t *req, const pop3_reply_t *reply
 	}
 	const session_msg_t *msg = find_number(session, req->number);
 	preview_from_text(session, reply->body, reply->body_len);
-	p->partial = !p->via_retr || reply->body_truncated ||
-		     (msg && reply->body_octets < msg->size);
-	if (p->via_retr && !reply->body_truncated && msg && reply->body_octets >= msg->size)
-		p->partial = false;
+	/* TOP n k of a short message is the whole message. */
+	p->partial = reply->body_truncated || (msg && reply->body_octets < msg->size);
 	touch(session);
 }
 
@@ -1256,8 +1262,8 @@ int session_save_part(session_t *session, size_t index, const char *dir, const c
 	buf_free(&data);
 	if (rc == 0 && p->partial)
 		session_set_status(session, true,
-				   _("Saved %s, but the preview holds only the first lines: fetch the "
-				     "whole message (R) first for a complete attachment"),
+				   _("Saved %s, but the preview holds only the first lines: "
+				     "fetch the whole message (f) first for a complete attachment"),
 				   *path);
 	return rc;
 }
@@ -1322,7 +1328,7 @@ int session_fetch(session_t *session, uint64_t number, const char *spool_dir, ch
 }
 
 bool session_fetch_active(const session_t *session, uint64_t *number, uint64_t *got,
-			  uint64_t *total)
+			  uint64_t *total, bool *cancelling)
 {
 	const req_t *req = session->fetch_req;
 	if (!req)
@@ -1331,27 +1337,29 @@ bool session_fetch_active(const session_t *session, uint64_t *number, uint64_t *
 	*number = req->number;
 	*got = req->got;
 	*total = msg ? msg->size : 0;
+	*cancelling = req->cancelling;
 	return true;
 }
 
 void session_fetch_cancel(session_t *session)
 {
-	if (session->fetch_req && session->pop3)
+	if (session->fetch_req && session->pop3 && !session->fetch_req->cancelling) {
+		session->fetch_req->cancelling = true;
 		pop3_cancel(session->pop3, session->fetch_req->id);
+		touch(session);
+	}
 }
 
-static void preview_from_spool(session_t *session, req_t *req)
+/* preview_from_spool: show a fetched message whole. A message too large
+ * to parse in memory stays in its spool file for the user (returns false). */
+static bool preview_from_spool(session_t *session, req_t *req)
 {
 	struct stat st;
-	if (fstat(req->fd, &st) < 0 || st.st_size <= 0 || st.st_size > SPOOL_PARSE_LIMIT) {
-		session_set_status(session, false,
-				   _("Message %llu fetched to %s (too large to preview whole)"),
-				   (unsigned long long)req->number, req->spool_path);
-		return;
-	}
+	if (fstat(req->fd, &st) < 0 || st.st_size <= 0 || st.st_size > SPOOL_PARSE_LIMIT)
+		return false;
 	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, req->fd, 0);
 	if (map == MAP_FAILED)
-		return;
+		return false;
 	if (session->preview_req && session->pop3)
 		pop3_cancel(session->pop3, session->preview_req->id);
 	session->preview_req = NULL;
@@ -1360,22 +1368,32 @@ static void preview_from_spool(session_t *session, req_t *req)
 	session->preview.from_spool = true;
 	preview_from_text(session, map, (size_t)st.st_size);
 	munmap(map, (size_t)st.st_size);
+	return true;
 }
 
 static void on_fetch(session_t *session, req_t *req, const pop3_reply_t *reply)
 {
 	if (reply->error != POP3_OK || !reply->ok || !reply->terminated) {
-		char *why = req->sink_error ? xstrdup(req->sink_error)
-					    : reply_problem(session, reply);
+		char *why =
+		    req->sink_error ? xstrdup(req->sink_error) : reply_problem(session, reply);
 		session_set_status(session, reply->error != POP3_E_CANCELLED,
 				   _("Fetching message %llu: %s"), (unsigned long long)req->number,
 				   why);
 		free(why);
 		return; /* req_free removes the spool file */
 	}
-	preview_from_spool(session, req);
-	session_set_status(session, false, _("Message %llu fetched whole (%llu octets)"),
-			   (unsigned long long)req->number, (unsigned long long)req->got);
+	if (preview_from_spool(session, req)) {
+		session_set_status(session, false, _("Message %llu fetched whole (%llu octets)"),
+				   (unsigned long long)req->number, (unsigned long long)req->got);
+	} else {
+		session_set_status(session, false,
+				   _("Message %llu fetched to %s (%llu octets; too large to "
+				     "preview whole, the file is kept)"),
+				   (unsigned long long)req->number, req->spool_path,
+				   (unsigned long long)req->got);
+		free(req->spool_path);
+		req->spool_path = NULL; /* kept */
+	}
 	touch(session);
 }
 
@@ -1455,7 +1473,15 @@ void session_print_summary(const session_t *session, FILE *out)
 		free(s);
 		free(f);
 	}
-	if (!session->delete_count)
+	if (session->unconfirmed)
+		fprintf(out,
+			ngettext("the connection closed during QUIT: %zu deletion may or may not "
+				 "have happened; check with --list\n",
+				 "the connection closed during QUIT: %zu deletions may or may not "
+				 "have happened; check with --list\n",
+				 session->unconfirmed),
+			session->unconfirmed);
+	else if (!session->delete_count)
 		fprintf(out, "%s\n", _("nothing was deleted"));
 }
 
@@ -1470,35 +1496,16 @@ static void on_reply(void *ctx, const pop3_reply_t *reply)
 		return;
 	}
 	switch (req->kind) {
-	case REQ_LIST:
-		on_list(session, reply);
-		break;
-	case REQ_UIDL:
-		on_uidl(session, reply);
-		break;
-	case REQ_HEADERS:
-		on_headers(session, req, reply);
-		break;
-	case REQ_PREVIEW:
-		on_preview(session, req, reply);
-		break;
-	case REQ_SAVE:
-		on_save(session, req, reply);
-		break;
-	case REQ_DELE:
-		on_dele(session, req, reply);
-		break;
-	case REQ_RSET:
-		on_rset(session, req, reply);
-		break;
-	case REQ_RAW:
-		on_raw(session, reply);
-		break;
-	case REQ_FETCH:
-		on_fetch(session, req, reply);
-		break;
-	case REQ_QUIT:
-		break;
+	case REQ_LIST: on_list(session, reply); break;
+	case REQ_UIDL: on_uidl(session, reply); break;
+	case REQ_HEADERS: on_headers(session, req, reply); break;
+	case REQ_PREVIEW: on_preview(session, req, reply); break;
+	case REQ_SAVE: on_save(session, req, reply); break;
+	case REQ_DELE: on_dele(session, req, reply); break;
+	case REQ_RSET: on_rset(session, req, reply); break;
+	case REQ_RAW: on_raw(session, reply); break;
+	case REQ_FETCH: on_fetch(session, req, reply); break;
+	case REQ_QUIT: break;
 	}
 	req_free(session, req);
 	touch(session);

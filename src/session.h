@@ -43,15 +43,15 @@ enum {
 
 typedef struct {
 	uint64_t number;
-	uint64_t size;     /* LIST size */
-	char *uidl;        /* NULL when unknown */
-	char *from;        /* decoded display name or address; NULL until known */
-	char *subject;     /* decoded; NULL until known or when absent */
-	long long date;    /* UTC seconds; 0 = unknown */
+	uint64_t size;  /* LIST size */
+	char *uidl;     /* NULL when unknown */
+	char *from;     /* decoded display name or address; NULL until known */
+	char *subject;  /* decoded; NULL until known or when absent */
+	long long date; /* UTC seconds; 0 = unknown */
 	unsigned flags;
-	char *saved_path;  /* where the verified save lives */
-	char *error;       /* last error about this message (translated) */
-	char *from_key;    /* case-folded sort keys */
+	char *saved_path; /* where the verified save lives */
+	char *error;      /* last error about this message (translated) */
+	char *from_key;   /* case-folded sort keys */
 	char *subject_key;
 } session_msg_t;
 
@@ -124,7 +124,7 @@ void session_header_progress(const session_t *session, size_t *known, size_t *to
  * the model changed (redraw). */
 const char *session_status(const session_t *session, bool *is_error);
 void session_set_status(session_t *session, bool is_error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 unsigned long session_serial(const session_t *session);
 
 /* Saving. session_default_name: file name for a message (caller frees).
@@ -172,10 +172,10 @@ typedef enum {
 typedef struct {
 	uint64_t number;
 	preview_state_t state;
-	bool via_retr;        /* no TOP: fetched with RETR */
-	bool partial;         /* only the first lines (TOP) or truncated at the memory cap */
-	bool from_spool;      /* parsed from a full RETR spool file */
-	char *raw;            /* the message text as received (unsanitized) */
+	bool via_retr;   /* no TOP: fetched with RETR */
+	bool partial;    /* only the first lines (TOP) or truncated at the memory cap */
+	bool from_spool; /* parsed from a full RETR spool file */
+	char *raw;       /* the message text as received (unsanitized) */
 	size_t raw_len;
 	mime_message_t *mime; /* NULL when unparsable */
 	char *text;           /* readable body (mime_body_text), unsanitized */
@@ -192,8 +192,10 @@ int session_save_part(session_t *session, size_t index, const char *dir, const c
 /* Full RETR to a spool file (never in memory), with progress and cancel.
  * When it completes, the preview shows the whole message. */
 int session_fetch(session_t *session, uint64_t number, const char *spool_dir, char **errstr);
+/* session_fetch_active: a fetch is running; *cancelling when Esc was
+ * pressed and the engine is discarding the rest (POP3 cannot stop a RETR). */
 bool session_fetch_active(const session_t *session, uint64_t *number, uint64_t *got,
-			  uint64_t *total);
+			  uint64_t *total, bool *cancelling);
 void session_fetch_cancel(session_t *session);
 
 /* session_quit: commit (plain QUIT) or RSET first, then QUIT. The state

@@ -40,15 +40,15 @@ void draw_init(bool no_color, bool ascii_only)
 		short fg, bg;
 		int extra;
 	} colors[] = {
-		{ROLE_TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD},
-		{ROLE_FOCUS, COLOR_BLACK, COLOR_CYAN, 0},
-		{ROLE_WARN, COLOR_WHITE, COLOR_RED, A_BOLD},
-		{ROLE_ERROR, COLOR_RED, -1, A_BOLD},
-		{ROLE_OK, COLOR_GREEN, -1, 0},
-		{ROLE_SEND, COLOR_CYAN, -1, 0},
-		{ROLE_RECV, COLOR_GREEN, -1, 0},
-		{ROLE_TLS, COLOR_MAGENTA, -1, 0},
-		{ROLE_FLAG, COLOR_YELLOW, -1, A_BOLD},
+	    {ROLE_TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD},
+	    {ROLE_FOCUS, COLOR_BLACK, COLOR_CYAN, 0},
+	    {ROLE_WARN, COLOR_WHITE, COLOR_RED, A_BOLD},
+	    {ROLE_ERROR, COLOR_RED, -1, A_BOLD},
+	    {ROLE_OK, COLOR_GREEN, -1, 0},
+	    {ROLE_SEND, COLOR_CYAN, -1, 0},
+	    {ROLE_RECV, COLOR_GREEN, -1, 0},
+	    {ROLE_TLS, COLOR_MAGENTA, -1, 0},
+	    {ROLE_FLAG, COLOR_YELLOW, -1, A_BOLD},
 	};
 	for (size_t i = 0; i < sizeof colors / sizeof *colors; i++) {
 		short pair = (short)(i + 1);

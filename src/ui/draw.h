@@ -18,10 +18,10 @@ typedef enum {
 	ROLE_ERROR,
 	ROLE_OK,
 	ROLE_DIM,
-	ROLE_SEND,     /* log: lines we sent */
-	ROLE_RECV,     /* log: status lines received */
+	ROLE_SEND, /* log: lines we sent */
+	ROLE_RECV, /* log: status lines received */
 	ROLE_TLS,
-	ROLE_FLAG,     /* saved / pending flags */
+	ROLE_FLAG, /* saved / pending flags */
 	ROLE_COUNT,
 } draw_role_t;
 

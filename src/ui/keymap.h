@@ -37,10 +37,10 @@ typedef enum {
 } ui_request_t;
 
 typedef struct {
-	int key;             /* a curses key code or a character */
+	int key; /* a curses key code or a character */
 	ui_request_t request;
-	const char *label;   /* key as shown in help ("PgDn", "j") */
-	const char *help;    /* N_() text */
+	const char *label; /* key as shown in help ("PgDn", "j") */
+	const char *help;  /* N_() text */
 } keymap_entry_t;
 
 /* keymap_lookup: the request bound to key, UIREQ_NONE when unbound. */

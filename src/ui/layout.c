@@ -6,7 +6,8 @@
 
 /* Below these sizes a pane is not worth showing. */
 #define MIN_PANE_LINES 3
-#define MIN_LOG_COLUMNS 30
+/* A log on the right needs a list at least this wide beside it. */
+#define MIN_SIDE_BY_SIDE_COLUMNS 100
 
 static void place(rect_t *r, int y, int x, int h, int w)
 {
@@ -31,7 +32,7 @@ void layout_compute(layout_t *layout, int lines, int cols)
 		place(&layout->pane[i], top, 0, 0, 0);
 	}
 	layout_mode_t mode = layout->mode;
-	if (mode == LAYOUT_LOG_RIGHT && cols < 2 * MIN_LOG_COLUMNS)
+	if (mode == LAYOUT_LOG_RIGHT && cols < MIN_SIDE_BY_SIDE_COLUMNS)
 		mode = LAYOUT_LOG_BELOW;
 	switch (mode) {
 	case LAYOUT_LOG_RIGHT: {
@@ -100,7 +101,8 @@ int layout_pane_at(const layout_t *layout, int y, int x)
 {
 	for (int i = 0; i < PANE_COUNT; i++) {
 		const rect_t *r = &layout->pane[i];
-		if (layout->visible[i] && y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w)
+		if (layout->visible[i] && y >= r->y && y < r->y + r->h && x >= r->x &&
+		    x < r->x + r->w)
 			return i;
 	}
 	return -1;
@@ -109,7 +111,10 @@ int layout_pane_at(const layout_t *layout, int y, int x)
 const char *layout_mode_name(layout_mode_t mode)
 {
 	static const char *const names[LAYOUT_COUNT] = {
-		N_("log right"), N_("log below"), N_("log hidden"), N_("log full screen"),
+	    N_("log right"),
+	    N_("log below"),
+	    N_("log hidden"),
+	    N_("log full screen"),
 	};
 	return mode < LAYOUT_COUNT ? _(names[mode]) : "";
 }

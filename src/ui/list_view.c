@@ -12,7 +12,8 @@
 
 static void flags_text(const session_msg_t *msg, char out[5])
 {
-	out[0] = (msg->flags & MSG_DELETED) ? 'x' : (msg->flags & (MSG_DELETE_PENDING | MSG_DELETE_SENT)) ? 'D' : ' ';
+	bool pending = msg->flags & (MSG_DELETE_PENDING | MSG_DELETE_SENT);
+	out[0] = (msg->flags & MSG_DELETED) ? 'x' : pending ? 'D' : ' ';
 	out[1] = (msg->flags & MSG_SAVING) ? '~' : (msg->flags & MSG_SAVED) ? 'S' : ' ';
 	out[2] = (msg->flags & MSG_SIZE_MISMATCH) ? '!' : ' ';
 	out[3] = (msg->flags & MSG_ERROR) ? 'E' : ' ';
@@ -39,6 +40,7 @@ typedef struct {
 static columns_t columns_for(int w)
 {
 	columns_t c = {4, 6, 6, 16, 22, 0};
+	w--; /* the cursor column */
 	if (w < 90)
 		c.from = 16;
 	if (w < 70)
@@ -62,6 +64,9 @@ static void draw_row(ui_t *ui, const session_msg_t *msg, int y, int x, int w, bo
 	draw_fill(y, x, w, role);
 	int col = x;
 	flags_text(msg, buf);
+	/* The cursor is visible without color or reverse video too (and in screen dumps). */
+	draw_text(y, col, 1, selected ? ">" : " ", role, false);
+	col++;
 	draw_text(y, col, c.flags, buf, selected ? role : ROLE_FLAG, false);
 	col += c.flags;
 	snprintf(buf, sizeof buf, "%*llu", c.number, (unsigned long long)msg->number);
@@ -123,9 +128,9 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 	char head[256];
 	const char *arrow = session_sort_reverse(s) ? "v" : "^";
 	session_sort_t key = session_sort_key(s);
-	snprintf(head, sizeof head, "%-*s%*s%s %*s%s %-*s%s %-*s%s %s%s", c.flags, "", c.number - 1,
-		 _("No"), key == SESSION_SORT_NUMBER ? arrow : " ", c.size - 1, _("Size"),
-		 key == SESSION_SORT_SIZE ? arrow : " ", c.date ? c.date - 1 : 0,
+	snprintf(head, sizeof head, " %-*s%*s%s %*s%s %-*s%s %-*s%s %s%s", c.flags, "",
+		 c.number - 1, _("No"), key == SESSION_SORT_NUMBER ? arrow : " ", c.size - 1,
+		 _("Size"), key == SESSION_SORT_SIZE ? arrow : " ", c.date ? c.date - 1 : 0,
 		 c.date ? _("Date") : "", c.date ? (key == SESSION_SORT_DATE ? arrow : " ") : "",
 		 c.from - 1, _("From"), key == SESSION_SORT_FROM ? arrow : " ", _("Subject"),
 		 key == SESSION_SORT_SUBJECT ? arrow : "");
@@ -164,27 +169,16 @@ static bool list_request(ui_t *ui, view_t *view, ui_request_t request)
 {
 	long page = view->height > 1 ? view->height - 1 : 1;
 	switch (request) {
-	case UIREQ_UP:
-		move_selection(ui, view, -1);
-		return true;
-	case UIREQ_DOWN:
-		move_selection(ui, view, 1);
-		return true;
-	case UIREQ_PAGE_UP:
-		move_selection(ui, view, -page);
-		return true;
-	case UIREQ_PAGE_DOWN:
-		move_selection(ui, view, page);
-		return true;
-	case UIREQ_HOME:
-		ui_select_row(ui, 0);
-		return true;
+	case UIREQ_UP: move_selection(ui, view, -1); return true;
+	case UIREQ_DOWN: move_selection(ui, view, 1); return true;
+	case UIREQ_PAGE_UP: move_selection(ui, view, -page); return true;
+	case UIREQ_PAGE_DOWN: move_selection(ui, view, page); return true;
+	case UIREQ_HOME: ui_select_row(ui, 0); return true;
 	case UIREQ_END:
 		if (session_count(ui->session))
 			ui_select_row(ui, session_count(ui->session) - 1);
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -203,9 +197,9 @@ static void list_scroll(ui_t *ui, view_t *view, int delta)
 }
 
 const view_ops_t list_view_ops = {
-	.name = N_("Messages"),
-	.draw = list_draw,
-	.request = list_request,
-	.click = list_click,
-	.wheel = list_scroll,
+    .name = N_("Messages"),
+    .draw = list_draw,
+    .request = list_request,
+    .click = list_click,
+    .wheel = list_scroll,
 };

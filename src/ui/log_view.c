@@ -12,20 +12,13 @@
 static draw_role_t role_for(trace_kind_t kind)
 {
 	switch (kind) {
-	case TRACE_SEND:
-		return ROLE_SEND;
-	case TRACE_RECV:
-		return ROLE_RECV;
-	case TRACE_TLS:
-		return ROLE_TLS;
-	case TRACE_WARN:
-		return ROLE_WARN;
-	case TRACE_ERROR:
-		return ROLE_ERROR;
-	case TRACE_SUMMARY:
-		return ROLE_DIM;
-	default:
-		return ROLE_NORMAL;
+	case TRACE_SEND: return ROLE_SEND;
+	case TRACE_RECV: return ROLE_RECV;
+	case TRACE_TLS: return ROLE_TLS;
+	case TRACE_WARN: return ROLE_WARN;
+	case TRACE_ERROR: return ROLE_ERROR;
+	case TRACE_SUMMARY: return ROLE_DIM;
+	default: return ROLE_NORMAL;
 	}
 }
 
@@ -69,27 +62,16 @@ static bool log_request(ui_t *ui, view_t *view, ui_request_t request)
 {
 	long page = view->height > 1 ? view->height - 1 : 1;
 	switch (request) {
-	case UIREQ_UP:
-		scroll_by(view, -1);
-		return true;
-	case UIREQ_DOWN:
-		scroll_by(view, 1);
-		return true;
-	case UIREQ_PAGE_UP:
-		scroll_by(view, -page);
-		return true;
-	case UIREQ_PAGE_DOWN:
-		scroll_by(view, page);
-		return true;
+	case UIREQ_UP: scroll_by(view, -1); return true;
+	case UIREQ_DOWN: scroll_by(view, 1); return true;
+	case UIREQ_PAGE_UP: scroll_by(view, -page); return true;
+	case UIREQ_PAGE_DOWN: scroll_by(view, page); return true;
 	case UIREQ_HOME:
 		view->follow = false;
 		view->offset = 0;
 		return true;
-	case UIREQ_END:
-		view->follow = true;
-		return true;
-	default:
-		return false;
+	case UIREQ_END: view->follow = true; return true;
+	default: return false;
 	}
 }
 
@@ -103,9 +85,9 @@ static void log_scroll(ui_t *ui, view_t *view, int delta)
 }
 
 const view_ops_t log_view_ops = {
-	.name = N_("Protocol log"),
-	.draw = log_draw,
-	.request = log_request,
-	.click = log_click,
-	.wheel = log_scroll,
+    .name = N_("Protocol log"),
+    .draw = log_draw,
+    .request = log_request,
+    .click = log_click,
+    .wheel = log_scroll,
 };

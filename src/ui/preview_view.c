@@ -5,6 +5,7 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "ui/draw.h"
 #include "util/buf.h"
@@ -18,15 +19,18 @@ static struct {
 	int key_state;
 	bool key_rawmode, key_reply;
 	unsigned long key_serial;
+	int key_width;
 	buf_t text;
-	size_t *starts; /* line start offsets */
+	struct {
+		size_t start, len;
+	} * lines; /* screen lines: long lines are wrapped at the pane width */
 	size_t count;
 } cache;
 
 void preview_view_reset(ui_t *ui)
 {
 	buf_free(&cache.text);
-	free(cache.starts);
+	free(cache.lines);
 	memset(&cache, 0, sizeof cache);
 	cache.key_state = -1;
 	ui->views[PANE_PREVIEW].offset = 0;
@@ -70,14 +74,13 @@ static void build(ui_t *ui, const session_preview_t *p, bool rawmode)
 		size_t len;
 		unsigned long serial;
 		const char *reply = session_raw_reply(ui->session, &len, &serial);
-		buf_printf(out, "%s\n", _("Reply to the last raw command (Enter on a row shows mail):"));
+		buf_printf(out, "%s\n",
+			   _("Reply to the last raw command (Enter on a row shows mail):"));
 		buf_append(out, reply, len);
 		return;
 	}
 	switch (p->state) {
-	case PREVIEW_NONE:
-		buf_append_str(out, _("No message selected."));
-		return;
+	case PREVIEW_NONE: buf_append_str(out, _("No message selected.")); return;
 	case PREVIEW_LOADING:
 		buf_printf(out, _("Loading message %llu..."), (unsigned long long)p->number);
 		return;
@@ -85,8 +88,7 @@ static void build(ui_t *ui, const session_preview_t *p, bool rawmode)
 		buf_printf(out, _("Message %llu: %s"), (unsigned long long)p->number,
 			   p->error ? p->error : "");
 		return;
-	case PREVIEW_READY:
-		break;
+	case PREVIEW_READY: break;
 	}
 	const session_msg_t *msg = session_by_number(ui->session, p->number);
 	char size[16];
@@ -120,28 +122,73 @@ static void build(ui_t *ui, const session_preview_t *p, bool rawmode)
 	buf_append_str(out, p->text ? p->text : "");
 }
 
-static void split_lines(void)
+/* fit: how many bytes of s (len) fill at most width columns (at least one character). */
+static size_t fit(const char *s, size_t len, int width)
 {
-	free(cache.starts);
-	size_t cap = 64;
-	cache.starts = xmalloc(cap * sizeof *cache.starts);
+	size_t pos = 0;
+	int cols = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	while (pos < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + pos, len - pos, &st);
+		int w = 1;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			n = 1;
+			memset(&st, 0, sizeof st);
+		} else if (wc >= 0x20 && wc != 0x7f) {
+			w = wcwidth(wc);
+			if (w < 0)
+				w = 1;
+		}
+		if (cols + w > width && pos > 0)
+			break;
+		cols += w;
+		pos += n;
+	}
+	return pos ? pos : (len ? 1 : 0);
+}
+
+static void add_line(size_t *cap, size_t start, size_t len)
+{
+	if (cache.count == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		cache.lines = xreallocarray(cache.lines, *cap, sizeof *cache.lines);
+	}
+	cache.lines[cache.count].start = start;
+	cache.lines[cache.count].len = len;
+	cache.count++;
+}
+
+static void split_lines(int width)
+{
+	free(cache.lines);
+	cache.lines = NULL;
 	cache.count = 0;
+	size_t cap = 0;
 	const char *d = cache.text.data ? cache.text.data : "";
 	size_t len = cache.text.len, pos = 0;
+	if (width < 1)
+		width = 1;
 	while (pos <= len) {
-		if (cache.count == cap) {
-			cap *= 2;
-			cache.starts = xreallocarray(cache.starts, cap, sizeof *cache.starts);
-		}
-		cache.starts[cache.count++] = pos;
 		const char *nl = memchr(d + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - d) : len;
+		size_t line_end = end;
+		if (line_end > pos && d[line_end - 1] == '\r')
+			line_end--;
+		size_t at = pos;
+		do {
+			size_t n = fit(d + at, line_end - at, width);
+			add_line(&cap, at, n);
+			at += n;
+		} while (at < line_end);
 		if (!nl)
 			break;
-		pos = (size_t)(nl - d) + 1;
+		pos = end + 1;
 	}
 }
 
-static void refresh_cache(ui_t *ui, view_t *view)
+static void refresh_cache(ui_t *ui, view_t *view, int width)
 {
 	const session_preview_t *p = session_get_preview(ui->session);
 	size_t len;
@@ -149,9 +196,11 @@ static void refresh_cache(ui_t *ui, view_t *view)
 	session_raw_reply(ui->session, &len, &serial);
 	if (cache.key_raw == p->raw && cache.key_text == p->text && cache.key_number == p->number &&
 	    cache.key_state == (int)p->state && cache.key_rawmode == view->raw &&
-	    cache.key_reply == ui->preview_raw_reply && cache.key_serial == serial && cache.starts)
+	    cache.key_reply == ui->preview_raw_reply && cache.key_serial == serial &&
+	    cache.key_width == width && cache.lines)
 		return;
-	bool same_message = cache.key_number == p->number && cache.key_reply == ui->preview_raw_reply;
+	bool same_message =
+	    cache.key_number == p->number && cache.key_reply == ui->preview_raw_reply;
 	cache.key_raw = p->raw;
 	cache.key_text = p->text;
 	cache.key_number = p->number;
@@ -159,15 +208,16 @@ static void refresh_cache(ui_t *ui, view_t *view)
 	cache.key_rawmode = view->raw;
 	cache.key_reply = ui->preview_raw_reply;
 	cache.key_serial = serial;
+	cache.key_width = width;
 	build(ui, p, view->raw);
-	split_lines();
+	split_lines(width);
 	if (!same_message)
 		view->offset = 0;
 }
 
 static void preview_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 {
-	refresh_cache(ui, view);
+	refresh_cache(ui, view, w);
 	view->height = h;
 	view->line_count = cache.count;
 	if (view->offset + (size_t)h > cache.count)
@@ -177,12 +227,10 @@ static void preview_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 		size_t line = view->offset + (size_t)i;
 		if (line >= cache.count)
 			break;
-		size_t start = cache.starts[line];
-		size_t end = line + 1 < cache.count ? cache.starts[line + 1] - 1 : cache.text.len;
-		if (end > start && d[end - 1] == '\r')
-			end--;
-		draw_role_t role = (line == 0 && !ui->preview_raw_reply) ? ROLE_HEADER : ROLE_NORMAL;
-		draw_untrusted(y + i, x, w, d + start, end - start, role, false);
+		draw_role_t role =
+		    (line == 0 && !ui->preview_raw_reply) ? ROLE_HEADER : ROLE_NORMAL;
+		draw_untrusted(y + i, x, w, d + cache.lines[line].start, cache.lines[line].len,
+			       role, false);
 	}
 }
 
@@ -201,26 +249,13 @@ static bool preview_request(ui_t *ui, view_t *view, ui_request_t request)
 {
 	long page = view->height > 1 ? view->height - 1 : 1;
 	switch (request) {
-	case UIREQ_UP:
-		scroll_by(view, -1);
-		return true;
-	case UIREQ_DOWN:
-		scroll_by(view, 1);
-		return true;
-	case UIREQ_PAGE_UP:
-		scroll_by(view, -page);
-		return true;
-	case UIREQ_PAGE_DOWN:
-		scroll_by(view, page);
-		return true;
-	case UIREQ_HOME:
-		view->offset = 0;
-		return true;
-	case UIREQ_END:
-		scroll_by(view, (long)view->line_count);
-		return true;
-	default:
-		return false;
+	case UIREQ_UP: scroll_by(view, -1); return true;
+	case UIREQ_DOWN: scroll_by(view, 1); return true;
+	case UIREQ_PAGE_UP: scroll_by(view, -page); return true;
+	case UIREQ_PAGE_DOWN: scroll_by(view, page); return true;
+	case UIREQ_HOME: view->offset = 0; return true;
+	case UIREQ_END: scroll_by(view, (long)view->line_count); return true;
+	default: return false;
 	}
 }
 
@@ -234,9 +269,9 @@ static void preview_scroll(ui_t *ui, view_t *view, int delta)
 }
 
 const view_ops_t preview_view_ops = {
-	.name = N_("Preview"),
-	.draw = preview_draw,
-	.request = preview_request,
-	.click = preview_click,
-	.wheel = preview_scroll,
+    .name = N_("Preview"),
+    .draw = preview_draw,
+    .request = preview_request,
+    .click = preview_click,
+    .wheel = preview_scroll,
 };

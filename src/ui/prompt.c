@@ -201,40 +201,22 @@ bool prompt_key(struct ui *ui, prompt_t *prompt, int key, bool is_function_key)
 	}
 	if (is_function_key) {
 		switch (key) {
-		case KEY_ENTER:
-			finish(ui, prompt, prompt->input, '\r');
-			return true;
-		case KEY_BACKSPACE:
-			delete_last_char(prompt);
-			break;
-		case KEY_UP:
-			browse_history(prompt, -1);
-			break;
-		case KEY_DOWN:
-			browse_history(prompt, 1);
-			break;
-		default:
-			break;
+		case KEY_ENTER: finish(ui, prompt, prompt->input, '\r'); return true;
+		case KEY_BACKSPACE: delete_last_char(prompt); break;
+		case KEY_UP: browse_history(prompt, -1); break;
+		case KEY_DOWN: browse_history(prompt, 1); break;
+		default: break;
 		}
 		return false;
 	}
 	switch (key) {
-	case 27:
-		finish(ui, prompt, NULL, 0);
-		return true;
+	case 27: finish(ui, prompt, NULL, 0); return true;
 	case '\r':
-	case '\n':
-		finish(ui, prompt, prompt->input, '\r');
-		return true;
+	case '\n': finish(ui, prompt, prompt->input, '\r'); return true;
 	case 127:
-	case 8:
-		delete_last_char(prompt);
-		return false;
-	case 21: /* ^U */
-		set_input(prompt, "");
-		return false;
-	default:
-		break;
+	case 8: delete_last_char(prompt); return false;
+	case 21: /* ^U */ set_input(prompt, ""); return false;
+	default: break;
 	}
 	if (key < 32)
 		return false;

@@ -36,11 +36,11 @@ typedef struct {
 	char input[PROMPT_MAX_INPUT];
 	size_t len;
 	prompt_history_t history;
-	int history_pos;        /* -1 = editing a new line */
-	bool mask_secrets;      /* PASS / AUTH / APOP arguments shown as stars */
+	int history_pos;               /* -1 = editing a new line */
+	bool mask_secrets;             /* PASS / AUTH / APOP arguments shown as stars */
 	char *lines[PROMPT_MAX_LINES]; /* dialog detail, already sanitized */
 	size_t line_count;
-	char *keys;             /* dialog answers, e.g. "yn" */
+	char *keys; /* dialog answers, e.g. "yn" */
 	int default_key;
 	prompt_done_fn done;
 	uint64_t arg;

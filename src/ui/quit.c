@@ -40,8 +40,10 @@ void quit_begin(ui_t *ui)
 		ui->quitting = true;
 		return;
 	}
-	char *question = xasprintf(_("%zu messages will be DELETED from the server at quit:"),
-				   pending);
+	char *question =
+	    xasprintf(ngettext("%zu message will be DELETED from the server at quit:",
+			       "%zu messages will be DELETED from the server at quit:", pending),
+		      pending);
 	prompt_dialog(&ui->prompt, question, "cra", 'a', on_quit_answer, 0);
 	free(question);
 	size_t shown = 0;

@@ -101,6 +101,8 @@ static void on_engine_event(void *ctx, pop3_event_t event, long elapsed_ms)
 	switch (event) {
 	case POP3_EVENT_READY:
 		ui->connected = true;
+		free(ui->message);
+		ui->message = NULL;
 		session_attach(ui->session, ui->pop3);
 		break;
 	case POP3_EVENT_FAILED:
@@ -109,16 +111,19 @@ static void on_engine_event(void *ctx, pop3_event_t event, long elapsed_ms)
 		if (!ui->connected && event == POP3_EVENT_FAILED) {
 			const char *server = pop3_server_text(ui->pop3);
 			free(ui->fatal);
-			ui->fatal = server ? xasprintf("%s (%s)", why, server) : xstrdup(why);
+			/* The engine's text usually quotes the server already. */
+			ui->fatal = server && !strstr(why, server)
+					? xasprintf("%s (%s)", why, server)
+					: xstrdup(why);
 			ui->exit_status = exitcode_for_engine(ui->pop3);
 			ui->running = false;
 		}
-		session_detach(ui->session, why && *why ? why : _("the server closed the connection"));
+		session_detach(ui->session,
+			       why && *why ? why : _("the server closed the connection"));
 		ui->engine_dead = true;
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -277,8 +282,8 @@ static void on_undo_answer(ui_t *ui, const char *answer, int key, uint64_t arg)
 void ui_action_undo(ui_t *ui)
 {
 	size_t pending = session_pending_count(ui->session);
-	char *question = xasprintf(_("Send RSET? It restores EVERY pending deletion (%zu). [y/N]"),
-				   pending);
+	char *question =
+	    xasprintf(_("Send RSET? It restores EVERY pending deletion (%zu). [y/N]"), pending);
 	prompt_dialog(&ui->prompt, question, "yn", 'n', on_undo_answer, 0);
 	free(question);
 }
@@ -289,14 +294,9 @@ static void on_command(ui_t *ui, const char *answer, int key, uint64_t arg)
 		return;
 	char *err = NULL;
 	switch (session_raw(ui->session, answer, &err)) {
-	case SESSION_RAW_QUIT:
-		quit_begin(ui);
-		break;
-	case SESSION_RAW_REFUSED:
-		ui_message(ui, true, _("Not sent: %s"), err ? err : "");
-		break;
-	default:
-		break;
+	case SESSION_RAW_QUIT: quit_begin(ui); break;
+	case SESSION_RAW_REFUSED: ui_message(ui, true, _("Not sent: %s"), err ? err : ""); break;
+	default: break;
 	}
 	free(err);
 }
@@ -339,7 +339,8 @@ static void on_part_number(ui_t *ui, const char *answer, int key, uint64_t arg)
 						(unsigned long long)index);
 	char *dir = default_dir(ui);
 	char *initial = strcmp(dir, ".") == 0 ? xstrdup(name) : xasprintf("%s/%s", dir, name);
-	prompt_line(&ui->prompt, _("Save the part to: "), initial, HISTORY_PATH, on_part_path, index);
+	prompt_line(&ui->prompt, _("Save the part to: "), initial, HISTORY_PATH, on_part_path,
+		    index);
 	free(initial);
 	free(dir);
 	free(name);
@@ -447,19 +448,19 @@ static void handle_request(ui_t *ui, ui_request_t request)
 	if (request != UIREQ_ENTER && request != UIREQ_CANCEL)
 		ui->jump_len = 0;
 	switch (request) {
-	case UIREQ_FOCUS_NEXT:
-		layout_next_focus(&ui->layout);
-		return;
+	case UIREQ_FOCUS_NEXT: layout_next_focus(&ui->layout); return;
 	case UIREQ_LAYOUT:
 		layout_next_mode(&ui->layout);
 		layout_compute(&ui->layout, LINES, COLS);
 		ui_message(ui, false, _("Layout: %s"), layout_mode_name(ui->layout.mode));
 		return;
 	case UIREQ_SORT_NEXT:
-		session_sort(ui->session, (session_sort_t)((session_sort_key(ui->session) + 1) %
-							   SESSION_SORT_COUNT),
-			     session_sort_reverse(ui->session));
-		ui_message(ui, false, _("Sorted by %s"), session_sort_name(session_sort_key(ui->session)));
+		session_sort(
+		    ui->session,
+		    (session_sort_t)((session_sort_key(ui->session) + 1) % SESSION_SORT_COUNT),
+		    session_sort_reverse(ui->session));
+		ui_message(ui, false, _("Sorted by %s"),
+			   session_sort_name(session_sort_key(ui->session)));
 		return;
 	case UIREQ_SORT_REVERSE:
 		session_sort(ui->session, session_sort_key(ui->session),
@@ -470,59 +471,33 @@ static void handle_request(ui_t *ui, ui_request_t request)
 		ui_select_row(ui, 0);
 		ui_message(ui, false, "%s", _("Sorted by size, biggest first"));
 		return;
-	case UIREQ_SEARCH:
-		prompt_line(&ui->prompt, "/", "", HISTORY_SEARCH, on_search, 0);
-		return;
-	case UIREQ_SEARCH_NEXT:
-		search_step(ui, true);
-		return;
-	case UIREQ_SEARCH_PREV:
-		search_step(ui, false);
-		return;
-	case UIREQ_SAVE:
-		ui_action_save(ui);
-		return;
-	case UIREQ_DELETE:
-		ui_action_delete(ui);
-		return;
-	case UIREQ_UNDO:
-		ui_action_undo(ui);
-		return;
-	case UIREQ_QUIT:
-		quit_begin(ui);
-		return;
-	case UIREQ_COMMAND:
-		ui_action_command(ui);
-		return;
+	case UIREQ_SEARCH: prompt_line(&ui->prompt, "/", "", HISTORY_SEARCH, on_search, 0); return;
+	case UIREQ_SEARCH_NEXT: search_step(ui, true); return;
+	case UIREQ_SEARCH_PREV: search_step(ui, false); return;
+	case UIREQ_SAVE: ui_action_save(ui); return;
+	case UIREQ_DELETE: ui_action_delete(ui); return;
+	case UIREQ_UNDO: ui_action_undo(ui); return;
+	case UIREQ_QUIT: quit_begin(ui); return;
+	case UIREQ_COMMAND: ui_action_command(ui); return;
 	case UIREQ_HELP:
 		ui->help = true;
+		ui->help_offset = 0;
 		return;
-	case UIREQ_RAW_TOGGLE:
-		ui->views[PANE_PREVIEW].raw = !ui->views[PANE_PREVIEW].raw;
-		return;
-	case UIREQ_SAVE_PART:
-		ui_action_save_part(ui);
-		return;
-	case UIREQ_FETCH:
-		ui_action_fetch(ui);
-		return;
+	case UIREQ_RAW_TOGGLE: ui->views[PANE_PREVIEW].raw = !ui->views[PANE_PREVIEW].raw; return;
+	case UIREQ_SAVE_PART: ui_action_save_part(ui); return;
+	case UIREQ_FETCH: ui_action_fetch(ui); return;
 	case UIREQ_CANCEL: {
 		uint64_t n, got, total;
+		bool cancelling;
 		if (ui->jump_len)
 			ui->jump_len = 0;
-		else if (session_fetch_active(ui->session, &n, &got, &total))
+		else if (session_fetch_active(ui->session, &n, &got, &total, &cancelling))
 			session_fetch_cancel(ui->session);
 		return;
 	}
-	case UIREQ_WRITE_LOG:
-		ui_action_write_log(ui);
-		return;
-	case UIREQ_RECONNECT:
-		ui_reconnect(ui);
-		return;
-	case UIREQ_REDRAW:
-		clearok(curscr, TRUE);
-		return;
+	case UIREQ_WRITE_LOG: ui_action_write_log(ui); return;
+	case UIREQ_RECONNECT: ui_reconnect(ui); return;
+	case UIREQ_REDRAW: clearok(curscr, TRUE); return;
 	case UIREQ_ENTER:
 		if (ui->jump_len) {
 			jump_to_number(ui);
@@ -538,8 +513,7 @@ static void handle_request(ui_t *ui, ui_request_t request)
 			}
 		}
 		return;
-	default:
-		break;
+	default: break;
 	}
 	if (focus->ops->request)
 		focus->ops->request(ui, focus, request);
@@ -577,7 +551,17 @@ static void handle_key(ui_t *ui, int key, bool function_key)
 	free(ui->message);
 	ui->message = NULL;
 	if (ui->help) {
-		ui->help = false;
+		ui_request_t r = function_key || key < 0x80 ? keymap_lookup(key) : UIREQ_NONE;
+		if (r == UIREQ_DOWN || r == UIREQ_PAGE_DOWN)
+			ui->help_offset += r == UIREQ_DOWN ? 1 : LINES / 2;
+		else if (r == UIREQ_UP || r == UIREQ_PAGE_UP)
+			ui->help_offset -= r == UIREQ_UP ? 1 : LINES / 2;
+		else
+			ui->help = false;
+		if (ui->help_offset > ui->help_max)
+			ui->help_offset = ui->help_max;
+		if (ui->help_offset < 0)
+			ui->help_offset = 0;
 		return;
 	}
 	if (prompt_active(&ui->prompt)) {
@@ -687,7 +671,17 @@ static void draw_status(ui_t *ui)
 	if (prompt_active(&ui->prompt) && ui->prompt.kind == PROMPT_LINE)
 		return;
 	uint64_t n, got, total;
-	if (session_fetch_active(ui->session, &n, &got, &total)) {
+	bool cancelling;
+	if (session_fetch_active(ui->session, &n, &got, &total, &cancelling) && cancelling) {
+		char text[128];
+		snprintf(text, sizeof text,
+			 _("Cancelling RETR %llu: reading and discarding the rest "
+			   "(POP3 cannot stop a transfer)..."),
+			 (unsigned long long)n);
+		draw_text(y, 0, cols, text, ROLE_NORMAL, true);
+		return;
+	}
+	if (session_fetch_active(ui->session, &n, &got, &total, &cancelling)) {
 		char head[96];
 		int pct = total ? (int)(got * 100 / total) : 0;
 		if (pct > 100)
@@ -731,8 +725,9 @@ static void draw_status(ui_t *ui)
 
 static void draw_hints(ui_t *ui)
 {
-	const char *hints = _("q quit  s save  d delete  u undo  : cmd  / search  o sort  Z biggest  "
-			      "Tab pane  L layout  f fetch  ? help");
+	/* TRANSLATORS: keep it short: it must fit 80 columns. */
+	const char *hints = _("q quit s save d delete u undo :cmd /search o sort Z biggest "
+			      "Tab pane L layout ? help");
 	draw_text(ui->layout.hints_y, 0, COLS, hints, ROLE_DIM, true);
 }
 
@@ -758,7 +753,7 @@ static void draw_screen(ui_t *ui)
 {
 	erase();
 	if (ui->help) {
-		help_draw(LINES, COLS);
+		ui->help_max = help_draw(LINES, COLS, ui->help_offset);
 		refresh();
 		return;
 	}
@@ -830,7 +825,7 @@ static void start_curses(ui_t *ui)
 #ifdef NCURSES_MOUSE_VERSION
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
-			  | BUTTON5_PRESSED
+		      | BUTTON5_PRESSED
 #endif
 		  ,
 		  NULL);
@@ -859,8 +854,8 @@ static void first_selection(ui_t *ui)
 static void run_loop(ui_t *ui)
 {
 	loop_watch_t watches[2] = {
-		{.fd = STDIN_FILENO, .events = POLLIN, .on_ready = on_terminal, .ctx = ui},
-		{.fd = signal_pipe[0], .events = POLLIN, .on_ready = on_signal_pipe, .ctx = ui},
+	    {.fd = STDIN_FILENO, .events = POLLIN, .on_ready = on_terminal, .ctx = ui},
+	    {.fd = signal_pipe[0], .events = POLLIN, .on_ready = on_signal_pipe, .ctx = ui},
 	};
 	long long last_draw = 0, quit_started = 0;
 	unsigned long seen_serial = (unsigned long)-1, seen_trace = (unsigned long)-1;
@@ -969,8 +964,9 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	} else {
 		quit_summary(&ui, stdout);
 		if (ui.quitting && session_state(ui.session) != SESSION_CLOSED)
-			fprintf(stdout, "%s\n", _("The server did not confirm QUIT; it may have "
-						  "deleted nothing."));
+			fprintf(stdout, "%s\n",
+				_("The server did not answer QUIT in time; check with --list what "
+				  "it deleted."));
 	}
 	preview_view_reset(&ui);
 	session_free(ui.session);

@@ -33,13 +33,13 @@ typedef struct {
 
 struct view {
 	const view_ops_t *ops;
-	int height;             /* content lines at the last draw */
-	size_t offset;          /* first row or line shown */
-	size_t selected;        /* list: selected row */
+	int height;      /* content lines at the last draw */
+	size_t offset;   /* first row or line shown */
+	size_t selected; /* list: selected row */
 	uint64_t selected_number;
-	bool follow;            /* log: stay at the end */
-	bool raw;               /* preview: raw source */
-	size_t line_count;      /* content lines (preview, log) */
+	bool follow;       /* log: stay at the end */
+	bool raw;          /* preview: raw source */
+	size_t line_count; /* content lines (preview, log) */
 };
 
 struct ui {
@@ -47,16 +47,18 @@ struct ui {
 	const pop3_config_t *config;
 	trace_t *trace;
 	pop3_t *pop3;
-	bool kick;              /* run the engine without waiting (a command was queued) */
-	bool engine_dead;       /* free pop3 in the main loop (not from its callback) */
-	bool connected;         /* reached READY at least once */
+	bool kick;        /* run the engine without waiting (a command was queued) */
+	bool engine_dead; /* free pop3 in the main loop (not from its callback) */
+	bool connected;   /* reached READY at least once */
 	int exit_status;
-	char *fatal;            /* why the first connection failed */
+	char *fatal; /* why the first connection failed */
 	session_t *session;
 	layout_t layout;
 	view_t views[PANE_COUNT];
 	prompt_t prompt;
 	bool help;
+	int help_offset;
+	int help_max;
 	bool running;
 	bool quitting;
 	bool ascii;
@@ -77,7 +79,8 @@ extern const view_ops_t preview_view_ops;
 extern const view_ops_t log_view_ops;
 
 /* ui.c */
-void ui_message(ui_t *ui, bool is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 long long ui_now_ms(void);
 /* ui_selected: the message selected in the list, or NULL. */
 const session_msg_t *ui_selected(ui_t *ui);
@@ -90,8 +93,8 @@ void list_view_follow_selection(ui_t *ui);
 /* preview_view.c */
 void preview_view_reset(ui_t *ui);
 
-/* help.c */
-void help_draw(int lines, int cols);
+/* help.c: draws the help scrolled by offset entries; returns the largest useful offset. */
+int help_draw(int lines, int cols, int offset);
 
 /* quit.c */
 void quit_begin(ui_t *ui);

@@ -4,7 +4,11 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 20
-plan 14
+plan 16
+# The server's copy of message 3 as it goes on the wire (CRLF), kept before
+# the deletion removes it.
+basename=$(awk -F '\t' '$1 == 3 { print $6 }' "$EXPECTED")
+sed 's/$/\r/' "$(ls "$MAILDIR"/cur/"$basename"* | head -n 1)" >"$TUI_DIR/orig.crlf"
 tui_start
 
 tui_wait 'Generic message 14' 15 || bail_out "the list did not appear"
@@ -19,7 +23,7 @@ unlike "$(grep -E ' C: ' "$TUI_DIR/log.txt")" 'DELE' "no DELE reached the server
 tui_keys s
 tui_wait '^Save message 3 to'
 ok $? "s asks for a path"
-like "$(tui_screen)" "Save message 3 to .*$TUI_DIR/saves/2026-03-05_Caf" \
+like "$(tui_screen)" "Save message 3 to .*saves/2026-03-05_Caf_cr_me" \
 	"the default path: save dir, date, sanitized subject"
 tui_keys Enter
 tui_wait '^Saved message 3 to '
@@ -28,7 +32,8 @@ ok $? "the save is verified and the status line says where"
 tui_keys d
 tui_wait 'Delete message 3 from the server at quit\? \[y/N\]'
 screen=$(tui_screen)
-like "$screen" 'Saved to: .*saves/2026-03-05_Caf' "the confirmation names the message and its saved path"
+like "$screen" 'Saved to: .*saves/2026-03-05_Caf' \
+	"the confirmation names the message and its saved path"
 tui_keys y
 tui_wait 'Message 3 marked for deletion'
 ok $? "y sends DELE; the row is pending"
@@ -45,22 +50,25 @@ list=$(tui_list)
 is "$(printf '%s\n' "$list" | grep -c .)" 19 "a second session sees one message fewer"
 unlike "$list" 'Café crème' "exactly that message is gone"
 
-basename=$(awk -F '\t' '$1 == 3 { print $6 }' "$EXPECTED")
 saved=$(ls "$TUI_DIR"/saves/2026-03-05_Caf*.eml 2>/dev/null | head -n 1)
-orig=$(ls "$MAILDIR"/cur/"$basename"* 2>/dev/null | head -n 1)
-if [ -n "$orig" ]; then
-	sed 's/$/\r/' "$orig" >"$TUI_DIR/orig.crlf"
-	cmp -s "$TUI_DIR/orig.crlf" "$saved"
-	ok $? "the saved file is byte-identical to the server's copy"
-else
-	# Dovecot expunged the file; compare with the size the server announced.
-	is "$(wc -c <"$saved" | tr -d ' ')" "$(awk -F '\t' '$1 == 3 { print $2 }' "$EXPECTED")" \
-		"the saved file has the server's size"
-fi
+cmp -s "$TUI_DIR/orig.crlf" "$saved"
+ok $? "the saved file is byte-identical to the server's copy"
 
 # u (RSET) leaves the server untouched.
 tui_start
 tui_wait 'Generic message 14' 15
+tui_keys j
+tui_wait '^Message 2, '
+tui_keys s
+tui_wait '^Save message 2 to'
+tui_keys C-u
+tui_type "mbox:$TUI_DIR/saves/keep.mbox"
+tui_keys Enter
+tui_wait '^Saved message 2 to .*keep\.mbox'
+ok $? "s can append to an mbox instead"
+like "$(head -n 1 "$TUI_DIR/saves/keep.mbox")" '^From ' "the mbox starts with a From line"
+tui_keys k
+tui_wait '^Message 1, '
 tui_keys s
 tui_wait '^Save message 1 to'
 tui_keys Enter
@@ -72,9 +80,10 @@ tui_wait 'Message 1 marked for deletion'
 tui_keys u
 tui_wait 'RSET\? It restores EVERY pending deletion'
 tui_keys y
-tui_wait 'RSET: 1 pending deletions restored'
+tui_wait 'RSET: 1 pending deletion restored'
 tui_keys q
 tui_wait_exit >/dev/null
-is "$(tui_list | grep -c 'Plain ASCII message')" 1 "after u (RSET) and quit the message is still there"
+is "$(tui_list | grep -c 'Plain ASCII message')" 1 \
+	"after u (RSET) and quit the message is still there"
 
 done_testing

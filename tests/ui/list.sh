@@ -16,7 +16,8 @@ like "$screen" '^ popscope  alice@127\.0\.0\.1:[0-9]+  TLS verified +40 messages
 row_ok=0
 for n in 1 2 3 4 6 8 11; do
 	subject=$(awk -F '\t' -v n="$n" '$1 == n { print substr($5, 1, 12) }' "$EXPECTED")
-	if ! printf '%s\n' "$screen" | grep -F -- "$subject" | grep -Eq "^[ DSx~!E]{4} +$n "; then
+	if ! printf '%s\n' "$screen" | grep -F -- "$subject" |
+		grep -Eq "^[ >][ DSx~!E]{4} +$n "; then
 		row_ok=1
 		diag "row $n does not show '$subject'"
 	fi
@@ -29,7 +30,7 @@ tui_keys Z
 tui_wait 'sorted by size, reversed'
 ok $? "Z sorts by size, biggest first"
 first=$(tui_row 4)
-like "$first" '^ +11 +4\.1M .*Big attachment' "the biggest message (11) is the first row"
+like "$first" '^> +11 +4\.1M .*Big attachment' "the biggest message (11) is the first row"
 
 tui_keys o
 tui_wait 'sorted by date, reversed'

@@ -7,6 +7,7 @@
 #   tui_type TEXT              send literal text
 #   tui_screen                 the screen as text (also appended to $TUI_ALL_SCREENS)
 #   tui_wait REGEX [SECONDS]   poll the screen until a line matches (default 10 s)
+#   tui_wait_row N REGEX [SECONDS]  the same for screen line N
 #   tui_wait_exit [SECONDS]    wait for popscope to end; prints its exit status
 #   tui_row N                  line N (1-based) of the screen
 #   tui_list                   the fixture's mailbox via a second session (--list)
@@ -21,6 +22,7 @@ TUI_TMUX=${TMUX_BIN:-tmux}
 tui_cleanup()
 {
 	[ -n "${TUI_SOCK:-}" ] && "$TUI_TMUX" -S "$TUI_SOCK" kill-server 2>/dev/null
+	# The fixture goes before its directory does.
 	[ -n "${TUI_DIR:-}" ] && bash "$TUI_SRCDIR/fixture/dovecot.sh" stop "$TUI_DIR/fx" \
 		>/dev/null 2>&1
 	[ -n "${TUI_DIR:-}" ] && rm -rf "$TUI_DIR"
@@ -55,7 +57,11 @@ tui_setup()
 # tui_start [ARGS...]: the URL and the usual options are added.
 tui_start()
 {
+	# A fresh tmux server per start: reusing a socket right after
+	# kill-server races with the old server's exit.
 	"$TUI_TMUX" -S "$TUI_SOCK" kill-server 2>/dev/null
+	TUI_STARTS=$((${TUI_STARTS:-0} + 1))
+	TUI_SOCK=$TUI_DIR/tmux-$TUI_STARTS.sock
 	rm -f "$TUI_DIR/exit"
 	local cmd q=
 	for a in "$@"; do q="$q '$a'"; done
@@ -100,6 +106,20 @@ tui_wait()
 	return 1
 }
 
+# tui_wait_row N REGEX [SECONDS]: poll until screen line N matches.
+tui_wait_row()
+{
+	local n=$1 regex=$2 limit=${3:-10} i=0
+	while [ "$i" -lt $((limit * 20)) ]; do
+		tui_screen | sed -n "${n}p" | grep -Eq -- "$regex" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	diag "timed out waiting for line $n to match /$regex/; the screen:"
+	diag "$(tui_screen)"
+	return 1
+}
+
 tui_wait_exit()
 {
 	local limit=${1:-10} i=0
@@ -117,5 +137,17 @@ tui_row()
 
 tui_list()
 {
-	"$POPSCOPE" --list --ca-file "$CA_FILE" --password-command "cat $TUI_DIR/pw" "$TUI_URL"
+	# Dovecot may still hold the mailbox lock for a moment after our QUIT.
+	local i=0 out
+	while [ "$i" -lt 50 ]; do
+		if out=$("$POPSCOPE" --list --ca-file "$CA_FILE" \
+			--password-command "cat $TUI_DIR/pw" "$TUI_URL" 2>"$TUI_DIR/list.err"); then
+			printf '%s\n' "$out"
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	diag "--list failed: $(cat "$TUI_DIR/list.err")"
+	return 1
 }
