@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -922,7 +921,6 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	ui.trace = trace;
 	ui.running = true;
 	ui.save_dir = options->save_dir;
-	setlocale(LC_ALL, "");
 	ui.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	trace_set_ascii(trace, ui.ascii);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -935,7 +933,6 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 		fprintf(stderr, "popscope: %s\n", strerror(errno));
 		return EXIT_SOFTWARE;
 	}
-	mime_init();
 	ui.session = session_new(trace, options->preview_lines,
 				 options->pipeline_window ? options->pipeline_window : 32);
 	ui.views[PANE_LIST].ops = &list_view_ops;
