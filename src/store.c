@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/gettext.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -77,25 +78,6 @@ static const char *errno_text(int err)
 	case ELOOP: return _("it is a symbolic link, which is never followed");
 	default: return strerror(err);
 	}
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		if (n == 0)
-			return EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static char *join_path(const char *dir, const char *name)
@@ -389,7 +371,7 @@ static void out_flush(store_file_t *file)
 	if (file->out_len == 0)
 		return;
 	if (file->write_errno == 0) {
-		int err = write_all(file->fd, file->out, file->out_len);
+		int err = fd_write_all(file->fd, file->out, file->out_len);
 		if (err)
 			file->write_errno = err;
 		else
@@ -673,7 +655,7 @@ int store_write(store_file_t *file, const void *data, size_t len, char **errstr)
 	if (file->write_errno == 0) {
 		file->bytes_received += len;
 		if (file->kind == STORE_EML) {
-			int err = write_all(file->fd, data, len);
+			int err = fd_write_all(file->fd, data, len);
 			if (err)
 				file->write_errno = err;
 			else

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/buf.h"
 #include "util/gettext.h"
 #include "util/sanitize.h"
@@ -43,23 +44,6 @@ static const char *errno_text(int err)
 	case ELOOP: return _("it is a symbolic link, which is never followed");
 	default: return strerror(err);
 	}
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		if (n == 0)
-			return EIO;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 trace_t *trace_new(size_t capacity)
@@ -178,7 +162,7 @@ static void write_sinks(trace_t *trace, const trace_event_t *event)
 		/* One write per line, straight to the kernel: a crash keeps the log. */
 		size_t len = strlen(line);
 		line[len] = '\n';
-		int err = write_all(trace->fd, line, len + 1);
+		int err = fd_write_all(trace->fd, line, len + 1);
 		line[len] = '\0';
 		if (err)
 			trace->file_errno = err;
@@ -282,7 +266,7 @@ int trace_save(const trace_t *trace, const char *path, char **errstr)
 		buf_append(&out, "\n", 1);
 		free(line);
 	}
-	int err = write_all(fd, out.data ? out.data : "", out.len);
+	int err = fd_write_all(fd, out.data ? out.data : "", out.len);
 	buf_free(&out);
 	if (!err && fsync(fd) != 0)
 		err = errno;

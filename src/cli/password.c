@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
@@ -151,9 +152,8 @@ static char *prompt_password(const char *user, const char *host, char **errstr)
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
 	char *prompt = xasprintf(_("Password for %s@%s: "), user, host);
-	if (write(fd, prompt, strlen(prompt)) < 0) {
-		/* nothing to do: the read below still works */
-	}
+	/* A prompt that cannot be shown does not stop the read below. */
+	(void)fd_write_all(fd, prompt, strlen(prompt));
 	free(prompt);
 	char line[SECRET_MAX];
 	size_t len = 0;
@@ -163,9 +163,7 @@ static char *prompt_password(const char *user, const char *host, char **errstr)
 	line[len] = '\0';
 	if (have_termios)
 		tcsetattr(fd, TCSAFLUSH, &saved);
-	if (write(fd, "\n", 1) < 0) {
-		/* the newline is cosmetic */
-	}
+	(void)fd_write_all(fd, "\n", 1); /* cosmetic: echo was off */
 	close(fd);
 	if (len && line[len - 1] == '\r')
 		line[--len] = '\0';

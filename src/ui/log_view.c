@@ -75,10 +75,6 @@ static bool log_request(ui_t *ui, view_t *view, ui_request_t request)
 	}
 }
 
-static void log_click(ui_t *ui, view_t *view, int line)
-{
-}
-
 static void log_scroll(ui_t *ui, view_t *view, int delta)
 {
 	scroll_by(view, delta);
@@ -88,6 +84,5 @@ const view_ops_t log_view_ops = {
     .name = N_("Protocol log"),
     .draw = log_draw,
     .request = log_request,
-    .click = log_click,
     .wheel = log_scroll,
 };

@@ -259,10 +259,6 @@ static bool preview_request(ui_t *ui, view_t *view, ui_request_t request)
 	}
 }
 
-static void preview_click(ui_t *ui, view_t *view, int line)
-{
-}
-
 static void preview_scroll(ui_t *ui, view_t *view, int delta)
 {
 	scroll_by(view, delta);
@@ -272,6 +268,5 @@ const view_ops_t preview_view_ops = {
     .name = N_("Preview"),
     .draw = preview_draw,
     .request = preview_request,
-    .click = preview_click,
     .wheel = preview_scroll,
 };

@@ -540,7 +540,7 @@ static void handle_mouse(ui_t *ui)
 	if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
 		ui->layout.focus = (pane_t)pane;
 		int line = ev.y - ui->layout.pane[pane].y - 1;
-		if (line >= 0)
+		if (line >= 0 && view->ops->click)
 			view->ops->click(ui, view, line);
 	}
 }

@@ -25,7 +25,8 @@ typedef struct {
 	void (*draw)(ui_t *ui, view_t *view, int y, int x, int h, int w);
 	/* request: true when the view handled it */
 	bool (*request)(ui_t *ui, view_t *view, ui_request_t request);
-	/* click: a click on content line `line` (0-based from the top) */
+	/* click: a click on content line `line` (0-based from the top); NULL when
+	 * a click only focuses the pane */
 	void (*click)(ui_t *ui, view_t *view, int line);
 	/* wheel: the mouse wheel, by delta lines */
 	void (*wheel)(ui_t *ui, view_t *view, int delta);
