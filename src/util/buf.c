@@ -71,7 +71,8 @@ void buf_clear(buf_t *buf)
 
 char *buf_steal(buf_t *buf)
 {
-	char *p = buf->data ? buf->data : xstrdup("");
+	/* Trim the slack: stolen strings live long (one per header per message). */
+	char *p = buf->data ? xrealloc(buf->data, buf->len + 1) : xstrdup("");
 	buf_init(buf);
 	return p;
 }
