@@ -738,7 +738,7 @@ static void format_day(long long date, char *out, size_t size)
 		return;
 	if (tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
 		return;
-	snprintf(out, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	strftime(out, size, "%Y-%m-%d", &tm);
 }
 
 /* sanitized_part: sanitize_filename, held to max bytes whatever it does. */
