@@ -31,6 +31,9 @@
 #define SPOOL_PARSE_LIMIT (16 * 1024 * 1024)
 /* Re-sorting while headers stream in happens at most this often. */
 #define RESORT_INTERVAL_MS 400
+/* An idle session sends NOOP this often: servers may log out after 10
+ * minutes of silence (RFC 1939), which would drop pending deletions. */
+#define KEEPALIVE_MS (4 * 60 * 1000)
 
 typedef enum {
 	REQ_LIST,
@@ -43,6 +46,7 @@ typedef enum {
 	REQ_RAW,
 	REQ_FETCH,
 	REQ_QUIT,
+	REQ_NOOP,
 } req_kind_t;
 
 /* One command the session submitted; the engine hands it back in done. */
@@ -96,6 +100,7 @@ struct session {
 	bool reverse;
 	bool sort_dirty;
 	long long last_sort_ms;
+	long long last_submit_ms; /* for the keep-alive NOOP */
 
 	size_t headers_known;
 	size_t headers_inflight;
@@ -270,6 +275,7 @@ static uint64_t submit(session_t *session, req_t *req, const char *line, size_t 
 		on_reply(req, &reply);
 		return 0;
 	}
+	session->last_submit_ms = now_ms();
 	uint64_t id = pop3_submit(session->pop3, &request);
 	if (id)
 		req->id = id;
@@ -734,9 +740,19 @@ void session_header_progress(const session_t *session, size_t *known, size_t *to
 	*total = session->no_top ? session->headers_known : session->count;
 }
 
+/* keep_alive: NOOP after KEEPALIVE_MS without a command. */
+static void keep_alive(session_t *session)
+{
+	if (session->state != SESSION_READY || !session->pop3 || !pop3_is_ready(session->pop3) ||
+	    pop3_busy(session->pop3) > 0 || now_ms() - session->last_submit_ms < KEEPALIVE_MS)
+		return;
+	submit(session, req_new(session, REQ_NOOP, 0), "NOOP", 0, NULL);
+}
+
 void session_tick(session_t *session)
 {
 	pump_headers(session);
+	keep_alive(session);
 	if (session->sort_dirty && (now_ms() - session->last_sort_ms >= RESORT_INTERVAL_MS ||
 				    session->headers_inflight == 0))
 		resort(session);
@@ -1505,7 +1521,8 @@ static void on_reply(void *ctx, const pop3_reply_t *reply)
 	case REQ_RSET: on_rset(session, req, reply); break;
 	case REQ_RAW: on_raw(session, reply); break;
 	case REQ_FETCH: on_fetch(session, req, reply); break;
-	case REQ_QUIT: break;
+	case REQ_QUIT:
+	case REQ_NOOP: break;
 	}
 	req_free(session, req);
 	touch(session);
