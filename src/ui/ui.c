@@ -876,9 +876,8 @@ static void run_loop(ui_t *ui)
 		int wait = dirty ? REDRAW_INTERVAL_MS : 1000;
 		if (ui->preview_want)
 			wait = PREVIEW_DELAY_MS;
-		/* The engine sends queued commands from pop3_handle_io: after we
-		 * queued something (a key, a reply that led to the next request),
-		 * let it run at once instead of after the poll timeout. */
+		/* After a key or a change of the model, go round again at once:
+		 * the screen is redrawn without waiting for the next event. */
 		if (ui->kick || serial != kick_serial)
 			wait = 0;
 		ui->kick = false;

@@ -48,7 +48,7 @@ struct ui {
 	const pop3_config_t *config;
 	trace_t *trace;
 	pop3_t *pop3;
-	bool kick;        /* run the engine without waiting (a command was queued) */
+	bool kick;        /* go round the loop again without waiting (a key arrived) */
 	bool engine_dead; /* free pop3 in the main loop (not from its callback) */
 	bool connected;   /* reached READY at least once */
 	int exit_status;
