@@ -40,17 +40,12 @@ static pop3_tls_mode_t tls_mode_for(const cli_options_t *options)
 	return options->plaintext ? POP3_TLS_NONE : POP3_TLS_STLS;
 }
 
-static bool wants_token(const cli_options_t *options)
-{
-	return options->oauth_token_command != NULL;
-}
-
 /* obtain_secrets: the password or token; for --check a missing password only
  * skips the login step. Returns 0 or an exit status. */
 static int obtain_secrets(const cli_options_t *options, pop3_config_t *config)
 {
 	char *errstr = NULL;
-	if (wants_token(options)) {
+	if (options->oauth_token_command) {
 		config->oauth_token = token_obtain(options->oauth_token_command, &errstr);
 		if (!config->oauth_token)
 			goto fail;

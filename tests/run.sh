@@ -55,27 +55,24 @@ if [ ! -f tests/test-suite.log ]; then
 fi
 [ "$passed" -gt 0 ] || status=1
 
-say "make distcheck"
-if ! make -j"$jobs" distcheck >distcheck.out 2>&1; then
-	tail -n 80 distcheck.out
-	echo "distcheck FAILED"
-	failed=$((failed + 1))
-	status=1
-else
-	echo "distcheck passed"
-	passed=$((passed + 1))
-fi
+# make_step TARGET: one more result for a make target; its output goes to
+# TARGET.out and is shown when it fails.
+make_step()
+{
+	say "make $1"
+	if make -j"$jobs" "$1" >"$1.out" 2>&1; then
+		echo "$1 passed"
+		passed=$((passed + 1))
+	else
+		tail -n 80 "$1.out"
+		echo "$1 FAILED"
+		failed=$((failed + 1))
+		status=1
+	fi
+}
 
-say "make lint"
-if ! make lint >lint.out 2>&1; then
-	tail -n 80 lint.out
-	echo "lint FAILED"
-	failed=$((failed + 1))
-	status=1
-else
-	echo "lint passed"
-	passed=$((passed + 1))
-fi
+make_step distcheck
+make_step lint
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

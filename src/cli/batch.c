@@ -38,6 +38,8 @@ static bool engine_alive(const pop3_t *pop3)
 
 int batch_open(pop3_t *pop3)
 {
+	/* Static: the engine keeps this context and may report FAILED or
+	 * CLOSED after batch_open has returned. */
 	static open_state_t state;
 	state = (open_state_t){0};
 	pop3_open(pop3, on_open_event, &state);

@@ -44,9 +44,14 @@ static void job_fail(job_t *job, int status, char *message)
 	}
 }
 
-static char *server_said(const pop3_reply_t *reply)
+/* job_refused: the server answered -ERR; what names the refusal. */
+static void job_refused(job_t *job, const char *what, const pop3_reply_t *reply)
 {
-	return sanitize_display(reply->text, reply->text_len, false, false);
+	char *said = sanitize_display(reply->text, reply->text_len, false, false);
+	job_fail(job, EXIT_DATAERR,
+		 xasprintf(_("message %llu: %s (server said: %s)"), (unsigned long long)job->number,
+			   what, said));
+	free(said);
 }
 
 static void on_list(void *ctx, const pop3_reply_t *reply)
@@ -55,11 +60,7 @@ static void on_list(void *ctx, const pop3_reply_t *reply)
 	if (reply->error != POP3_OK)
 		return;
 	if (!reply->ok) {
-		char *said = server_said(reply);
-		job_fail(job, EXIT_DATAERR,
-			 xasprintf(_("message %llu does not exist (server said: %s)"),
-				   (unsigned long long)job->number, said));
-		free(said);
+		job_refused(job, _("no such message"), reply);
 		return;
 	}
 	uint64_t number;
@@ -137,11 +138,7 @@ static void on_retr(void *ctx, const pop3_reply_t *reply)
 	if (reply->error == POP3_OK && !reply->ok) {
 		store_abort(job->file);
 		job->file = NULL;
-		char *said = server_said(reply);
-		job_fail(job, EXIT_DATAERR,
-			 xasprintf(_("message %llu: RETR refused (server said: %s)"),
-				   (unsigned long long)job->number, said));
-		free(said);
+		job_refused(job, _("RETR refused"), reply);
 		return;
 	}
 	if (reply->bad_stuffing) {
@@ -189,11 +186,7 @@ static void on_dele(void *ctx, const pop3_reply_t *reply)
 		job->deleted = true;
 		return;
 	}
-	char *said = server_said(reply);
-	job_fail(job, EXIT_DATAERR,
-		 xasprintf(_("message %llu: DELE refused (server said: %s)"),
-			   (unsigned long long)job->number, said));
-	free(said);
+	job_refused(job, _("DELE refused"), reply);
 }
 
 static void submit(pop3_t *pop3, const char *line, size_t collect, pop3_sink_fn sink,

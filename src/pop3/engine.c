@@ -506,7 +506,7 @@ static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
 	pop3->apop_timestamp = pop3_apop_timestamp(line, len);
 	pop3_emit(pop3, POP3_EVENT_GREETING);
 	pop3->phase = PHASE_LOGIN;
-	pop3_login_after_greeting(pop3);
+	pop3_login_begin(pop3);
 	return pop3->phase != PHASE_FAILED;
 }
 
@@ -614,7 +614,7 @@ static void tls_established(pop3_t *pop3)
 		pop3->phase = PHASE_GREETING;
 	} else {
 		pop3->phase = PHASE_LOGIN;
-		pop3_login_after_stls_tls(pop3);
+		pop3_login_begin(pop3);
 	}
 }
 

@@ -107,7 +107,8 @@ void pop3_emit(pop3_t *pop3, pop3_event_t event);
 void pop3_start_stls_handshake(pop3_t *pop3);
 
 /* login.c */
-void pop3_login_after_greeting(pop3_t *pop3);
-void pop3_login_after_stls_tls(pop3_t *pop3);
+/* pop3_login_begin: ask CAPA, after the greeting and again after STLS's
+ * handshake; each completion decides the next login step. */
+void pop3_login_begin(pop3_t *pop3);
 
 #endif

@@ -36,13 +36,12 @@ static void fail_auth(pop3_t *pop3, const pop3_reply_t *reply)
 {
 	/* The response code ([IN-USE], [AUTH], ...) travels with the failure. */
 	const char *why = pop3_code_explain(reply->code);
-	pop3_error_t error = POP3_E_AUTH;
 	char *server = sanitize_display(reply->text, reply->text_len, false, false);
 	if (why)
-		pop3_fail(pop3, error, reply->text, reply->text_len, reply->code,
+		pop3_fail(pop3, POP3_E_AUTH, reply->text, reply->text_len, reply->code,
 			  _("login failed: %s (server said: %s)"), why, server);
 	else
-		pop3_fail(pop3, error, reply->text, reply->text_len, reply->code,
+		pop3_fail(pop3, POP3_E_AUTH, reply->text, reply->text_len, reply->code,
 			  _("login failed (server said: %s)"), server);
 	free(server);
 }
@@ -134,12 +133,7 @@ static void on_stls(void *ctx, const pop3_reply_t *reply)
 	pop3_start_stls_handshake(pop3);
 }
 
-void pop3_login_after_greeting(pop3_t *pop3)
-{
-	request_capa(pop3);
-}
-
-void pop3_login_after_stls_tls(pop3_t *pop3)
+void pop3_login_begin(pop3_t *pop3)
 {
 	request_capa(pop3);
 }
