@@ -1,22 +1,21 @@
-/* session.h: the mailbox model under the full-screen UI. No curses here.
+/* session.h: the full-screen view's session: one mailbox model
+ * (mailbox.h) kept current through the engine. No curses here.
  *
- * A session holds the messages of one mailbox (number, size, UIDL, header
- * summary, save/delete state), loads them through the engine (LIST, UIDL,
- * then pipelined TOP n 0: rows the user looks at first, the rest in the
- * background), and runs the save/delete state machine:
+ * It loads the mailbox (LIST, UIDL, then pipelined TOP n 0: rows the user
+ * looks at first, the rest in the background), orders and searches the
+ * rows, runs saves, deletions, previews, fetches and raw commands, and
+ * hands every save/delete state change to gate.c, the one place that
+ * decides when DELE may be sent.
  *
- *   listed --save (RETR streamed to store_*, verified)--> saved
- *   saved --DELE +OK--> pending delete --QUIT +OK--> deleted
- *   pending --RSET--> saved;  connection lost --> nothing deleted
- *
- * session_may_delete is THE gate: the d key, a DELE typed at the raw
- * command line and anything else go through it.
+ * The files: session.c (life cycle, requests, dispatch), order.c (sort,
+ * search), load.c (LIST, UIDL, header scan, keep-alive), save.c (saves),
+ * delete.c (DELE, RSET, QUIT, the summary), preview.c (preview, parts,
+ * spool fetch), raw.c (the raw command line).
  *
  * Message numbers live for one connection; after session_attach on a new
- * connection, saved state is carried over by UIDL.
+ * connection, saves are carried over by UIDL under gate.h's rule.
  *
- * Strings in session_msg_t are decoded but NOT sanitized: the views pass
- * them through sanitize_display before drawing. */
+ * Strings in mailbox_msg_t are decoded but NOT sanitized. */
 #ifndef POPSCOPE_SESSION_H
 #define POPSCOPE_SESSION_H
 
@@ -25,35 +24,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mailbox.h"
 #include "mime.h"
 #include "pop3/engine.h"
 #include "trace.h"
-
-enum {
-	MSG_HEADERS = 1u << 0,        /* from/subject/date known (TOP n 0 answered) */
-	MSG_HEADERS_ASKED = 1u << 1,  /* TOP n 0 submitted */
-	MSG_SAVED = 1u << 2,          /* a verified save exists (this session or same UIDL) */
-	MSG_SAVING = 1u << 3,         /* RETR to a file in progress */
-	MSG_DELETE_PENDING = 1u << 4, /* DELE accepted; removed at QUIT */
-	MSG_SIZE_MISMATCH = 1u << 5,  /* RETR delivered a size other than LIST said */
-	MSG_ERROR = 1u << 6,          /* the last operation on it failed; see error */
-	MSG_DELETED = 1u << 7,        /* QUIT committed the deletion */
-	MSG_DELETE_SENT = 1u << 8,    /* DELE in flight (counts as pending) */
-};
-
-typedef struct {
-	uint64_t number;
-	uint64_t size;  /* LIST size */
-	char *uidl;     /* NULL when unknown */
-	char *from;     /* decoded display name or address; NULL until known */
-	char *subject;  /* decoded; NULL until known or when absent */
-	long long date; /* UTC seconds; 0 = unknown */
-	unsigned flags;
-	char *saved_path; /* where the verified save lives */
-	char *error;      /* last error about this message (translated) */
-	char *from_key;   /* case-folded sort keys */
-	char *subject_key;
-} session_msg_t;
 
 typedef enum {
 	SESSION_IDLE,         /* no connection attached yet */
@@ -61,7 +35,7 @@ typedef enum {
 	SESSION_READY,        /* transaction state, list known */
 	SESSION_DISCONNECTED, /* the connection dropped; nothing was deleted */
 	SESSION_QUITTING,     /* QUIT (maybe after RSET) submitted */
-	SESSION_CLOSED,       /* QUIT answered */
+	SESSION_CLOSED,       /* QUIT answered, or the link died after QUIT was sent */
 } session_state_t;
 
 typedef enum {
@@ -81,21 +55,23 @@ session_t *session_new(trace_t *trace, unsigned preview_lines, unsigned header_w
 void session_free(session_t *session);
 
 /* session_attach: the engine reached POP3_EVENT_READY: load LIST and UIDL.
- * On a second connection messages are matched to the old ones by UIDL. */
+ * On a second connection saves are carried over by UIDL (gate.h). */
 void session_attach(session_t *session, pop3_t *pop3);
 /* session_detach: the connection is gone (why: translated reason). Every
- * command in flight is abandoned, pending deletions are cleared (the
- * server deletes nothing without QUIT) and the state becomes DISCONNECTED. */
+ * command in flight is abandoned; pending deletions are dropped (the server
+ * deletes nothing without QUIT) or, when QUIT was sent and not answered,
+ * become uncertain. The state becomes DISCONNECTED (or CLOSED after QUIT). */
 void session_detach(session_t *session, const char *why);
 session_state_t session_state(const session_t *session);
 pop3_t *session_engine(const session_t *session);
+const mailbox_t *session_mailbox(const session_t *session);
 
 /* Rows in view order (sorted). */
 size_t session_count(const session_t *session);
-const session_msg_t *session_row(const session_t *session, size_t row);
+const mailbox_msg_t *session_row(const session_t *session, size_t row);
 /* session_row_of: the row showing message number; false when none. */
 bool session_row_of(const session_t *session, uint64_t number, size_t *row);
-const session_msg_t *session_by_number(const session_t *session, uint64_t number);
+const mailbox_msg_t *session_by_number(const session_t *session, uint64_t number);
 uint64_t session_total_octets(const session_t *session);
 size_t session_pending_count(const session_t *session);
 
@@ -135,10 +111,9 @@ char *session_default_name(const session_t *session, uint64_t number);
 int session_save(session_t *session, uint64_t number, const char *dir, const char *name, bool mbox,
 		 char **errstr);
 
-/* The gate. session_may_delete: true when DELE number may be sent: the
- * message exists, was saved and verified (in this session, or its UIDL
- * matches such a save), and is not already pending. Otherwise *why says
- * why not (translated; caller frees). */
+/* session_may_delete: gate_may_delete on the session's mailbox: true when
+ * DELE number may be sent; otherwise *why says why not (translated; caller
+ * frees). */
 bool session_may_delete(const session_t *session, uint64_t number, char **why);
 /* session_delete: the gate, then DELE. Returns 0 when submitted. */
 int session_delete(session_t *session, uint64_t number, char **errstr);
@@ -199,10 +174,11 @@ bool session_fetch_active(const session_t *session, uint64_t *number, uint64_t *
 void session_fetch_cancel(session_t *session);
 
 /* session_quit: commit (plain QUIT) or RSET first, then QUIT. The state
- * becomes QUITTING, then CLOSED when the server answered. */
+ * becomes QUITTING, then CLOSED when the server answered or the link died;
+ * report_outcome on session_mailbox tells what that meant. */
 void session_quit(session_t *session, bool commit);
-/* session_print_summary: what was saved where and what was deleted,
- * for the normal terminal after the screen closed. */
+/* session_print_summary: report_summary for the normal terminal after the
+ * screen closed: saves, deletions, and whether they are confirmed. */
 void session_print_summary(const session_t *session, FILE *out);
 
 #endif

@@ -134,6 +134,7 @@ static void finish_cmd(pop3_t *pop3, pop3_cmd_t *cmd, pop3_error_t error)
 	reply.terminated = cmd->decoder.done;
 	reply.bad_stuffing = cmd->decoder.bad_stuffing;
 	reply.latency_ms = cmd->latency_ms;
+	reply.sent = cmd->sent_ms != 0;
 	if (cmd->done)
 		cmd->done(cmd->ctx, &reply);
 	cmd_free(cmd);

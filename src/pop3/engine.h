@@ -93,6 +93,8 @@ typedef struct {
 	bool terminated;   /* the "." terminator was seen */
 	bool bad_stuffing; /* a body line began with an unstuffed "." (ambiguous content) */
 	long latency_ms;   /* command sent -> status line received */
+	bool sent;         /* the command was written to the connection (it may have
+			    * reached the server even when error says it failed) */
 } pop3_reply_t;
 
 /* sink: content bytes of a multi-line body as they arrive; return 0, or -1

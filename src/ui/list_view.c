@@ -10,13 +10,16 @@
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
-static void flags_text(const session_msg_t *msg, char out[5])
+static void flags_text(const mailbox_msg_t *msg, char out[5])
 {
-	bool pending = msg->flags & (MSG_DELETE_PENDING | MSG_DELETE_SENT);
-	out[0] = (msg->flags & MSG_DELETED) ? 'x' : pending ? 'D' : ' ';
-	out[1] = (msg->flags & MSG_SAVING) ? '~' : (msg->flags & MSG_SAVED) ? 'S' : ' ';
-	out[2] = (msg->flags & MSG_SIZE_MISMATCH) ? '!' : ' ';
-	out[3] = (msg->flags & MSG_ERROR) ? 'E' : ' ';
+	bool pending = msg->state == MSG_DELETE_PENDING || msg->state == MSG_DELETE_SENT;
+	out[0] = msg->state == MSG_DELETED            ? 'x'
+		 : msg->state == MSG_DELETE_UNCERTAIN ? '?'
+		 : pending                            ? 'D'
+						      : ' ';
+	out[1] = msg->state == MSG_SAVING ? '~' : msg->saved_path ? 'S' : ' ';
+	out[2] = msg->size_mismatch ? '!' : msg->uidl_status > UIDL_OK ? 'U' : ' ';
+	out[3] = msg->error || msg->note ? 'E' : ' ';
 	out[4] = '\0';
 }
 
@@ -56,7 +59,7 @@ static columns_t columns_for(int w)
 	return c;
 }
 
-static void draw_row(ui_t *ui, const session_msg_t *msg, int y, int x, int w, bool selected)
+static void draw_row(ui_t *ui, const mailbox_msg_t *msg, int y, int x, int w, bool selected)
 {
 	draw_role_t role = selected ? ROLE_SELECTED : ROLE_NORMAL;
 	columns_t c = columns_for(w);
@@ -82,7 +85,7 @@ static void draw_row(ui_t *ui, const session_msg_t *msg, int y, int x, int w, bo
 		draw_text(y, col, c.date, buf, role, false);
 		col += c.date + 1;
 	}
-	if (msg->flags & MSG_HEADERS) {
+	if (msg->headers) {
 		const char *from = msg->from ? msg->from : "";
 		draw_untrusted(y, col, c.from, from, strlen(from), role, false);
 		col += c.from + 1;
@@ -144,7 +147,7 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 	}
 	for (int i = 0; i < h - 1; i++) {
 		size_t row = view->offset + (size_t)i;
-		const session_msg_t *msg = session_row(s, row);
+		const mailbox_msg_t *msg = session_row(s, row);
 		if (!msg)
 			break;
 		draw_row(ui, msg, y + 1 + i, x, w, row == view->selected);

@@ -90,7 +90,7 @@ static void build(ui_t *ui, const session_preview_t *p, bool rawmode)
 		return;
 	case PREVIEW_READY: break;
 	}
-	const session_msg_t *msg = session_by_number(ui->session, p->number);
+	const mailbox_msg_t *msg = session_by_number(ui->session, p->number);
 	char size[16];
 	draw_size(msg ? msg->size : p->raw_len, size, sizeof size);
 	buf_printf(out, _("Message %llu, %s"), (unsigned long long)p->number, size);

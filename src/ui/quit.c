@@ -48,8 +48,8 @@ void quit_begin(ui_t *ui)
 	free(question);
 	size_t shown = 0;
 	for (size_t row = 0; row < session_count(s); row++) {
-		const session_msg_t *msg = session_row(s, row);
-		if (!(msg->flags & (MSG_DELETE_PENDING | MSG_DELETE_SENT)))
+		const mailbox_msg_t *msg = session_row(s, row);
+		if (msg->state != MSG_DELETE_PENDING && msg->state != MSG_DELETE_SENT)
 			continue;
 		if (shown == QUIT_LIST_MAX) {
 			prompt_add_line(&ui->prompt, "...");

@@ -73,7 +73,7 @@ void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
 	free(text);
 }
 
-const session_msg_t *ui_selected(ui_t *ui)
+const mailbox_msg_t *ui_selected(ui_t *ui)
 {
 	view_t *list = &ui->views[PANE_LIST];
 	return session_row(ui->session, list->selected);
@@ -82,7 +82,7 @@ const session_msg_t *ui_selected(ui_t *ui)
 void ui_select_row(ui_t *ui, size_t row)
 {
 	view_t *list = &ui->views[PANE_LIST];
-	const session_msg_t *msg = session_row(ui->session, row);
+	const mailbox_msg_t *msg = session_row(ui->session, row);
 	if (!msg)
 		return;
 	list->selected = row;
@@ -150,9 +150,9 @@ void ui_reconnect(ui_t *ui)
 
 /* ---- actions ---- */
 
-static const session_msg_t *need_selection(ui_t *ui)
+static const mailbox_msg_t *need_selection(ui_t *ui)
 {
-	const session_msg_t *msg = ui_selected(ui);
+	const mailbox_msg_t *msg = ui_selected(ui);
 	if (!msg)
 		ui_message(ui, true, "%s", _("No message selected."));
 	return msg;
@@ -206,7 +206,7 @@ static void on_save_path(ui_t *ui, const char *answer, int key, uint64_t number)
 
 void ui_action_save(ui_t *ui)
 {
-	const session_msg_t *msg = need_selection(ui);
+	const mailbox_msg_t *msg = need_selection(ui);
 	if (!msg)
 		return;
 	char *dir = default_dir(ui);
@@ -244,7 +244,7 @@ static void add_detail(ui_t *ui, const char *label, const char *value)
 
 void ui_action_delete(ui_t *ui)
 {
-	const session_msg_t *msg = need_selection(ui);
+	const mailbox_msg_t *msg = need_selection(ui);
 	if (!msg)
 		return;
 	char *why = NULL;
@@ -365,7 +365,7 @@ void ui_action_save_part(ui_t *ui)
 
 void ui_action_fetch(ui_t *ui)
 {
-	const session_msg_t *msg = need_selection(ui);
+	const mailbox_msg_t *msg = need_selection(ui);
 	if (!msg)
 		return;
 	const char *tmp = getenv("TMPDIR");
@@ -503,7 +503,7 @@ static void handle_request(ui_t *ui, ui_request_t request)
 			return;
 		}
 		if (ui->layout.focus == PANE_LIST) {
-			const session_msg_t *msg = ui_selected(ui);
+			const mailbox_msg_t *msg = ui_selected(ui);
 			if (msg) {
 				ui->preview_raw_reply = false;
 				session_preview(ui->session, msg->number);

@@ -84,7 +84,7 @@ void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 long long ui_now_ms(void);
 /* ui_selected: the message selected in the list, or NULL. */
-const session_msg_t *ui_selected(ui_t *ui);
+const mailbox_msg_t *ui_selected(ui_t *ui);
 /* ui_select_row: move the list selection (keeps it visible; schedules a preview). */
 void ui_select_row(ui_t *ui, size_t row);
 void ui_reconnect(ui_t *ui);

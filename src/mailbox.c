@@ -1,0 +1,482 @@
+/* mailbox.c: the rows of one connection, the LIST/UIDL policy, the ledger
+ * of verified saves and the carry-over of saves across connections. The
+ * save/delete state itself changes only in gate.c. */
+#include <config.h>
+
+#include "mailbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "mailbox_internal.h"
+#include "pop3/reply.h"
+#include "util/gettext.h"
+#include "util/numparse.h"
+#include "util/sanitize.h"
+#include "util/xalloc.h"
+
+mailbox_t *mailbox_new(void)
+{
+	return xcalloc(1, sizeof(mailbox_t));
+}
+
+static void msg_clear(mailbox_msg_t *msg)
+{
+	free(msg->uidl);
+	free(msg->from);
+	free(msg->from_address);
+	free(msg->subject);
+	free(msg->from_key);
+	free(msg->subject_key);
+	free(msg->saved_path);
+	free(msg->error);
+	free(msg->note);
+	memset(msg, 0, sizeof *msg);
+}
+
+static void rows_free(mailbox_msg_t *msgs, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		msg_clear(&msgs[i]);
+	free(msgs);
+}
+
+void mailbox_free(mailbox_t *mailbox)
+{
+	if (!mailbox)
+		return;
+	rows_free(mailbox->msgs, mailbox->count);
+	rows_free(mailbox->previous, mailbox->previous_count);
+	for (size_t i = 0; i < mailbox->save_count; i++) {
+		free(mailbox->saves[i].uidl);
+		free(mailbox->saves[i].path);
+	}
+	free(mailbox->saves);
+	free(mailbox);
+}
+
+void mailbox_begin_connection(mailbox_t *mailbox)
+{
+	mailbox->connection++;
+	mailbox->online = false;
+	mailbox->listed = false;
+	mailbox->identified = false;
+	mailbox->quit = QUIT_NOT_SENT;
+}
+
+unsigned mailbox_connection(const mailbox_t *mailbox)
+{
+	return mailbox->connection;
+}
+
+void mailbox_set_online(mailbox_t *mailbox, bool online)
+{
+	mailbox->online = online;
+}
+
+bool mailbox_online(const mailbox_t *mailbox)
+{
+	return mailbox->online && mailbox->quit == QUIT_NOT_SENT;
+}
+
+/* ---- LIST ---- */
+
+/* next_line: the line at *pos of body (without CR LF); false at the end. */
+static bool next_line(const char *body, size_t len, size_t *pos, const char **line,
+		      size_t *line_len)
+{
+	if (*pos >= len)
+		return false;
+	const char *start = body + *pos;
+	const char *nl = memchr(start, '\n', len - *pos);
+	size_t n = nl ? (size_t)(nl - start) : len - *pos;
+	*pos += n + (nl ? 1 : 0);
+	if (n && start[n - 1] == '\r')
+		n--;
+	*line = start;
+	*line_len = n;
+	return true;
+}
+
+static int list_error(mailbox_msg_t *rows, size_t count, char **errstr, char *why)
+{
+	rows_free(rows, count);
+	*errstr = why;
+	return -1;
+}
+
+int mailbox_take_list(mailbox_t *mailbox, const char *body, size_t len, uint64_t stat_count,
+		      char **errstr)
+{
+	uint64_t max =
+	    stat_count && stat_count <= POP3_MAX_MESSAGES ? stat_count : POP3_MAX_MESSAGES;
+	mailbox_msg_t *rows = NULL;
+	size_t count = 0, cap = 0, pos = 0;
+	const char *line;
+	size_t line_len;
+	bool sorted = true;
+	while (next_line(body, len, &pos, &line, &line_len)) {
+		uint64_t number, size;
+		if (!pop3_parse_scan_line(line, line_len, max, &number, &size)) {
+			char *shown = sanitize_display(line, line_len, false, false);
+			char *why = xasprintf(_("the server's LIST has a bad line: %s"), shown);
+			free(shown);
+			return list_error(rows, count, errstr, why);
+		}
+		if (count == cap) {
+			cap = cap ? cap * 2 : 256;
+			rows = xreallocarray(rows, cap, sizeof *rows);
+		}
+		memset(&rows[count], 0, sizeof *rows);
+		rows[count].number = number;
+		rows[count].size = size;
+		if (count && rows[count - 1].number >= number)
+			sorted = false;
+		count++;
+	}
+	if (!sorted)
+		qsort(rows, count, sizeof *rows, mailbox_cmp_number);
+	for (size_t i = 1; i < count; i++)
+		if (rows[i].number == rows[i - 1].number)
+			return list_error(rows, count, errstr,
+					  xasprintf(_("the server's LIST names message %llu twice"),
+						    (unsigned long long)rows[i].number));
+	if (stat_count && count != stat_count)
+		return list_error(rows, count, errstr,
+				  xasprintf(_("the server's LIST names %zu messages but STAT "
+					      "said %llu"),
+					    count, (unsigned long long)stat_count));
+	rows_free(mailbox->previous, mailbox->previous_count);
+	mailbox->previous = mailbox->msgs;
+	mailbox->previous_count = mailbox->count;
+	mailbox->msgs = rows;
+	mailbox->count = count;
+	mailbox->headers_known = 0;
+	mailbox->listed = true;
+	mailbox->identified = false;
+	return 0;
+}
+
+bool mailbox_listed(const mailbox_t *mailbox)
+{
+	return mailbox->listed;
+}
+
+bool mailbox_identified(const mailbox_t *mailbox)
+{
+	return mailbox->identified;
+}
+
+/* ---- lookup ---- */
+
+int mailbox_cmp_number(const void *a, const void *b)
+{
+	uint64_t x = ((const mailbox_msg_t *)a)->number, y = ((const mailbox_msg_t *)b)->number;
+	return x < y ? -1 : x > y;
+}
+
+mailbox_msg_t *mailbox_lookup(const mailbox_t *mailbox, uint64_t number)
+{
+	if (!mailbox->count)
+		return NULL;
+	mailbox_msg_t key = {.number = number};
+	return bsearch(&key, mailbox->msgs, mailbox->count, sizeof key, mailbox_cmp_number);
+}
+
+const mailbox_msg_t *mailbox_find(const mailbox_t *mailbox, uint64_t number)
+{
+	return mailbox_lookup(mailbox, number);
+}
+
+bool mailbox_index_of(const mailbox_t *mailbox, uint64_t number, size_t *index)
+{
+	const mailbox_msg_t *msg = mailbox_lookup(mailbox, number);
+	if (!msg)
+		return false;
+	*index = (size_t)(msg - mailbox->msgs);
+	return true;
+}
+
+size_t mailbox_count(const mailbox_t *mailbox)
+{
+	return mailbox->count;
+}
+
+const mailbox_msg_t *mailbox_at(const mailbox_t *mailbox, size_t index)
+{
+	return index < mailbox->count ? &mailbox->msgs[index] : NULL;
+}
+
+const mailbox_msg_t *mailbox_find_uidl(const mailbox_t *mailbox, const char *uidl, char **why)
+{
+	const mailbox_msg_t *found = NULL;
+	size_t hits = 0;
+	for (size_t i = 0; i < mailbox->count; i++) {
+		const mailbox_msg_t *msg = &mailbox->msgs[i];
+		if (msg->uidl && strcmp(msg->uidl, uidl) == 0) {
+			found = msg;
+			hits++;
+		}
+	}
+	if (hits == 1 && found->uidl_status == UIDL_OK)
+		return found;
+	char *shown = sanitize_display(uidl, strlen(uidl), false, false);
+	if (hits == 0)
+		*why = xasprintf(_("no message has the UIDL %s"), shown);
+	else
+		*why = xasprintf(_("the UIDL %s is not unique on the server"), shown);
+	free(shown);
+	return NULL;
+}
+
+uint64_t mailbox_total_octets(const mailbox_t *mailbox)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < mailbox->count; i++)
+		total += mailbox->msgs[i].size;
+	return total;
+}
+
+size_t mailbox_count_state(const mailbox_t *mailbox, msg_state_t state)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < mailbox->count; i++)
+		n += mailbox->msgs[i].state == state;
+	return n;
+}
+
+/* ---- UIDL ---- */
+
+/* note_problem: count one and keep the first description. */
+static void note_problem(size_t *problems, char **first, char *text)
+{
+	(*problems)++;
+	if (first && !*first)
+		*first = text;
+	else
+		free(text);
+}
+
+static void take_uidl_line(mailbox_t *mailbox, const char *line, size_t len, size_t *problems,
+			   char **first)
+{
+	uint64_t number;
+	const char *uid;
+	size_t uid_len;
+	uint64_t max = POP3_MAX_MESSAGES;
+	if (pop3_parse_uidl_line(line, len, max, &number, &uid, &uid_len)) {
+		mailbox_msg_t *msg = mailbox_lookup(mailbox, number);
+		if (!msg) {
+			note_problem(problems, first,
+				     xasprintf(_("the server's UIDL names message %llu, which LIST "
+						 "does not have"),
+					       (unsigned long long)number));
+		} else if (msg->uidl_status != UIDL_UNKNOWN) {
+			free(msg->uidl);
+			msg->uidl = NULL;
+			msg->uidl_status = UIDL_MALFORMED;
+			note_problem(problems, first,
+				     xasprintf(_("the server's UIDL names message %llu twice"),
+					       (unsigned long long)number));
+		} else {
+			msg->uidl = xstrndup(uid, uid_len);
+			msg->uidl_status = UIDL_OK;
+		}
+		return;
+	}
+	/* A bad id for a number we know makes that message's identity unknown. */
+	size_t digits = 0;
+	while (digits < len && line[digits] >= '0' && line[digits] <= '9')
+		digits++;
+	mailbox_msg_t *msg = NULL;
+	if (digits < len && line[digits] == ' ' && parse_u64(line, digits, max, &number))
+		msg = mailbox_lookup(mailbox, number);
+	if (msg) {
+		free(msg->uidl);
+		msg->uidl = NULL;
+		msg->uidl_status = UIDL_MALFORMED;
+	}
+	char *shown = sanitize_display(line, len, false, false);
+	note_problem(problems, first, xasprintf(_("the server's UIDL has a bad line: %s"), shown));
+	free(shown);
+}
+
+static int cmp_by_uidl(const void *a, const void *b)
+{
+	const mailbox_msg_t *x = *(mailbox_msg_t *const *)a, *y = *(mailbox_msg_t *const *)b;
+	return strcmp(x->uidl, y->uidl);
+}
+
+/* mark_duplicates: RFC 1939 requires distinct ids; a shared one identifies
+ * neither message. */
+static void mark_duplicates(mailbox_msg_t *msgs, size_t count, size_t *problems, char **first)
+{
+	mailbox_msg_t **by_uidl = xreallocarray(NULL, count ? count : 1, sizeof *by_uidl);
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (msgs[i].uidl)
+			by_uidl[n++] = &msgs[i];
+	qsort(by_uidl, n, sizeof *by_uidl, cmp_by_uidl);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(by_uidl[i - 1]->uidl, by_uidl[i]->uidl) != 0)
+			continue;
+		if (problems && by_uidl[i - 1]->uidl_status != UIDL_DUPLICATE) {
+			char *shown = sanitize_display(by_uidl[i]->uidl, strlen(by_uidl[i]->uidl),
+						       false, false);
+			note_problem(problems, first,
+				     xasprintf(_("the server's UIDL gives two messages the same "
+						 "id %s"),
+					       shown));
+			free(shown);
+		}
+		by_uidl[i - 1]->uidl_status = UIDL_DUPLICATE;
+		by_uidl[i]->uidl_status = UIDL_DUPLICATE;
+	}
+	free(by_uidl);
+}
+
+/* keep_headers: a message of the previous connection with the same unique
+ * UIDL and size is the same message: its header summary need not be
+ * fetched again. */
+static void keep_headers(mailbox_t *mailbox)
+{
+	mark_duplicates(mailbox->previous, mailbox->previous_count, NULL, NULL);
+	for (size_t i = 0; i < mailbox->count; i++) {
+		mailbox_msg_t *msg = &mailbox->msgs[i];
+		if (msg->uidl_status != UIDL_OK)
+			continue;
+		for (size_t j = 0; j < mailbox->previous_count; j++) {
+			mailbox_msg_t *old = &mailbox->previous[j];
+			if (old->uidl_status != UIDL_OK || !old->headers ||
+			    old->size != msg->size || strcmp(old->uidl, msg->uidl) != 0)
+				continue;
+			msg->headers = msg->headers_asked = true;
+			msg->from = old->from, old->from = NULL;
+			msg->from_address = old->from_address, old->from_address = NULL;
+			msg->subject = old->subject, old->subject = NULL;
+			msg->from_key = old->from_key, old->from_key = NULL;
+			msg->subject_key = old->subject_key, old->subject_key = NULL;
+			msg->date = old->date;
+			mailbox->headers_known++;
+			break;
+		}
+	}
+	rows_free(mailbox->previous, mailbox->previous_count);
+	mailbox->previous = NULL;
+	mailbox->previous_count = 0;
+}
+
+size_t mailbox_take_uidl(mailbox_t *mailbox, const char *body, size_t len, char **first_problem)
+{
+	size_t problems = 0;
+	if (first_problem)
+		*first_problem = NULL;
+	if (body) {
+		size_t pos = 0;
+		const char *line;
+		size_t line_len;
+		while (next_line(body, len, &pos, &line, &line_len))
+			take_uidl_line(mailbox, line, line_len, &problems, first_problem);
+		mark_duplicates(mailbox->msgs, mailbox->count, &problems, first_problem);
+	}
+	for (size_t i = 0; i < mailbox->count; i++) {
+		if (mailbox->msgs[i].uidl_status != UIDL_UNKNOWN)
+			continue;
+		mailbox->msgs[i].uidl_status = UIDL_MISSING;
+		if (body)
+			note_problem(&problems, first_problem,
+				     xasprintf(_("the server's UIDL has no line for message %llu"),
+					       (unsigned long long)mailbox->msgs[i].number));
+	}
+	keep_headers(mailbox);
+	gate_carry_over(mailbox);
+	mailbox->identified = true;
+	return problems;
+}
+
+/* ---- headers ---- */
+
+static char *fold_key(const char *s)
+{
+	char *key = xstrdup(s ? s : "");
+	for (char *p = key; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return key;
+}
+
+void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data, size_t len)
+{
+	mailbox_msg_t *msg = mailbox_lookup(mailbox, number);
+	if (!msg)
+		return;
+	if (data) {
+		mime_summary_t sum = {0};
+		mime_summarize(data, len, &sum);
+		free(msg->from);
+		free(msg->from_address);
+		free(msg->subject);
+		msg->from_address = sum.from_address;
+		msg->from =
+		    sum.from ? sum.from : (sum.from_address ? xstrdup(sum.from_address) : NULL);
+		msg->subject = sum.subject;
+		msg->date = sum.date;
+		sum.from = sum.from_address = sum.subject = NULL;
+		mime_summary_free(&sum);
+		free(msg->from_key);
+		free(msg->subject_key);
+		msg->from_key = fold_key(msg->from);
+		msg->subject_key = fold_key(msg->subject);
+	}
+	if (!msg->headers)
+		mailbox->headers_known++;
+	msg->headers = msg->headers_asked = true;
+}
+
+void mailbox_mark_headers_asked(mailbox_t *mailbox, size_t index, bool asked)
+{
+	if (index < mailbox->count && !mailbox->msgs[index].headers)
+		mailbox->msgs[index].headers_asked = asked;
+}
+
+size_t mailbox_headers_known(const mailbox_t *mailbox)
+{
+	return mailbox->headers_known;
+}
+
+/* ---- ledger and end ---- */
+
+size_t mailbox_save_count(const mailbox_t *mailbox)
+{
+	return mailbox->save_count;
+}
+
+const mailbox_save_t *mailbox_save_at(const mailbox_t *mailbox, size_t index)
+{
+	return index < mailbox->save_count ? &mailbox->saves[index] : NULL;
+}
+
+mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox)
+{
+	return mailbox->quit;
+}
+
+char *mailbox_describe(const mailbox_msg_t *msg)
+{
+	const char *uidl = msg->uidl ? msg->uidl : "-";
+	const char *from = msg->from_address ? msg->from_address : msg->from;
+	char *u = sanitize_display(uidl, strlen(uidl), false, false);
+	char *f = from ? sanitize_display(from, strlen(from), false, false) : NULL;
+	char *s = msg->subject ? sanitize_display(msg->subject, strlen(msg->subject), false, false)
+			       : NULL;
+	char *text;
+	/* TRANSLATORS: message number, UIDL, size in octets, sender, subject. */
+	text = xasprintf(_("message %llu (UIDL %s, %llu octets, from %s, subject %s)"),
+			 (unsigned long long)msg->number, u, (unsigned long long)msg->size,
+			 f ? f : _("(unknown)"), s ? s : _("(none)"));
+	free(u);
+	free(f);
+	free(s);
+	return text;
+}

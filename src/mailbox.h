@@ -1,0 +1,150 @@
+/* mailbox.h: the mailbox model under both front ends (the full-screen view
+ * through session.c, the batch modes through cli/). No engine, no I/O, no
+ * curses: it is fed reply bodies and tells what it knows.
+ *
+ * It holds the rows of one connection (number, LIST size, UIDL and how far
+ * that UIDL can be trusted, header summary, save/delete state), the one
+ * LIST/UIDL/STAT policy, and the ledger of verified saves that outlives a
+ * connection. The save/delete state of a row changes only through the
+ * transition functions in gate.h; this header gives read access.
+ *
+ * Strings are decoded but NOT sanitized: whoever shows them sanitizes. */
+#ifndef POPSCOPE_MAILBOX_H
+#define POPSCOPE_MAILBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mime.h"
+
+/* How far a message's UIDL identifies it. Only UIDL_OK unlocks DELE. */
+typedef enum {
+	UIDL_UNKNOWN,   /* UIDL not answered yet */
+	UIDL_OK,        /* well formed and unique on this connection */
+	UIDL_MISSING,   /* the server gave none (no UIDL command, or no line for it) */
+	UIDL_DUPLICATE, /* another message has the same UIDL */
+	UIDL_MALFORMED, /* its UIDL line was bad (control bytes, too long) or repeated */
+} mailbox_uidl_t;
+
+/* Save/delete state of a message; changed only by gate.c. */
+typedef enum {
+	MSG_LISTED,           /* on the server, no verified save */
+	MSG_SAVING,           /* RETR streaming into a file */
+	MSG_SAVED,            /* a verified save exists (saved_path) */
+	MSG_DELETE_SENT,      /* DELE in flight */
+	MSG_DELETE_PENDING,   /* DELE answered +OK: removed at QUIT */
+	MSG_DELETED,          /* QUIT answered +OK: the server removed it */
+	MSG_DELETE_UNCERTAIN, /* QUIT sent but not confirmed: check the server */
+} msg_state_t;
+
+typedef struct {
+	uint64_t number;
+	uint64_t size; /* LIST size */
+	char *uidl;    /* NULL when missing or malformed */
+	mailbox_uidl_t uidl_status;
+
+	bool headers;       /* TOP n 0 answered (or refused): summary final */
+	bool headers_asked; /* TOP n 0 submitted (scheduling, see session) */
+	char *from;         /* display name, else the address; NULL until known */
+	char *from_address;
+	char *subject;
+	long long date; /* UTC seconds; 0 = unknown */
+	char *from_key; /* case-folded sort and search keys */
+	char *subject_key;
+
+	msg_state_t state;
+	bool size_mismatch; /* a RETR delivered other than LIST said */
+	char *saved_path;   /* the verified save (state SAVED and later) */
+	bool save_carried;  /* that save was made on an earlier connection */
+	char *error;        /* the last failure about this message (translated) */
+	char *note;         /* why an earlier save was not carried over (translated), or NULL */
+} mailbox_msg_t;
+
+/* A verified save: kept for the whole program run, across connections. */
+typedef struct {
+	uint64_t number; /* the number it had then */
+	unsigned connection;
+	char *uidl;    /* NULL unless the UIDL was UIDL_OK when it was saved */
+	uint64_t size; /* the LIST size it had then */
+	char *path;
+	uint64_t octets; /* bytes on disk */
+} mailbox_save_t;
+
+/* How the end of the session went, for the report and the exit status. */
+typedef enum {
+	QUIT_NOT_SENT,  /* QUIT was never sent: the server deleted nothing */
+	QUIT_SENT,      /* sent, no answer yet */
+	QUIT_CONFIRMED, /* +OK: the pending deletions are done */
+	QUIT_FAILED,    /* -ERR, or the link died after QUIT was sent */
+} mailbox_quit_t;
+
+typedef struct mailbox mailbox_t;
+
+mailbox_t *mailbox_new(void);
+void mailbox_free(mailbox_t *mailbox);
+
+/* mailbox_begin_connection: a new connection starts; its rows come with
+ * mailbox_take_list. Call gate_connection_lost for the old one first. */
+void mailbox_begin_connection(mailbox_t *mailbox);
+unsigned mailbox_connection(const mailbox_t *mailbox);
+/* mailbox_set_online: whether commands can be sent now (transaction state,
+ * QUIT not sent). DELE needs it. */
+void mailbox_set_online(mailbox_t *mailbox, bool online);
+bool mailbox_online(const mailbox_t *mailbox);
+
+/* The policy, one for both front ends.
+ *
+ * mailbox_take_list: the LIST body. Every line must be "n size" with n in
+ * 1..stat_count (STAT's count; 0 means unknown and allows up to
+ * POP3_MAX_MESSAGES), no number twice, and as many lines as STAT counted
+ * when it is known. Otherwise returns -1 with *errstr and no rows: message
+ * numbers that cannot be trusted are not shown, saved or deleted. */
+int mailbox_take_list(mailbox_t *mailbox, const char *body, size_t len, uint64_t stat_count,
+		      char **errstr);
+/* mailbox_take_uidl: the UIDL body, or NULL when the server has none or
+ * refused it (every row UIDL_MISSING). A line naming an unknown number is
+ * ignored; a line with a bad id, or a second line for one number, makes
+ * that message UIDL_MALFORMED; ids shared by several messages make each
+ * UIDL_DUPLICATE. Then saves of earlier connections are carried over (see
+ * gate.h) and header summaries of unchanged messages kept. Returns the
+ * number of problems found (lines ignored, messages not UIDL_OK while
+ * the server has UIDL); *first_problem describes the first (translated;
+ * caller frees; may be NULL). */
+size_t mailbox_take_uidl(mailbox_t *mailbox, const char *body, size_t len, char **first_problem);
+/* mailbox_listed: LIST was taken on this connection; mailbox_identified:
+ * and UIDL too. Saves and deletions wait for both. */
+bool mailbox_listed(const mailbox_t *mailbox);
+bool mailbox_identified(const mailbox_t *mailbox);
+
+/* Rows in number order. */
+size_t mailbox_count(const mailbox_t *mailbox);
+const mailbox_msg_t *mailbox_at(const mailbox_t *mailbox, size_t index);
+/* mailbox_index_of: the row index of a message; false when none. */
+bool mailbox_index_of(const mailbox_t *mailbox, uint64_t number, size_t *index);
+const mailbox_msg_t *mailbox_find(const mailbox_t *mailbox, uint64_t number);
+/* mailbox_find_uidl: the message with this UIDL; NULL with *why when no
+ * message has it, or several do (translated; caller frees). */
+const mailbox_msg_t *mailbox_find_uidl(const mailbox_t *mailbox, const char *uidl, char **why);
+uint64_t mailbox_total_octets(const mailbox_t *mailbox);
+/* mailbox_count_state: rows in a state. */
+size_t mailbox_count_state(const mailbox_t *mailbox, msg_state_t state);
+
+/* mailbox_take_headers: a TOP n 0 answer (data NULL: refused, no headers). */
+void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data, size_t len);
+/* mailbox_mark_headers_asked: the scheduler submitted TOP n 0 (or it was
+ * abandoned: asked false). */
+void mailbox_mark_headers_asked(mailbox_t *mailbox, size_t index, bool asked);
+size_t mailbox_headers_known(const mailbox_t *mailbox);
+
+/* The ledger of verified saves, oldest first. */
+size_t mailbox_save_count(const mailbox_t *mailbox);
+const mailbox_save_t *mailbox_save_at(const mailbox_t *mailbox, size_t index);
+
+mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox);
+
+/* mailbox_describe: "message 4 (UIDL x, 1.2 MB, from Ann, subject Hello)"
+ * for confirmations and reports: sanitized, translated; caller frees. */
+char *mailbox_describe(const mailbox_msg_t *msg);
+
+#endif

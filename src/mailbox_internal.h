@@ -1,0 +1,28 @@
+/* mailbox_internal.h: the mailbox's fields, for mailbox.c and gate.c only. */
+#ifndef POPSCOPE_MAILBOX_INTERNAL_H
+#define POPSCOPE_MAILBOX_INTERNAL_H
+
+#include "mailbox.h"
+
+struct mailbox {
+	unsigned connection;
+	bool online;
+	bool listed;
+	bool identified;
+	mailbox_quit_t quit;
+
+	mailbox_msg_t *msgs; /* this connection's rows, in number order */
+	size_t count;
+	size_t headers_known;
+	mailbox_msg_t *previous; /* the last connection's rows, until UIDL is taken */
+	size_t previous_count;
+
+	mailbox_save_t *saves; /* the ledger */
+	size_t save_count;
+};
+
+/* mailbox_lookup: the writable row of a message, or NULL. */
+mailbox_msg_t *mailbox_lookup(const mailbox_t *mailbox, uint64_t number);
+int mailbox_cmp_number(const void *a, const void *b);
+
+#endif

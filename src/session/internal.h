@@ -1,0 +1,113 @@
+/* internal.h: what the files of src/session/ share. Not for the views. */
+#ifndef POPSCOPE_SESSION_INTERNAL_H
+#define POPSCOPE_SESSION_INTERNAL_H
+
+#include "gate.h"
+#include "mailbox.h"
+#include "session.h"
+#include "store.h"
+#include "util/buf.h"
+
+typedef enum {
+	REQ_LIST,
+	REQ_UIDL,
+	REQ_HEADERS,
+	REQ_PREVIEW,
+	REQ_SAVE,
+	REQ_DELE,
+	REQ_RSET,
+	REQ_RAW,
+	REQ_FETCH,
+	REQ_QUIT,
+	REQ_NOOP,
+} req_kind_t;
+
+/* One command the session submitted; the engine hands it back in done. */
+typedef struct req {
+	struct req *prev, *next;
+	session_t *session;
+	req_kind_t kind;
+	unsigned generation; /* the connection it belongs to */
+	uint64_t id;
+	uint64_t number;
+	bool then_quit;     /* RSET of "RSET and quit" */
+	store_file_t *file; /* REQ_SAVE */
+	char *sink_error;
+	int fd; /* REQ_FETCH */
+	char *spool_path;
+	uint64_t got;
+	bool cancelling;
+} req_t;
+
+struct session {
+	trace_t *trace;
+	pop3_t *pop3;
+	mailbox_t *mailbox;
+	unsigned generation;
+	unsigned preview_lines;
+	unsigned header_window;
+	session_state_t state;
+	bool no_top;
+	bool has_uidl;
+
+	size_t *order;  /* row -> index in the mailbox */
+	size_t *row_of; /* index in the mailbox -> row */
+	size_t ordered; /* rows in order / row_of */
+	session_sort_t sort_key;
+	bool reverse;
+	bool sort_dirty;
+	long long last_sort_ms;
+	long long last_submit_ms; /* for the keep-alive NOOP */
+
+	size_t headers_inflight;
+	size_t scan_cursor;
+	size_t want_first, want_count;
+
+	char *status;
+	bool status_error;
+	unsigned long serial;
+	char *end_reason; /* why the connection ended, for the summary */
+
+	req_t *reqs;
+	req_t *preview_req;
+	req_t *fetch_req;
+	session_preview_t preview;
+
+	buf_t raw_reply;
+	unsigned long raw_serial;
+};
+
+long long session_now_ms(void);
+void session_touch(session_t *session);
+req_t *req_new(session_t *session, req_kind_t kind, uint64_t number);
+void req_free(session_t *session, req_t *req);
+/* session_submit: hand a request to the engine. The engine may call the
+ * completion before returning (then req is gone), so callers must not
+ * touch req after it. Returns the engine's id, 0 when refused. */
+uint64_t session_submit(session_t *session, req_t *req, const char *line, size_t collect,
+			pop3_sink_fn sink);
+/* session_submit_quit: pop3_quit with req as its context. */
+void session_submit_quit(session_t *session, req_t *req);
+/* session_reply_problem: what went wrong with a reply, for the user
+ * (translated, sanitized; caller frees). */
+char *session_reply_problem(const session_t *session, const pop3_reply_t *reply);
+bool session_connected(const session_t *session);
+
+/* order.c */
+void session_resort(session_t *session);
+
+/* The completions, by request kind. */
+void session_on_list(session_t *session, const pop3_reply_t *reply);
+void session_on_uidl(session_t *session, const pop3_reply_t *reply);
+void session_on_headers(session_t *session, req_t *req, const pop3_reply_t *reply);
+void session_on_save(session_t *session, req_t *req, const pop3_reply_t *reply);
+void session_on_dele(session_t *session, req_t *req, const pop3_reply_t *reply);
+void session_on_rset(session_t *session, req_t *req, const pop3_reply_t *reply);
+void session_on_raw(session_t *session, const pop3_reply_t *reply);
+void session_on_preview(session_t *session, req_t *req, const pop3_reply_t *reply);
+void session_on_fetch(session_t *session, req_t *req, const pop3_reply_t *reply);
+void session_on_quit(session_t *session, const pop3_reply_t *reply);
+void session_preview_reset(session_t *session);
+void session_pump_headers(session_t *session);
+
+#endif

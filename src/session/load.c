@@ -1,0 +1,187 @@
+/* load.c: loading the mailbox: LIST and UIDL into the model, the header
+ * scan (pipelined TOP n 0, rows on screen first), the keep-alive NOOP. */
+#include <config.h>
+
+#include "session/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util/gettext.h"
+#include "util/xalloc.h"
+
+/* Header summaries come from TOP n 0; a header block larger than this is cut. */
+#define HEADER_COLLECT_LIMIT (64 * 1024)
+/* Re-sorting while headers stream in happens at most this often. */
+#define RESORT_INTERVAL_MS 400
+/* An idle session sends NOOP this often: servers may log out after 10
+ * minutes of silence (RFC 1939), which would drop pending deletions. */
+#define KEEPALIVE_MS (4 * 60 * 1000)
+
+void session_on_list(session_t *session, const pop3_reply_t *reply)
+{
+	char *why = NULL;
+	if (reply->error != POP3_OK || !reply->ok)
+		why = session_reply_problem(session, reply);
+	else if (reply->body_truncated)
+		why = xstrdup(_("the list is too long"));
+	uint64_t stat_count = session->pop3 ? pop3_stat_count(session->pop3) : 0;
+	if (!why && mailbox_take_list(session->mailbox, reply->body, reply->body_len, stat_count,
+				      &why) == 0) {
+		session->scan_cursor = 0;
+		session_resort(session);
+		size_t count = mailbox_count(session->mailbox);
+		session_set_status(session, false, ngettext("%zu message", "%zu messages", count),
+				   count);
+		if (!session->has_uidl)
+			session_on_uidl(session, NULL);
+		return;
+	}
+	session_set_status(session, true, _("LIST failed: %s"), why);
+	trace_emitf(session->trace, TRACE_WARN, "LIST refused: %s", why);
+	free(why);
+}
+
+/* session_on_uidl: reply NULL when the server has no UIDL. */
+void session_on_uidl(session_t *session, const pop3_reply_t *reply)
+{
+	if (!mailbox_listed(session->mailbox))
+		return; /* LIST failed: nothing to identify */
+	bool usable = reply && reply->error == POP3_OK && reply->ok && !reply->body_truncated;
+	char *problem = NULL;
+	size_t problems = mailbox_take_uidl(session->mailbox, usable ? reply->body : NULL,
+					    usable ? reply->body_len : 0, &problem);
+	mailbox_set_online(session->mailbox, session->pop3 != NULL);
+	session->state = SESSION_READY;
+	session->sort_dirty = true;
+	if (problems) {
+		trace_emitf(session->trace, TRACE_WARN, "UIDL: %zu problems; the first: %s",
+			    problems, problem);
+		session_set_status(session, true,
+				   _("%s: popscope will not delete the messages concerned"),
+				   problem);
+	} else if (!usable) {
+		session_set_status(session, true, "%s",
+				   _("The server gives no UIDL: messages can be saved but "
+				     "popscope will not delete them"));
+	}
+	free(problem);
+	if (mailbox_connection(session->mailbox) > 1) {
+		size_t carried = 0;
+		for (size_t i = 0; i < mailbox_count(session->mailbox); i++)
+			carried += mailbox_at(session->mailbox, i)->save_carried;
+		trace_emitf(session->trace, TRACE_INFO,
+			    "reconnect: %zu earlier saves matched by UIDL and size", carried);
+	}
+	session_pump_headers(session);
+	session_touch(session);
+}
+
+/* ---- the header scan ---- */
+
+static bool unasked(const session_t *session, size_t index)
+{
+	return !mailbox_at(session->mailbox, index)->headers_asked;
+}
+
+static bool next_header_target(session_t *session, size_t *index)
+{
+	size_t end = session->want_first + session->want_count;
+	if (end > session->ordered)
+		end = session->ordered;
+	for (size_t row = session->want_first; row < end; row++) {
+		if (unasked(session, session->order[row])) {
+			*index = session->order[row];
+			return true;
+		}
+	}
+	while (session->scan_cursor < session->ordered) {
+		size_t i = session->scan_cursor++;
+		if (unasked(session, i)) {
+			*index = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+void session_pump_headers(session_t *session)
+{
+	if (session->state != SESSION_READY || session->no_top || !session->pop3)
+		return;
+	while (session->headers_inflight < session->header_window) {
+		size_t i;
+		if (!next_header_target(session, &i))
+			return;
+		const mailbox_msg_t *msg = mailbox_at(session->mailbox, i);
+		mailbox_mark_headers_asked(session->mailbox, i, true);
+		char line[64];
+		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)msg->number);
+		req_t *req = req_new(session, REQ_HEADERS, msg->number);
+		session->headers_inflight++;
+		session_touch(session);
+		if (!session_submit(session, req, line, HEADER_COLLECT_LIMIT, NULL))
+			return;
+	}
+}
+
+void session_on_headers(session_t *session, req_t *req, const pop3_reply_t *reply)
+{
+	if (session->headers_inflight)
+		session->headers_inflight--;
+	size_t index;
+	if (!mailbox_index_of(session->mailbox, req->number, &index))
+		return;
+	if (reply->error != POP3_OK) {
+		mailbox_mark_headers_asked(session->mailbox, index, false);
+		return;
+	}
+	if (!reply->ok) {
+		/* TOP is optional (RFC 1939): without it the list stays number/size/UIDL. */
+		if (!mailbox_headers_known(session->mailbox)) {
+			session->no_top = true;
+			session_set_status(session, false, "%s",
+					   _("The server refuses TOP: no headers in the list; "
+					     "preview falls back to RETR."));
+		}
+		mailbox_take_headers(session->mailbox, req->number, NULL, 0);
+		return;
+	}
+	mailbox_take_headers(session->mailbox, req->number, reply->body, reply->body_len);
+	if (session->sort_key >= SESSION_SORT_DATE)
+		session->sort_dirty = true;
+	session_touch(session);
+}
+
+void session_want_rows(session_t *session, size_t first_row, size_t count)
+{
+	session->want_first = first_row;
+	session->want_count = count;
+	session_pump_headers(session);
+}
+
+void session_header_progress(const session_t *session, size_t *known, size_t *total)
+{
+	*known = mailbox_headers_known(session->mailbox);
+	*total = session->no_top ? *known : mailbox_count(session->mailbox);
+}
+
+/* keep_alive: NOOP after KEEPALIVE_MS without a command. */
+static void keep_alive(session_t *session)
+{
+	if (session->state != SESSION_READY || !session->pop3 || !pop3_is_ready(session->pop3) ||
+	    pop3_busy(session->pop3) > 0 ||
+	    session_now_ms() - session->last_submit_ms < KEEPALIVE_MS)
+		return;
+	session_submit(session, req_new(session, REQ_NOOP, 0), "NOOP", 0, NULL);
+}
+
+void session_tick(session_t *session)
+{
+	session_pump_headers(session);
+	keep_alive(session);
+	if (session->sort_dirty &&
+	    (session_now_ms() - session->last_sort_ms >= RESORT_INTERVAL_MS ||
+	     session->headers_inflight == 0))
+		session_resort(session);
+}
