@@ -2,11 +2,61 @@
 
 #include "cli/batch.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/exitcode.h"
+#include "gate.h"
 #include "loop.h"
 #include "util/gettext.h"
+#include "util/signal_pipe.h"
+#include "util/xalloc.h"
+
+/* Bodies of LIST / UIDL for the largest mailbox we model. */
+#define SCAN_COLLECT_LIMIT (256u * 1024 * 1024)
+
+static int interrupted; /* the first SIGINT / SIGTERM / SIGHUP, or 0 */
+static int signal_fd = -1;
+
+static void on_signal_ready(void *ctx, short revents)
+{
+	int got[16];
+	size_t n = signal_pipe_read(got, 16);
+	if (n && !interrupted)
+		interrupted = got[0];
+}
+
+void batch_signals_install(void)
+{
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+	signal_fd = signal_pipe_open(signals, sizeof signals / sizeof *signals);
+}
+
+int batch_interrupted(void)
+{
+	return interrupted;
+}
+
+/* iterate: one loop round over the engine and the signal pipe. */
+static void iterate(pop3_t *pop3)
+{
+	loop_watch_t watch = {
+	    .fd = signal_fd, .events = POLLIN, .on_ready = on_signal_ready, .ctx = NULL};
+	loop_iterate(pop3, signal_fd >= 0 ? &watch : NULL, signal_fd >= 0 ? 1 : 0, -1);
+}
+
+const char *batch_signal_name(int signo)
+{
+	switch (signo) {
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	default: return "a signal";
+	}
+}
 
 typedef struct {
 	bool ready;
@@ -43,8 +93,14 @@ int batch_open(pop3_t *pop3)
 	static open_state_t state;
 	state = (open_state_t){0};
 	pop3_open(pop3, on_open_event, &state);
-	while (!state.ready && !state.failed && engine_alive(pop3))
-		loop_iterate(pop3, NULL, 0, -1);
+	while (!state.ready && !state.failed && engine_alive(pop3) && !interrupted)
+		iterate(pop3);
+	if (interrupted) {
+		fprintf(stderr,
+			_("popscope: interrupted by %s before login; nothing was changed\n"),
+			batch_signal_name(interrupted));
+		return 128 + interrupted;
+	}
 	if (!state.ready)
 		return batch_report_failure(pop3);
 	return 0;
@@ -52,29 +108,116 @@ int batch_open(pop3_t *pop3)
 
 void batch_drain(pop3_t *pop3)
 {
-	while (pop3_busy(pop3) > 0 && engine_alive(pop3))
-		loop_iterate(pop3, NULL, 0, -1);
+	while (pop3_busy(pop3) > 0 && engine_alive(pop3) && !interrupted)
+		iterate(pop3);
 }
 
 typedef struct {
 	bool answered;
+	pop3_error_t error;
 	bool ok;
+	bool sent;
 } quit_state_t;
 
 static void on_quit(void *ctx, const pop3_reply_t *reply)
 {
 	quit_state_t *state = ctx;
 	state->answered = true;
+	state->error = reply->error;
 	state->ok = reply->error == POP3_OK && reply->ok;
+	state->sent = reply->sent;
 }
 
-bool batch_quit(pop3_t *pop3)
+mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox)
 {
 	quit_state_t state = {0};
+	if (mailbox)
+		gate_quit_sent(mailbox);
 	pop3_quit(pop3, on_quit, &state);
-	while (!state.answered && engine_alive(pop3))
-		loop_iterate(pop3, NULL, 0, -1);
-	return state.ok;
+	while (!state.answered && engine_alive(pop3) && !interrupted)
+		iterate(pop3);
+	if (!mailbox)
+		return state.ok ? QUIT_CONFIRMED : QUIT_FAILED;
+	if (state.answered && state.error == POP3_OK)
+		gate_quit_answered(mailbox, state.ok);
+	else /* no answer: unless the engine says QUIT never left, it may have */
+		gate_quit_failed(mailbox, !state.answered || state.sent);
+	return mailbox_quit_state(mailbox);
+}
+
+typedef struct {
+	char *list_body;
+	size_t list_len;
+	bool list_ok;
+	char *list_error;
+	char *uidl_body;
+	size_t uidl_len;
+	bool uidl_ok;
+} load_state_t;
+
+static void on_load_list(void *ctx, const pop3_reply_t *reply)
+{
+	load_state_t *state = ctx;
+	if (reply->error != POP3_OK)
+		return;
+	if (!reply->ok || reply->body_truncated) {
+		state->list_error = xstrdup(_("the server did not give the message list (LIST)"));
+		return;
+	}
+	state->list_ok = true;
+	state->list_body = xstrndup(reply->body, reply->body_len);
+	state->list_len = reply->body_len;
+}
+
+static void on_load_uidl(void *ctx, const pop3_reply_t *reply)
+{
+	load_state_t *state = ctx;
+	if (reply->error != POP3_OK || !reply->ok || reply->body_truncated)
+		return;
+	state->uidl_ok = true;
+	state->uidl_body = xstrndup(reply->body, reply->body_len);
+	state->uidl_len = reply->body_len;
+}
+
+int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem)
+{
+	load_state_t state = {0};
+	const pop3_capa_t *capa = pop3_capa(pop3);
+	pop3_request_t list = {.line = "LIST",
+			       .collect_limit = SCAN_COLLECT_LIMIT,
+			       .done = on_load_list,
+			       .ctx = &state};
+	pop3_request_t uidl = {.line = "UIDL",
+			       .collect_limit = SCAN_COLLECT_LIMIT,
+			       .done = on_load_uidl,
+			       .ctx = &state};
+	*problem = NULL;
+	mailbox_begin_connection(mailbox);
+	pop3_submit(pop3, &list);
+	if (!capa->known || capa->uidl)
+		pop3_submit(pop3, &uidl);
+	batch_drain(pop3);
+	int status = 0;
+	if (interrupted || !pop3_is_ready(pop3)) {
+		status = -1;
+	} else if (!state.list_ok) {
+		*problem = state.list_error ? state.list_error
+					    : xstrdup(_("the server did not give the message list "
+							"(LIST)"));
+		state.list_error = NULL;
+		status = EXIT_PROTOCOL;
+	} else if (mailbox_take_list(mailbox, state.list_body, state.list_len,
+				     pop3_stat_count(pop3), problem) < 0) {
+		status = EXIT_PROTOCOL;
+	} else {
+		mailbox_take_uidl(mailbox, state.uidl_ok ? state.uidl_body : NULL, state.uidl_len,
+				  problem);
+		mailbox_set_online(mailbox, true);
+	}
+	free(state.list_body);
+	free(state.list_error);
+	free(state.uidl_body);
+	return status;
 }
 
 const char *format_size(unsigned long long octets, char *buf, size_t size)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cli/options.h"
+#include "mailbox.h"
 #include "pop3/engine.h"
 #include "trace.h"
 
@@ -16,15 +17,29 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_t *trace,
 	       bool delete);
 
+/* batch_signals_install: SIGINT, SIGTERM and SIGHUP stop the loops below
+ * (nothing more is sent) instead of killing the process; the mode then
+ * cleans up, reports and exits 128 + the signal. */
+void batch_signals_install(void);
+/* batch_interrupted: the signal that stopped the loops, or 0. */
+int batch_interrupted(void);
+/* batch_signal_name: "SIGINT", "SIGTERM", "SIGHUP". */
+const char *batch_signal_name(int signo);
+
 /* batch_open: open the engine and run the loop until it is ready (returns
- * 0) or failed (prints the error, returns the exit status). */
+ * 0) or failed or interrupted (prints the error, returns the exit status). */
 int batch_open(pop3_t *pop3);
-/* batch_drain: run the loop until no command is queued or in flight, or the
- * engine stopped. */
+/* batch_drain: run the loop until no command is queued or in flight, the
+ * engine stopped, or a signal came. */
 void batch_drain(pop3_t *pop3);
-/* batch_quit: QUIT and wait for the reply; returns true when the server
- * confirmed it (deletions committed). */
-bool batch_quit(pop3_t *pop3);
+/* batch_load: LIST and UIDL into the mailbox model, under the model's one
+ * policy. Returns 0 (then *problem may describe a UIDL problem: the rows
+ * concerned cannot be deleted), an exit status with *problem when LIST
+ * cannot be trusted, or -1 when the engine failed or a signal came. */
+int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem);
+/* batch_quit: QUIT and wait for the reply, telling the gate (mailbox may
+ * be NULL when nothing was deleted). Returns the outcome. */
+mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox);
 /* batch_report_failure: "popscope: <why>" on stderr; returns the exit status. */
 int batch_report_failure(const pop3_t *pop3);
 

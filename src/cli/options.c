@@ -11,6 +11,7 @@
 
 #include "util/gettext.h"
 #include "util/numparse.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 enum {
@@ -71,8 +72,8 @@ void options_usage(FILE *stream)
 	fputs(_("Usage: popscope [OPTIONS] URL\n"
 		"       popscope --check URL\n"
 		"       popscope --list [--json] URL\n"
-		"       popscope --save N[,M...] --to DIR URL\n"
-		"       popscope --delete N[,M...] --to DIR URL\n"
+		"       popscope --save N[,M...]|uidl:ID --to DIR URL\n"
+		"       popscope --delete N[,M...]|uidl:ID --to DIR URL\n"
 		"\n"
 		"Inspect a POP3 mailbox: a full-screen view of its messages, their\n"
 		"content and the raw protocol, with deletion only after a verified save.\n"
@@ -84,7 +85,8 @@ void options_usage(FILE *stream)
 		"  --check               test the connection step by step; changes nothing\n"
 		"  --list                one line per message: number, size, UIDL, date, from, "
 		"subject\n"
-		"  --save LIST           save messages (e.g. 1,4,7) as .eml files into --to DIR\n"
+		"  --save LIST           save messages (1,4,7 or uidl:ID; repeatable) as .eml\n"
+		"                        files into --to DIR\n"
 		"  --delete LIST         save, then delete what was saved and verified\n"
 		"\n"
 		"Connection and login:\n"
@@ -130,28 +132,40 @@ static int usage_error(const char *fmt, ...)
 	return -1;
 }
 
-/* parse_number_list: "1,4,7" into options->numbers. */
-static int parse_number_list(const char *text, cli_options_t *options)
+static void add_selector(cli_options_t *options, uint64_t number, const char *uidl)
 {
+	options->selectors = xreallocarray(options->selectors, options->selector_count + 1,
+					   sizeof *options->selectors);
+	options->selectors[options->selector_count++] = (cli_selector_t){number, uidl};
+}
+
+/* parse_selectors: "1,4,7" (message numbers), or "uidl:ID" (one message by
+ * its UIDL, taken whole: a UIDL may contain commas). */
+static int parse_selectors(const char *text, cli_options_t *options)
+{
+	if (strncmp(text, "uidl:", 5) == 0) {
+		const char *uidl = text + 5;
+		if (!sanitize_is_clean_uidl(uidl, strlen(uidl)))
+			return usage_error(_("invalid UIDL \"%s\": expected 1 to 70 printable "
+					     "characters without spaces after uidl:"),
+					   uidl);
+		add_selector(options, 0, uidl);
+		return 0;
+	}
 	const char *p = text;
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		uint64_t number;
 		if (!parse_u64(p, len, UINT32_MAX, &number) || number == 0)
-			return usage_error(_("invalid message number list \"%s\": expected numbers "
-					     "like 1,4,7"),
-					   text);
-		options->numbers = xreallocarray(options->numbers, options->number_count + 1,
-						 sizeof *options->numbers);
-		options->numbers[options->number_count++] = number;
+			break;
+		add_selector(options, number, NULL);
 		if (!comma)
 			return 0;
 		p = comma + 1;
-		if (!*p)
-			break;
 	}
-	return usage_error(_("invalid message number list \"%s\": expected numbers like 1,4,7"),
+	return usage_error(_("invalid message list \"%s\": expected numbers like 1,4,7 or "
+			     "uidl:ID"),
 			   text);
 }
 
@@ -234,12 +248,12 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 		case OPT_SAVE:
 			rc = set_mode(options, MODE_SAVE);
 			if (!rc)
-				rc = parse_number_list(optarg, options);
+				rc = parse_selectors(optarg, options);
 			break;
 		case OPT_DELETE:
 			rc = set_mode(options, MODE_DELETE);
 			if (!rc)
-				rc = parse_number_list(optarg, options);
+				rc = parse_selectors(optarg, options);
 			break;
 		case OPT_TO: options->to_dir = optarg; break;
 		case OPT_USER: options->user = optarg; break;
@@ -299,7 +313,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 void options_free(cli_options_t *options)
 {
 	url_free(&options->url);
-	free(options->numbers);
+	free(options->selectors);
 	free((char *)options->auth);
 	memset(options, 0, sizeof *options);
 }

@@ -19,6 +19,13 @@ typedef enum {
 	MODE_VERSION,
 } run_mode_t;
 
+/* One message named to --save / --delete: by number, or by UIDL
+ * ("uidl:ID"). */
+typedef struct {
+	uint64_t number;  /* 0 when uidl is set */
+	const char *uidl; /* points into argv; NULL for a number */
+} cli_selector_t;
+
 typedef struct {
 	run_mode_t mode;
 	pop_url_t url;
@@ -30,12 +37,12 @@ typedef struct {
 	const char *fingerprint;
 	bool insecure;
 	bool plaintext;
-	int timeout_seconds;    /* --timeout, default 30 */
-	const char *trace_file; /* --trace FILE */
-	bool verbose;           /* -v: trace to stderr */
-	bool json;              /* --json for --list */
-	uint64_t *numbers;      /* --save / --delete message numbers, in order given */
-	size_t number_count;
+	int timeout_seconds;       /* --timeout, default 30 */
+	const char *trace_file;    /* --trace FILE */
+	bool verbose;              /* -v: trace to stderr */
+	bool json;                 /* --json for --list */
+	cli_selector_t *selectors; /* --save / --delete messages, in the order given */
+	size_t selector_count;
 	const char *to_dir;       /* --to DIR */
 	const char *save_dir;     /* --save-dir DIR (UI default save directory) */
 	const char *log_file;     /* --log FILE (UI: stream the protocol log) */

@@ -1,7 +1,8 @@
-/* save.c: --save and --delete. Each message: LIST n (its size), UIDL n,
- * TOP n 0 (date and subject for the file name), RETR n streamed into a
- * store file and verified. --delete then sends DELE only for messages
- * whose save was verified, and QUIT commits. */
+/* save.c: --save and --delete. LIST and UIDL load the mailbox model; the
+ * messages named (by number or UIDL) are all looked up before anything is
+ * sent. Each message: TOP n 0 (date and subject for the file name), then
+ * RETR n streamed into a store file and verified. --delete then asks the
+ * gate for each message, sends DELE where it agrees, and QUIT commits. */
 #include <config.h>
 
 #include <stdio.h>
@@ -10,27 +11,21 @@
 
 #include "cli/batch.h"
 #include "cli/exitcode.h"
-#include "mime.h"
+#include "gate.h"
+#include "report.h"
 #include "store.h"
 #include "util/gettext.h"
-#include "util/numparse.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
 #define HEADER_COLLECT_LIMIT (256u * 1024)
 
 typedef struct {
+	mailbox_t *mailbox;
 	uint64_t number;
 	const char *dir;
-	bool exists;   /* LIST n said +OK */
-	uint64_t size; /* from LIST n */
-	char *uidl;
 	store_file_t *file; /* open while RETR streams */
-	bool saved;         /* store_commit passed every check */
-	bool deleted;       /* DELE answered +OK */
-	char *path;
-	uint64_t octets;
-	char *error; /* why it was not saved (or not deleted) */
+	char *error;        /* why it was not saved (or not deleted) */
 	int error_status;
 } job_t;
 
@@ -54,53 +49,11 @@ static void job_refused(job_t *job, const char *what, const pop3_reply_t *reply)
 	free(said);
 }
 
-static void on_list(void *ctx, const pop3_reply_t *reply)
+/* job_save_failed: the gate hears of it, the user too. */
+static void job_save_failed(job_t *job, int status, char *message, bool size_mismatch)
 {
-	job_t *job = ctx;
-	if (reply->error != POP3_OK)
-		return;
-	if (!reply->ok) {
-		job_refused(job, _("no such message"), reply);
-		return;
-	}
-	uint64_t number;
-	if (!pop3_parse_scan_line(reply->text, reply->text_len, POP3_MAX_MESSAGES, &number,
-				  &job->size) ||
-	    number != job->number) {
-		job_fail(job, EXIT_PROTOCOL,
-			 xasprintf(_("message %llu: the server's LIST reply is malformed"),
-				   (unsigned long long)job->number));
-		return;
-	}
-	job->exists = true;
-}
-
-static void on_uidl(void *ctx, const pop3_reply_t *reply)
-{
-	job_t *job = ctx;
-	uint64_t number;
-	const char *uid;
-	size_t uid_len;
-	if (reply->error == POP3_OK && reply->ok &&
-	    pop3_parse_uidl_line(reply->text, reply->text_len, POP3_MAX_MESSAGES, &number, &uid,
-				 &uid_len) &&
-	    number == job->number)
-		job->uidl = xstrndup(uid, uid_len);
-}
-
-static void open_file(job_t *job, const mime_summary_t *summary)
-{
-	if (!job->exists || job->error)
-		return;
-	char *name = store_default_name(summary ? summary->date : 0,
-					summary ? summary->subject : NULL, job->uidl);
-	char *errstr = NULL;
-	job->file = store_begin_eml(job->dir, name, &errstr);
-	free(name);
-	if (!job->file)
-		job_fail(job, EXIT_IOERR,
-			 xasprintf(_("message %llu: %s"), (unsigned long long)job->number, errstr));
-	free(errstr);
+	gate_save_failed(job->mailbox, job->number, message, size_mismatch);
+	job_fail(job, status, message);
 }
 
 static void on_top(void *ctx, const pop3_reply_t *reply)
@@ -108,11 +61,20 @@ static void on_top(void *ctx, const pop3_reply_t *reply)
 	job_t *job = ctx;
 	if (reply->error != POP3_OK)
 		return;
-	mime_summary_t summary = {0};
-	if (reply->ok)
-		mime_summarize(reply->body, reply->body_len, &summary);
-	open_file(job, reply->ok ? &summary : NULL);
-	mime_summary_free(&summary);
+	mailbox_take_headers(job->mailbox, job->number, reply->ok ? reply->body : NULL,
+			     reply->body_len);
+	const mailbox_msg_t *msg = mailbox_find(job->mailbox, job->number);
+	char *name = store_default_name(msg->date, msg->subject, msg->uidl);
+	char *errstr = NULL;
+	job->file = store_begin_eml(job->dir, name, &errstr);
+	free(name);
+	if (!job->file) {
+		job_save_failed(
+		    job, EXIT_IOERR,
+		    xasprintf(_("message %llu: %s"), (unsigned long long)job->number, errstr),
+		    false);
+		free(errstr);
+	}
 }
 
 static int retr_sink(void *ctx, const char *data, size_t len)
@@ -133,60 +95,67 @@ static int retr_sink(void *ctx, const char *data, size_t len)
 static void on_retr(void *ctx, const pop3_reply_t *reply)
 {
 	job_t *job = ctx;
-	if (!job->file)
-		return; /* LIST or the file already failed; that error is recorded */
+	store_file_t *file = job->file;
+	job->file = NULL;
+	unsigned long long n = (unsigned long long)job->number;
+	if (!file) {
+		/* The file could not be opened (that error is recorded), or TOP failed. */
+		job_save_failed(
+		    job, EXIT_UNAVAILABLE,
+		    xasprintf(_("message %llu: the transfer did not complete; not saved"), n),
+		    false);
+		return;
+	}
 	if (reply->error == POP3_OK && !reply->ok) {
-		store_abort(job->file);
-		job->file = NULL;
+		store_abort(file);
 		job_refused(job, _("RETR refused"), reply);
+		gate_save_failed(job->mailbox, job->number, job->error, false);
 		return;
 	}
-	if (reply->bad_stuffing) {
-		store_abort(job->file);
-		job->file = NULL;
-		job_fail(job, EXIT_PROTOCOL,
-			 xasprintf(_("message %llu: the server sent a line starting with an "
-				     "unstuffed \".\", so the content is ambiguous; not saved"),
-				   (unsigned long long)job->number));
+	if (reply->error != POP3_OK || reply->bad_stuffing) {
+		store_abort(file);
+		if (reply->error == POP3_OK)
+			job_save_failed(job, EXIT_PROTOCOL,
+					xasprintf(_("message %llu: the server sent a line starting "
+						    "with an unstuffed \".\", so the content is "
+						    "ambiguous; not saved"),
+						  n),
+					false);
+		else
+			job_save_failed(job,
+					reply->error == POP3_E_SINK ? EXIT_IOERR : EXIT_UNAVAILABLE,
+					xasprintf(_("message %llu: the transfer did not complete; "
+						    "not saved"),
+						  n),
+					false);
 		return;
 	}
-	if (reply->error != POP3_OK) {
-		store_abort(job->file);
-		job->file = NULL;
-		job_fail(job, reply->error == POP3_E_SINK ? EXIT_IOERR : EXIT_UNAVAILABLE,
-			 xasprintf(_("message %llu: the transfer did not complete; not saved"),
-				   (unsigned long long)job->number));
-		return;
-	}
+	const mailbox_msg_t *msg = mailbox_find(job->mailbox, job->number);
 	store_result_t result = {0};
 	char *errstr = NULL;
-	int rc = store_commit(job->file, reply->terminated, job->size, &result, &errstr);
-	job->file = NULL;
-	if (rc != 0) {
-		job_fail(job, EXIT_DATAERR,
-			 xasprintf(_("message %llu: %s"), (unsigned long long)job->number, errstr));
+	if (store_commit(file, reply->terminated, msg->size, &result, &errstr) != 0) {
+		job_save_failed(job, EXIT_DATAERR, xasprintf(_("message %llu: %s"), n, errstr),
+				reply->body_octets != msg->size);
 		free(errstr);
 		return;
 	}
-	job->saved = true;
-	job->path = xstrdup(result.path);
-	job->octets = result.bytes_on_disk;
+	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk);
 	store_result_free(&result);
-	printf("saved %llu %s %llu\n", (unsigned long long)job->number, job->path,
-	       (unsigned long long)job->octets);
+	report_saved_line(mailbox_save_at(job->mailbox, mailbox_save_count(job->mailbox) - 1),
+			  stdout);
 	fflush(stdout);
 }
 
 static void on_dele(void *ctx, const pop3_reply_t *reply)
 {
 	job_t *job = ctx;
-	if (reply->error != POP3_OK)
-		return;
-	if (reply->ok) {
-		job->deleted = true;
+	if (reply->error != POP3_OK) {
+		gate_delete_answered(job->mailbox, job->number, false, NULL);
 		return;
 	}
-	job_refused(job, _("DELE refused"), reply);
+	if (!reply->ok)
+		job_refused(job, _("DELE refused"), reply);
+	gate_delete_answered(job->mailbox, job->number, reply->ok, job->error);
 }
 
 static void submit(pop3_t *pop3, const char *line, size_t collect, pop3_sink_fn sink,
@@ -197,92 +166,177 @@ static void submit(pop3_t *pop3, const char *line, size_t collect, pop3_sink_fn 
 	pop3_submit(pop3, &request);
 }
 
-static void queue_save(pop3_t *pop3, job_t *job)
+/* resolve: the message numbers the selectors name, each once, or -1 after
+ * saying which selectors name nothing (before anything was sent). */
+static int resolve(const cli_options_t *options, const mailbox_t *mailbox, job_t *jobs,
+		   size_t *count)
 {
-	char line[64];
-	unsigned long long n = (unsigned long long)job->number;
-	snprintf(line, sizeof line, "LIST %llu", n);
-	submit(pop3, line, 0, NULL, on_list, job);
-	snprintf(line, sizeof line, "UIDL %llu", n);
-	submit(pop3, line, 0, NULL, on_uidl, job);
-	snprintf(line, sizeof line, "TOP %llu 0", n);
-	submit(pop3, line, HEADER_COLLECT_LIMIT, NULL, on_top, job);
-	snprintf(line, sizeof line, "RETR %llu", n);
-	submit(pop3, line, 0, retr_sink, on_retr, job);
+	int status = 0;
+	*count = 0;
+	for (size_t i = 0; i < options->selector_count; i++) {
+		const cli_selector_t *sel = &options->selectors[i];
+		const mailbox_msg_t *msg;
+		char *why = NULL;
+		if (sel->uidl)
+			msg = mailbox_find_uidl(mailbox, sel->uidl, &why);
+		else if (!(msg = mailbox_find(mailbox, sel->number)))
+			why = xasprintf(_("there is no message %llu"),
+					(unsigned long long)sel->number);
+		if (!msg) {
+			fprintf(stderr, "popscope: %s\n", why);
+			free(why);
+			status = -1;
+			continue;
+		}
+		bool seen = false;
+		for (size_t j = 0; j < *count; j++)
+			seen = seen || jobs[j].number == msg->number;
+		if (!seen)
+			jobs[(*count)++].number = msg->number;
+	}
+	return status;
 }
 
-/* A message number given twice is saved once. */
-static bool seen_before(const cli_options_t *options, size_t index)
+static void save_all(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count)
 {
-	for (size_t i = 0; i < index; i++)
-		if (options->numbers[i] == options->numbers[index])
-			return true;
-	return false;
+	for (size_t i = 0; i < count; i++) {
+		job_t *job = &jobs[i];
+		char *why = NULL;
+		if (gate_save_begin(mailbox, job->number, &why) < 0) {
+			job_fail(job, EXIT_DATAERR, why);
+			continue;
+		}
+		char line[64];
+		/* TOP's completion opens the file, so RETR's body always has one. */
+		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)job->number);
+		submit(pop3, line, HEADER_COLLECT_LIMIT, NULL, on_top, job);
+		snprintf(line, sizeof line, "RETR %llu", (unsigned long long)job->number);
+		submit(pop3, line, 0, retr_sink, on_retr, job);
+	}
+	batch_drain(pop3);
+}
+
+static void delete_saved(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		job_t *job = &jobs[i];
+		const mailbox_msg_t *msg = mailbox_find(mailbox, job->number);
+		if (job->error || msg->state != MSG_SAVED)
+			continue; /* its error says why */
+		char *why = NULL;
+		if (gate_delete_begin(mailbox, job->number, &why) < 0) {
+			job_fail(job, EXIT_DATAERR,
+				 xasprintf(_("message %llu: saved but not deleted: %s"),
+					   (unsigned long long)job->number, why));
+			free(why);
+			continue;
+		}
+		char line[64];
+		snprintf(line, sizeof line, "DELE %llu", (unsigned long long)job->number);
+		submit(pop3, line, 0, NULL, on_dele, job);
+	}
+	batch_drain(pop3);
+}
+
+/* interrupted: a signal stopped the loop: no command more, no QUIT. */
+static int interrupted(const mailbox_t *mailbox, int signo)
+{
+	size_t saved = mailbox_save_count(mailbox);
+	fprintf(stderr,
+		ngettext("popscope: interrupted by %s: %zu message saved, QUIT was not sent, so "
+			 "nothing was deleted\n",
+			 "popscope: interrupted by %s: %zu messages saved, QUIT was not sent, so "
+			 "nothing was deleted\n",
+			 saved),
+		batch_signal_name(signo), saved);
+	return 128 + signo;
+}
+
+/* finish: QUIT (unless the link is gone), the deletion report, the status. */
+static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
+{
+	if (pop3_is_ready(pop3))
+		batch_quit(pop3, mailbox);
+	else
+		gate_connection_lost(mailbox);
+	if (batch_interrupted() && mailbox_quit_state(mailbox) != QUIT_CONFIRMED &&
+	    !mailbox_count_state(mailbox, MSG_DELETE_UNCERTAIN))
+		return interrupted(mailbox, batch_interrupted());
+	report_deleted_lines(mailbox, stdout);
+	report_outcome_t outcome = report_outcome(mailbox);
+	bool failed = mailbox_quit_state(mailbox) != QUIT_CONFIRMED;
+	if (outcome == OUTCOME_UNCERTAIN || (failed && delete)) {
+		const char *why = pop3_errstr(pop3);
+		char *text = report_outcome_text(mailbox, why && *why ? why : NULL);
+		fprintf(stderr, "popscope: %s\n", text);
+		free(text);
+	} else if (failed && *pop3_errstr(pop3)) {
+		fprintf(stderr, "popscope: %s\n", pop3_errstr(pop3));
+	}
+	if (outcome == OUTCOME_UNCERTAIN)
+		return EXIT_TEMPFAIL;
+	if (status == 0 && failed) {
+		status = exitcode_for_engine(pop3);
+		if (status == 0)
+			status = EXIT_UNAVAILABLE;
+	}
+	return status;
 }
 
 int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_t *trace,
 	       bool delete)
 {
+	batch_signals_install();
 	pop3_t *pop3 = pop3_new(config, trace);
 	int status = batch_open(pop3);
 	if (status != 0) {
 		pop3_free(pop3);
 		return status;
 	}
-	size_t count = options->number_count;
-	job_t *jobs = xcalloc(count, sizeof *jobs);
-	for (size_t i = 0; i < count; i++) {
-		jobs[i].number = options->numbers[i];
-		jobs[i].dir = options->to_dir;
-		if (seen_before(options, i))
-			continue;
-		/* TOP's completion opens the file, so RETR's body always has one. */
-		queue_save(pop3, &jobs[i]);
-	}
-	batch_drain(pop3);
-
-	bool alive = pop3_is_ready(pop3);
-	if (delete &&alive) {
+	mailbox_t *mailbox = mailbox_new();
+	char *problem = NULL;
+	status = batch_load(pop3, mailbox, &problem);
+	job_t *jobs = xcalloc(options->selector_count, sizeof *jobs);
+	size_t count = 0;
+	if (status == 0 && resolve(options, mailbox, jobs, &count) < 0)
+		status = EXIT_DATAERR;
+	if (status == 0) {
 		for (size_t i = 0; i < count; i++) {
-			if (!jobs[i].saved)
-				continue; /* the save-before-delete gate */
-			char line[64];
-			snprintf(line, sizeof line, "DELE %llu",
-				 (unsigned long long)jobs[i].number);
-			submit(pop3, line, 0, NULL, on_dele, &jobs[i]);
+			jobs[i].mailbox = mailbox;
+			jobs[i].dir = options->to_dir;
 		}
-		batch_drain(pop3);
-		alive = pop3_is_ready(pop3);
+		save_all(pop3, mailbox, jobs, count);
+		if (delete &&!batch_interrupted() && pop3_is_ready(pop3))
+			delete_saved(pop3, mailbox, jobs, count);
+	} else if (status > 0) {
+		fprintf(stderr, "popscope: %s\n", problem);
 	}
-
-	bool committed = alive && batch_quit(pop3);
-	for (size_t i = 0; i < count; i++) {
-		job_t *job = &jobs[i];
-		if (job->error) {
-			fprintf(stderr, "popscope: %s\n", job->error);
-			if (status == 0)
-				status = job->error_status;
-		}
-		if (delete &&job->deleted && committed)
-			printf("deleted %llu\n", (unsigned long long)job->number);
-	}
-	if (!committed) {
-		fprintf(stderr, "popscope: %s%s\n", pop3_errstr(pop3),
-			delete ? _("; the session ended without QUIT, so nothing was deleted")
-			       : "");
-		if (status == 0)
-			status = exitcode_for_engine(pop3);
-		if (status == 0)
-			status = EXIT_UNAVAILABLE;
-	}
+	free(problem);
 	for (size_t i = 0; i < count; i++) {
 		if (jobs[i].file)
 			store_abort(jobs[i].file);
-		free(jobs[i].uidl);
-		free(jobs[i].path);
-		free(jobs[i].error);
+		jobs[i].file = NULL;
 	}
+	if (batch_interrupted()) {
+		gate_connection_lost(mailbox);
+		status = interrupted(mailbox, batch_interrupted());
+	} else {
+		for (size_t i = 0; i < count; i++) {
+			if (!jobs[i].error)
+				continue;
+			fprintf(stderr, "popscope: %s\n", jobs[i].error);
+			if (status == 0)
+				status = jobs[i].error_status;
+		}
+		if (status >= 0)
+			status = finish(pop3, mailbox, delete, status);
+		else
+			status = batch_report_failure(pop3);
+	}
+	for (size_t i = 0; i < count; i++)
+		free(jobs[i].error);
 	free(jobs);
+	mailbox_free(mailbox);
 	pop3_free(pop3);
 	return status;
 }

@@ -15,10 +15,14 @@ run_popscope --delete 2,5 --to "$WORK/out" "$POP3S_URL" \
 	--ca-file "$CA_FILE" --password-command "$PW_CMD"
 check_sane "--delete 2,5: no crash"
 is_status 0 "--delete 2,5: exit 0"
-is "$(grep -E '^deleted ' "$WORK/stdout" | sort)" "$(printf 'deleted 2\ndeleted 5')" \
-	"--delete 2,5: prints 'deleted 2' and 'deleted 5'"
+uidl_of() { awk -v n="$1" '$1 == n { print $2 }' "$WORK/uidl-before"; }
+is "$(grep -E '^deleted ' "$WORK/stdout" | sort)" \
+	"$(printf 'deleted 2 %s\ndeleted 5 %s' "$(uidl_of 2)" "$(uidl_of 5)")" \
+	"--delete 2,5: prints 'deleted 2 UIDL' and 'deleted 5 UIDL'"
+is "$(awk '$1 == "saved" { print $2, $3 }' "$WORK/stdout" | sort)" \
+	"$(printf '2 %s\n5 %s' "$(uidl_of 2)" "$(uidl_of 5)")" "the 'saved' lines name the UIDL"
 for n in 2 5; do
-	path=$(awk -v n="$n" '$1 == "saved" && $2 == n { print $3 }' "$WORK/stdout")
+	path=$(awk -v n="$n" '$1 == "saved" && $2 == n { print $4 }' "$WORK/stdout")
 	[ -n "$path" ] && cmp -s "$path" "$WORK/retr-$n"
 	ok $? "message $n: saved, identical to poplib's RETR"
 done
@@ -52,5 +56,38 @@ run_popscope --delete 1 --to "$WORK/read-only" "$POP3S_URL" \
 check_sane "--delete to an unwritable place: no crash"
 is_status 74 "--delete to an unwritable place: exit 74"
 is "$(probe stat)" "$stat_before" "--delete to an unwritable place: nothing deleted"
+
+# By UIDL, after the mailbox changed: --list, then another client deletes
+# a message before ours, so the numbers shift; --delete uidl: still removes
+# the message the helpdesk picked, and no other.
+run_popscope --list "$POP3S_URL" --ca-file "$CA_FILE" --password-command "$PW_CMD"
+target=$(awk -F '\t' '$1 == 4 { print $3 }' "$WORK/stdout")
+[ -n "$target" ] || bail_out "--list gave no UIDL for message 4"
+probe dele 1 || bail_out "poplib DELE 1 failed"
+probe uidl >"$WORK/uidl-shifted" || bail_out "poplib UIDL failed"
+now=$(awk -v u="$target" '$2 == u { print $1 }' "$WORK/uidl-shifted")
+is "$now" 3 "after another client's deletion the picked message is number 3"
+mkdir "$WORK/out3"
+run_popscope --delete "uidl:$target" --to "$WORK/out3" "$POP3S_URL" \
+	--ca-file "$CA_FILE" --password-command "$PW_CMD"
+check_sane "--delete uidl:ID: no crash"
+is_status 0 "--delete uidl:ID: exit 0"
+like "$OUT" "^saved 3 $target " "--delete uidl:ID: saved as number 3, the UIDL named"
+like "$OUT" "^deleted 3 $target\$" "--delete uidl:ID: 'deleted 3 UIDL'"
+probe uidl >"$WORK/uidl-end" || bail_out "poplib UIDL failed"
+is "$(cut -d ' ' -f 2 "$WORK/uidl-end" | tr '\n' ' ')" \
+	"$(awk -v u="$target" '$2 != u { print $2 }' "$WORK/uidl-shifted" | tr '\n' ' ')" \
+	"--delete uidl:ID: exactly that UIDL is gone"
+
+stat_before=$(probe stat)
+run_popscope --delete uidl:no-such-uidl --delete 1 --to "$WORK/out3" "$POP3S_URL" \
+	--ca-file "$CA_FILE" --password-command "$PW_CMD"
+is_status 65 "--delete of an unknown UIDL: exit 65"
+like "$ERR" '^popscope: no message has the UIDL no-such-uidl' "--delete unknown UIDL: says so"
+unlike "$OUT" '^(saved|deleted) ' "--delete unknown UIDL: nothing saved or deleted, not even 1"
+is "$(probe stat)" "$stat_before" "--delete unknown UIDL: nothing deleted"
+
+run_popscope --delete uidl:bad\ uidl --to "$WORK/out3" "$POP3S_URL"
+is_status 64 "--delete uidl: with a space: usage error"
 
 done_testing

@@ -20,11 +20,11 @@ mode_of()
 	stat -c %a "$1"
 }
 
-# saved_path N: the path in the "saved N PATH OCTETS" line of $WORK/stdout.
+# saved_path N: the path in the "saved N UIDL PATH OCTETS" line of $WORK/stdout.
 saved_path()
 {
-	awk -v n="$1" '$1 == "saved" && $2 == n { $1 = ""; $2 = ""; $NF = "";
-		sub(/^  /, ""); sub(/ $/, ""); print }' "$WORK/stdout"
+	awk -v n="$1" '$1 == "saved" && $2 == n { $1 = ""; $2 = ""; $3 = ""; $NF = "";
+		sub(/^   /, ""); sub(/ $/, ""); print }' "$WORK/stdout"
 }
 
 mkdir "$WORK/out"

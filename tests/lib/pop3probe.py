@@ -6,6 +6,7 @@ usage: pop3probe.py ENVFILE COMMAND [ARGS]
   list              "N SIZE" per message
   uidl              "N UIDL" per message
   retr N OUTFILE    message N as sent after dot-unstuffing, CRLF line ends
+  dele N            delete message N (another client changing the mailbox)
   mechs             the SASL mechanisms in CAPA, one line
 
 ENVFILE is the env written by tests/fixture/dovecot.sh. Connects with
@@ -57,6 +58,8 @@ def main(argv):
 		lines = pop.retr(int(argv[3]))[1]
 		with open(argv[4], 'wb') as out:
 			out.write(b''.join(line + b'\r\n' for line in lines))
+	elif command == 'dele':
+		pop.dele(int(argv[3]))
 	else:
 		sys.stderr.write('unknown command %s\n' % command)
 		return 64
