@@ -1,0 +1,306 @@
+/* test_mailbox: the mailbox model and the gate with no terminal and no
+ * socket: LIST and UIDL bodies as a server would send them, then the
+ * transitions a front end drives. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gate.h"
+#include "mailbox.h"
+#include "report.h"
+
+static const char LIST3[] = "1 100\r\n2 200\r\n3 300\r\n";
+
+/* connect: a new connection with this LIST and UIDL (uidl NULL: none). */
+static void connect(mailbox_t *mb, const char *list, uint64_t stat, const char *uidl)
+{
+	char *err = NULL;
+	mailbox_begin_connection(mb);
+	assert_int_equal(mailbox_take_list(mb, list, strlen(list), stat, &err), 0);
+	assert_null(err);
+	char *problem = NULL;
+	mailbox_take_uidl(mb, uidl, uidl ? strlen(uidl) : 0, &problem);
+	free(problem);
+	mailbox_set_online(mb, true);
+}
+
+static void save(mailbox_t *mb, uint64_t number, const char *path)
+{
+	char *why = NULL;
+	assert_int_equal(gate_save_begin(mb, number, &why), 0);
+	gate_save_verified(mb, number, path, 10);
+}
+
+static bool may_delete(mailbox_t *mb, uint64_t number, char **why)
+{
+	*why = NULL;
+	bool ok = gate_may_delete(mb, number, why);
+	if (ok)
+		assert_null(*why);
+	else
+		assert_non_null(*why);
+	return ok;
+}
+
+static void refused(mailbox_t *mb, uint64_t number, const char *reason_part)
+{
+	char *why;
+	assert_false(may_delete(mb, number, &why));
+	if (!strstr(why, reason_part))
+		fail_msg("reason \"%s\" lacks \"%s\"", why, reason_part);
+	free(why);
+	assert_int_equal(gate_delete_begin(mb, number, &why), -1);
+	free(why);
+}
+
+static void test_list_policy(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	char *err = NULL;
+	mailbox_begin_connection(mb);
+	assert_int_equal(mailbox_take_list(mb, LIST3, strlen(LIST3), 3, &err), 0);
+	assert_int_equal(mailbox_count(mb), 3);
+	assert_int_equal(mailbox_find(mb, 2)->size, 200);
+
+	static const char *const bad[] = {
+	    "1 100\r\n1 100\r\n2 5\r\n", /* a number twice */
+	    "1 100\r\n2 x\r\n3 1\r\n",   /* a bad line */
+	    "1 100\r\n2 200\r\n",        /* fewer than STAT */
+	    "1 100\r\n2 200\r\n4 1\r\n", /* out of range */
+	    "1 1\r\n2 2\r\n3 3\r\n4 4\r\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		mailbox_begin_connection(mb);
+		assert_int_equal(mailbox_take_list(mb, bad[i], strlen(bad[i]), 3, &err), -1);
+		assert_non_null(err);
+		free(err);
+		err = NULL;
+		assert_false(mailbox_listed(mb));
+		char *why = NULL;
+		assert_int_equal(gate_save_begin(mb, 1, &why), -1);
+		free(why);
+	}
+	mailbox_free(mb);
+}
+
+static void test_uidl_policy(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	connect(mb, "1 1\r\n2 2\r\n3 3\r\n4 4\r\n5 5\r\n", 5,
+		"1 a\r\n2 dup\r\n3 dup\r\n4 bad\x1b]0;x\x07\r\n9 stray\r\n");
+	assert_int_equal(mailbox_find(mb, 1)->uidl_status, UIDL_OK);
+	assert_string_equal(mailbox_find(mb, 1)->uidl, "a");
+	assert_int_equal(mailbox_find(mb, 2)->uidl_status, UIDL_DUPLICATE);
+	assert_int_equal(mailbox_find(mb, 3)->uidl_status, UIDL_DUPLICATE);
+	assert_int_equal(mailbox_find(mb, 4)->uidl_status, UIDL_MALFORMED);
+	assert_null(mailbox_find(mb, 4)->uidl);
+	assert_int_equal(mailbox_find(mb, 5)->uidl_status, UIDL_MISSING);
+
+	char *why = NULL;
+	assert_non_null(mailbox_find_uidl(mb, "a", &why));
+	assert_null(mailbox_find_uidl(mb, "dup", &why));
+	assert_non_null(strstr(why, "not unique"));
+	free(why);
+	assert_null(mailbox_find_uidl(mb, "zzz", &why));
+	assert_non_null(strstr(why, "no message"));
+	free(why);
+
+	/* Every one of them can be saved; only the one with a sound UIDL deleted. */
+	for (uint64_t n = 1; n <= 5; n++)
+		save(mb, n, "/tmp/x");
+	assert_true(may_delete(mb, 1, &why));
+	refused(mb, 2, "shares its UIDL");
+	refused(mb, 3, "shares its UIDL");
+	refused(mb, 4, "malformed");
+	refused(mb, 5, "no UIDL");
+	mailbox_free(mb);
+}
+
+static void test_uidl_line_twice(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n2 c\r\n3 d\r\n");
+	assert_int_equal(mailbox_find(mb, 2)->uidl_status, UIDL_MALFORMED);
+	save(mb, 2, "/tmp/x");
+	refused(mb, 2, "malformed");
+	mailbox_free(mb);
+}
+
+static void test_no_uidl_command(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	connect(mb, LIST3, 3, NULL);
+	save(mb, 1, "/tmp/x");
+	refused(mb, 1, "no UIDL");
+	mailbox_free(mb);
+}
+
+static void test_save_then_delete(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	refused(mb, 2, "not been saved");
+	char *why = NULL;
+	assert_int_equal(gate_save_begin(mb, 2, &why), 0);
+	assert_int_equal(gate_save_begin(mb, 2, &why), -1); /* being saved */
+	free(why);
+	refused(mb, 2, "not been saved");
+	gate_save_failed(mb, 2, "disk full", false);
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_LISTED);
+	assert_string_equal(mailbox_find(mb, 2)->error, "disk full");
+	refused(mb, 2, "not been saved");
+
+	save(mb, 2, "/saved/2.eml");
+	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_DELETE_SENT);
+	refused(mb, 2, "already marked");
+	gate_delete_answered(mb, 2, false, "-ERR no");
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_SAVED);
+	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
+	gate_delete_answered(mb, 2, true, NULL);
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_DELETE_PENDING);
+	assert_int_equal(gate_rset_confirmed(mb), 1);
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_SAVED);
+
+	mailbox_set_online(mb, false);
+	refused(mb, 2, "not connected");
+	mailbox_free(mb);
+}
+
+/* pending: save and mark messages for deletion. */
+static void pending(mailbox_t *mb, const uint64_t *numbers, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		char *why = NULL;
+		save(mb, numbers[i], "/saved");
+		assert_int_equal(gate_delete_begin(mb, numbers[i], &why), 0);
+		gate_delete_answered(mb, numbers[i], true, NULL);
+	}
+}
+
+static void test_quit_outcomes(void **state)
+{
+	static const uint64_t two[] = {1, 3};
+	mailbox_t *mb = mailbox_new();
+
+	/* +OK: deleted and confirmed. */
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	pending(mb, two, 2);
+	save(mb, 2, "/saved");
+	gate_quit_sent(mb);
+	refused(mb, 2, "not connected"); /* nothing after QUIT */
+	gate_quit_answered(mb, true);
+	assert_int_equal(report_outcome(mb), OUTCOME_DELETED);
+	assert_int_equal(mailbox_count_state(mb, MSG_DELETED), 2);
+
+	/* -ERR: uncertain. */
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	pending(mb, two, 2);
+	gate_quit_sent(mb);
+	gate_quit_answered(mb, false);
+	assert_int_equal(report_outcome(mb), OUTCOME_UNCERTAIN);
+	char *text = report_outcome_text(mb, "-ERR some not removed");
+	assert_non_null(strstr(text, "may or may not"));
+	assert_non_null(strstr(text, "1, 3"));
+	free(text);
+
+	/* The link died after QUIT was written: uncertain. */
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	pending(mb, two, 2);
+	gate_quit_sent(mb);
+	gate_quit_failed(mb, true);
+	assert_int_equal(report_outcome(mb), OUTCOME_UNCERTAIN);
+	assert_int_equal(mailbox_count_state(mb, MSG_DELETE_UNCERTAIN), 2);
+
+	/* QUIT never left: nothing deleted. */
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	pending(mb, two, 2);
+	gate_quit_sent(mb);
+	gate_quit_failed(mb, false);
+	assert_int_equal(report_outcome(mb), OUTCOME_NOTHING_DELETED);
+	/* 1 and 3 back to saved; 2 carried over from the first connection. */
+	assert_int_equal(mailbox_count_state(mb, MSG_SAVED), 3);
+	text = report_outcome_text(mb, NULL);
+	assert_non_null(strstr(text, "never sent"));
+	free(text);
+
+	/* Dropped before QUIT: nothing deleted, the deletions dropped. */
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	pending(mb, two, 2);
+	assert_int_equal(gate_connection_lost(mb), 2);
+	assert_int_equal(report_outcome(mb), OUTCOME_NOTHING_DELETED);
+	mailbox_free(mb);
+}
+
+static void test_carry_over(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	save(mb, 1, "/saved/a");
+	save(mb, 2, "/saved/b");
+	save(mb, 3, "/saved/c");
+	gate_connection_lost(mb);
+
+	/* Reordered; "a" now larger (another message under the same UIDL);
+	 * "b" now shared; "c" the same message at another number. */
+	connect(mb, "1 300\r\n2 999\r\n3 200\r\n4 200\r\n", 4, "1 c\r\n2 a\r\n3 b\r\n4 b\r\n");
+	char *why;
+	assert_true(may_delete(mb, 1, &why));
+	assert_true(mailbox_find(mb, 1)->save_carried);
+	assert_string_equal(mailbox_find(mb, 1)->saved_path, "/saved/c");
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_LISTED);
+	assert_non_null(strstr(mailbox_find(mb, 2)->note, "100 octets"));
+	refused(mb, 2, "not the same message");
+	refused(mb, 3, "not unique");
+	refused(mb, 4, "not unique");
+
+	/* A save made while the UIDL was shared never unlocks a later DELE. */
+	save(mb, 3, "/saved/b2");
+	gate_connection_lost(mb);
+	connect(mb, "1 200\r\n", 1, "1 b\r\n");
+	/* The save of "b" from the first connection (unique then and now, same
+	 * size) still counts; the one made while shared is not in the ledger
+	 * under that UIDL. */
+	assert_string_equal(mailbox_find(mb, 1)->saved_path, "/saved/b");
+	assert_true(may_delete(mb, 1, &why));
+	mailbox_free(mb);
+}
+
+static void test_headers_kept_across_connections(void **state)
+{
+	static const char head[] = "From: Ann <ann@example.org>\r\nSubject: Hi\r\n\r\n";
+	mailbox_t *mb = mailbox_new();
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	mailbox_take_headers(mb, 2, head, strlen(head));
+	assert_string_equal(mailbox_find(mb, 2)->from_address, "ann@example.org");
+	assert_int_equal(mailbox_headers_known(mb), 1);
+	gate_connection_lost(mb);
+	connect(mb, "1 200\r\n2 300\r\n", 2, "1 b\r\n2 x\r\n");
+	assert_true(mailbox_find(mb, 1)->headers);
+	assert_string_equal(mailbox_find(mb, 1)->subject, "Hi");
+	assert_false(mailbox_find(mb, 2)->headers);
+	assert_int_equal(mailbox_headers_known(mb), 1);
+	mailbox_free(mb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_list_policy),
+	    cmocka_unit_test(test_uidl_policy),
+	    cmocka_unit_test(test_uidl_line_twice),
+	    cmocka_unit_test(test_no_uidl_command),
+	    cmocka_unit_test(test_save_then_delete),
+	    cmocka_unit_test(test_quit_outcomes),
+	    cmocka_unit_test(test_carry_over),
+	    cmocka_unit_test(test_headers_kept_across_connections),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
