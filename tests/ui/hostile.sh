@@ -1,0 +1,79 @@
+#!/bin/bash
+# The full-screen view against a misbehaving server's LIST and UIDL: a LIST
+# that cannot be trusted shows nothing to act on; messages whose UIDL is
+# shared or garbled can be saved but never deleted; no raw control byte
+# reaches the terminal.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/tap.sh"
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
+
+tui_setup 3
+plan 15
+HOSTILE_PID=
+
+# hostile NAME: a scripted server for one connection; the view points at it.
+hostile()
+{
+	local portfile=$TUI_DIR/hostile-$1.port
+	[ -n "$HOSTILE_PID" ] && kill "$HOSTILE_PID" 2>/dev/null
+	"${PYTHON3:-python3}" "$TUI_SRCDIR/fixture/hostile_server.py" "$1" "$portfile" \
+		</dev/null >/dev/null 2>&1 &
+	HOSTILE_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$portfile" ] && break
+		sleep 0.05
+	done
+	[ -s "$portfile" ] || bail_out "hostile server $1 did not start"
+	HOSTILE_LOG=$portfile.log
+	TUI_URL="pop3://alice@127.0.0.1:$(cat "$portfile")"
+}
+
+# save_and_delete: s Enter on the selected row, then d.
+save_and_delete()
+{
+	tui_keys s
+	tui_wait '^Save message 1 to' || return 1
+	tui_keys Enter
+	tui_wait '^Saved message 1 to ' || return 1
+	tui_keys d
+}
+
+for scenario in list_duplicates list_out_of_range; do
+	hostile "$scenario"
+	tui_start --plaintext
+	tui_wait 'LIST failed: the server.s LIST ' 15
+	ok $? "$scenario: the status line says LIST cannot be trusted"
+	unlike "$(tui_screen)" '^>? *[ SD~!UE]{4} +1 +100' "$scenario: no message row to act on"
+	tui_keys q
+	is "$(tui_wait_exit)" 0 "$scenario: q leaves"
+done
+
+hostile uidl_duplicates
+tui_start --plaintext
+tui_wait 'gives two messages the same id same: popscope will not delete' 15
+ok $? "uidl_duplicates: the status line names the shared UIDL"
+tui_wait '^>? *U +1 '
+ok $? "uidl_duplicates: message 1 is flagged U"
+save_and_delete
+tui_wait 'shares its UIDL with another message'
+ok $? "uidl_duplicates: saved, then d is refused with the reason"
+tui_keys q
+tui_wait_exit >/dev/null
+unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_duplicates: no DELE reached the server"
+
+hostile uidl_control_chars
+tui_start --plaintext
+tui_wait '^>? *U +1 ' 15
+ok $? "uidl_control_chars: message 1 is flagged U"
+screen=$(tui_screen)
+unlike "$screen" 'pwned|x07' "uidl_control_chars: the garbled UIDL never reaches the screen raw"
+save_and_delete
+tui_wait 'UIDL for message 1 is malformed; not deleted'
+ok $? "uidl_control_chars: d is refused: the UIDL is malformed"
+tui_keys q
+tui_wait_exit >/dev/null
+unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_control_chars: no DELE reached the server"
+if grep -q "$(printf '\033')" "$TUI_ALL_SCREENS"; then
+	fail "no ESC byte on any screen"
+else
+	pass "no ESC byte on any screen"
+fi
