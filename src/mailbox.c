@@ -397,7 +397,7 @@ size_t mailbox_take_uidl(mailbox_t *mailbox, const char *body, size_t len, char 
 
 /* ---- headers ---- */
 
-static char *fold_key(const char *s)
+char *mailbox_search_key(const char *s)
 {
 	char *key = xstrdup(s ? s : "");
 	for (char *p = key; *p; p++)
@@ -426,8 +426,8 @@ void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data,
 		mime_summary_free(&sum);
 		free(msg->from_key);
 		free(msg->subject_key);
-		msg->from_key = fold_key(msg->from);
-		msg->subject_key = fold_key(msg->subject);
+		msg->from_key = mailbox_search_key(msg->from);
+		msg->subject_key = mailbox_search_key(msg->subject);
 	}
 	if (!msg->headers)
 		mailbox->headers_known++;

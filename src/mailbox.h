@@ -143,6 +143,10 @@ const mailbox_save_t *mailbox_save_at(const mailbox_t *mailbox, size_t index);
 
 mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox);
 
+/* mailbox_search_key: the case-folded form of text that from_key and
+ * subject_key hold, for comparing a query with them. Caller frees. */
+char *mailbox_search_key(const char *text);
+
 /* mailbox_describe: "message 4 (UIDL x, 1.2 MB, from Ann, subject Hello)"
  * for confirmations and reports: sanitized, translated; caller frees. */
 char *mailbox_describe(const mailbox_msg_t *msg);

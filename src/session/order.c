@@ -118,22 +118,13 @@ const char *session_sort_name(session_sort_t key)
 	return key < SESSION_SORT_COUNT ? _(names[key]) : "";
 }
 
-static char *fold(const char *s)
-{
-	char *key = xstrdup(s);
-	for (char *p = key; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return key;
-}
-
 bool session_search(const session_t *session, const char *query, size_t from_row, bool forward,
 		    size_t *row)
 {
 	size_t count = session->ordered;
 	if (!count || !query || !*query)
 		return false;
-	char *needle = fold(query);
+	char *needle = mailbox_search_key(query);
 	bool found = false;
 	for (size_t step = 1; step <= count && !found; step++) {
 		size_t r =
