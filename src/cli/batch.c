@@ -31,11 +31,6 @@ int batch_report_failure(const pop3_t *pop3)
 	return exitcode_for_engine(pop3);
 }
 
-static bool engine_alive(const pop3_t *pop3)
-{
-	return pop3_poll_fd(pop3) >= 0;
-}
-
 int batch_open(pop3_t *pop3)
 {
 	/* Static: the engine keeps this context and may report FAILED or
@@ -43,7 +38,7 @@ int batch_open(pop3_t *pop3)
 	static open_state_t state;
 	state = (open_state_t){0};
 	pop3_open(pop3, on_open_event, &state);
-	while (!state.ready && !state.failed && engine_alive(pop3))
+	while (!state.ready && !state.failed && pop3_is_running(pop3))
 		loop_iterate(pop3, NULL, 0, -1);
 	if (!state.ready)
 		return batch_report_failure(pop3);
@@ -52,7 +47,7 @@ int batch_open(pop3_t *pop3)
 
 void batch_drain(pop3_t *pop3)
 {
-	while (pop3_busy(pop3) > 0 && engine_alive(pop3))
+	while (pop3_busy(pop3) > 0 && pop3_is_running(pop3))
 		loop_iterate(pop3, NULL, 0, -1);
 }
 
@@ -72,7 +67,7 @@ bool batch_quit(pop3_t *pop3)
 {
 	quit_state_t state = {0};
 	pop3_quit(pop3, on_quit, &state);
-	while (!state.answered && engine_alive(pop3))
+	while (!state.answered && pop3_is_running(pop3))
 		loop_iterate(pop3, NULL, 0, -1);
 	return state.ok;
 }

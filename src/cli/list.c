@@ -300,7 +300,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		batch_drain(pop3);
 	}
 
-	if (pop3_poll_fd(pop3) < 0 && !pop3_is_ready(pop3)) {
+	if (!pop3_is_running(pop3) && !pop3_is_ready(pop3)) {
 		status = batch_report_failure(pop3);
 	} else if (box.failed) {
 		fprintf(stderr, "popscope: %s\n", box.error);
