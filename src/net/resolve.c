@@ -2,8 +2,10 @@
 
 #include "net/resolve.h"
 
+#include <arpa/inet.h>
 #include <ares.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +148,16 @@ resolve_t *resolve_start(const char *host, const char *port)
 	    .ai_family = AF_UNSPEC,
 	    .ai_socktype = SOCK_STREAM,
 	};
+	/* A numeric address is answered without a query only when the family
+	 * matches it: with AF_UNSPEC c-ares 1.18 sends an IPv4 literal to the
+	 * name servers too (and waits for them). */
+	struct in6_addr numeric;
+	if (inet_pton(AF_INET, host, &numeric) == 1)
+		hints.ai_family = AF_INET;
+	else if (inet_pton(AF_INET6, host, &numeric) == 1)
+		hints.ai_family = AF_INET6;
+	if (hints.ai_family != AF_UNSPEC)
+		hints.ai_flags |= ARES_AI_NUMERICHOST;
 	ares_getaddrinfo(resolve->channel, host, port, &hints, on_answer, resolve);
 	if (resolve->state != RESOLVE_PENDING)
 		resolve_close_channel(resolve);
