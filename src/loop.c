@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/xalloc.h"
 
@@ -19,28 +20,25 @@ static int shorter_timeout(int a, int b)
 
 int loop_iterate(pop3_t *pop3, const loop_watch_t *watches, size_t count, int max_wait_ms)
 {
-	struct pollfd *fds = xcalloc(count + 1, sizeof *fds);
-	size_t n = 0;
-	int engine_slot = -1;
+	const struct pollfd *engine_fds = NULL;
+	size_t engine_count = 0;
 	int timeout = max_wait_ms;
 
 	if (pop3) {
 		timeout = shorter_timeout(timeout, pop3_timeout_ms(pop3));
-		int fd = pop3_poll_fd(pop3);
-		short events = pop3_poll_events(pop3);
-		if (fd >= 0 && events) {
-			fds[n].fd = fd;
-			fds[n].events = events;
-			engine_slot = (int)n++;
-		}
+		engine_fds = pop3_poll_fds(pop3, &engine_count);
 	}
+	/* The engine's descriptors first (copied: its array may change while
+	 * it handles them), then the watches. */
+	struct pollfd *fds = xcalloc(engine_count + count, sizeof *fds);
+	if (engine_count)
+		memcpy(fds, engine_fds, engine_count * sizeof *fds);
 	for (size_t i = 0; i < count; i++) {
-		fds[n].fd = watches[i].fd;
-		fds[n].events = watches[i].events;
-		n++;
+		fds[engine_count + i].fd = watches[i].fd;
+		fds[engine_count + i].events = watches[i].events;
 	}
 
-	int ready = poll(fds, (nfds_t)n, timeout);
+	int ready = poll(fds, (nfds_t)(engine_count + count), timeout);
 	if (ready < 0 && errno != EINTR) {
 		free(fds);
 		return -1;
@@ -48,10 +46,9 @@ int loop_iterate(pop3_t *pop3, const loop_watch_t *watches, size_t count, int ma
 
 	/* The engine runs even on a timeout wake-up so it can notice deadlines. */
 	if (pop3)
-		pop3_handle_io(pop3, engine_slot >= 0 ? fds[engine_slot].revents : 0);
-	size_t first_watch = engine_slot >= 0 ? 1 : 0;
+		pop3_handle_io(pop3, fds, engine_count);
 	for (size_t i = 0; i < count; i++) {
-		short revents = fds[first_watch + i].revents;
+		short revents = fds[engine_count + i].revents;
 		if (revents && watches[i].on_ready)
 			watches[i].on_ready(watches[i].ctx, revents);
 	}

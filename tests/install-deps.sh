@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential autoconf automake autopoint libtool gettext pkg-config
-	libncursesw5-dev libssl-dev libgsasl-dev libgmime-3.0-dev libxml2-dev libcmocka-dev
+	libncursesw5-dev libssl-dev libgsasl-dev libgmime-3.0-dev libxml2-dev libc-ares-dev
+	libcmocka-dev
 	dovecot-core dovecot-pop3d openssl python3 tmux valgrind clang clang-format clang-tidy
 	cppcheck xz-utils groff-base man-db procps psmisc"
 

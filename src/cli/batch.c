@@ -81,11 +81,6 @@ int batch_report_failure(const pop3_t *pop3)
 	return exitcode_for_engine(pop3);
 }
 
-static bool engine_alive(const pop3_t *pop3)
-{
-	return pop3_poll_fd(pop3) >= 0;
-}
-
 int batch_open(pop3_t *pop3)
 {
 	/* Static: the engine keeps this context and may report FAILED or
@@ -93,7 +88,7 @@ int batch_open(pop3_t *pop3)
 	static open_state_t state;
 	state = (open_state_t){0};
 	pop3_open(pop3, on_open_event, &state);
-	while (!state.ready && !state.failed && engine_alive(pop3) && !interrupted)
+	while (!state.ready && !state.failed && pop3_is_running(pop3) && !interrupted)
 		iterate(pop3);
 	if (interrupted) {
 		fprintf(stderr,
@@ -108,7 +103,7 @@ int batch_open(pop3_t *pop3)
 
 void batch_drain(pop3_t *pop3)
 {
-	while (pop3_busy(pop3) > 0 && engine_alive(pop3) && !interrupted)
+	while (pop3_busy(pop3) > 0 && pop3_is_running(pop3) && !interrupted)
 		iterate(pop3);
 }
 
@@ -134,7 +129,7 @@ mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox)
 	if (mailbox)
 		gate_quit_sent(mailbox);
 	pop3_quit(pop3, on_quit, &state);
-	while (!state.answered && engine_alive(pop3) && !interrupted)
+	while (!state.answered && pop3_is_running(pop3) && !interrupted)
 		iterate(pop3);
 	if (!mailbox)
 		return state.ok ? QUIT_CONFIRMED : QUIT_FAILED;

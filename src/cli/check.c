@@ -161,7 +161,7 @@ int batch_check(const cli_options_t *options, const pop3_config_t *config, trace
 	pop3_t *pop3 = pop3_new(config, trace);
 	check_state_t state = {.pop3 = pop3, .config = config, .next_step = "resolve"};
 	pop3_open(pop3, on_event, &state);
-	while (!state.done && !state.failed && pop3_poll_fd(pop3) >= 0)
+	while (!state.done && !state.failed && pop3_is_running(pop3))
 		loop_iterate(pop3, NULL, 0, -1);
 	int status = EXIT_OK;
 	if (!state.done) {

@@ -101,7 +101,7 @@ void options_usage(FILE *stream)
 		"  --fingerprint sha256:HEX  accept only this server certificate\n"
 		"  --insecure            do not verify the certificate (warned about)\n"
 		"  --plaintext           allow pop3:// without TLS (warned about)\n"
-		"  --timeout SECONDS     connect and I/O timeout (default 30)\n"
+		"  --timeout SECONDS     resolve, connect and I/O timeout (default 30)\n"
 		"  --pipeline N          commands in flight with PIPELINING (default 128)\n"
 		"\n"
 		"Output:\n"

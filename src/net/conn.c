@@ -7,7 +7,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "net/resolve.h"
 #include "net/tls.h"
 #include "util/buf.h"
 #include "util/gettext.h"
@@ -33,9 +33,11 @@ struct conn {
 	conn_failure_t failure;
 	char *error;
 	int fd;
+	struct pollfd stream_poll; /* what conn_poll_fds hands out for fd */
 
-	struct addrinfo *addrs;
-	struct addrinfo *next_addr; /* the next address to try after the current one */
+	char *host, *port;  /* as given to conn_start_resolve, for messages */
+	resolve_t *resolve; /* the lookup, then its answer */
+	size_t next_addr;   /* index of the next address to try after the current one */
 	char peer[NI_MAXHOST + NI_MAXSERV + 2];
 	char peer_host[NI_MAXHOST];
 	char peer_port[NI_MAXSERV];
@@ -98,73 +100,65 @@ void conn_free(conn_t *conn)
 		return;
 	conn_close(conn);
 	tls_session_free(conn->tls);
-	if (conn->addrs)
-		freeaddrinfo(conn->addrs);
+	free(conn->host);
+	free(conn->port);
 	buf_wipe_free(&conn->out);
 	free(conn->in);
 	free(conn->error);
 	free(conn);
 }
 
-int conn_resolve(conn_t *conn, const char *host, const char *port)
+/* After the resolver made progress: an answer leaves the connection IDLE
+ * (ready for conn_start_connect), a failure FAILED. */
+static void conn_resolve_progress(conn_t *conn)
 {
-	struct addrinfo hints;
-	struct addrinfo *list = NULL;
-	int rc;
+	switch (resolve_state(conn->resolve)) {
+	case RESOLVE_PENDING: break;
+	case RESOLVE_DONE:
+		conn->state = CONN_IDLE;
+		conn->next_addr = 0;
+		break;
+	case RESOLVE_FAILED:
+		conn_fail(conn, CONN_FAIL_RESOLVE,
+			  xasprintf(_("cannot resolve %s port %s: %s"), conn->host, conn->port,
+				    resolve_error(conn->resolve)));
+		break;
+	}
+}
 
+int conn_start_resolve(conn_t *conn, const char *host, const char *port)
+{
 	conn_close(conn);
 	tls_session_free(conn->tls);
 	conn->tls = NULL;
 	conn->tls_open = false;
 	conn->in_start = 0;
 	conn->in_end = 0;
-	if (conn->addrs)
-		freeaddrinfo(conn->addrs);
-	conn->addrs = NULL;
-	conn->next_addr = NULL;
+	conn->next_addr = 0;
 	conn->state = CONN_IDLE;
 	conn->failure = CONN_FAIL_NONE;
 	free(conn->error);
 	conn->error = NULL;
+	free(conn->host);
+	free(conn->port);
+	conn->host = xstrdup(host ? host : "");
+	conn->port = xstrdup(port ? port : "");
 
-	if (!host || !*host || !port || !*port) {
+	if (!*conn->host || !*conn->port) {
 		conn_fail(conn, CONN_FAIL_RESOLVE,
 			  xstrdup(_("no host name or port to connect to")));
 		return -1;
 	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	rc = getaddrinfo(host, port, &hints, &list);
-	if (rc != 0 || !list) {
-		/* AI_ADDRCONFIG ignores loopback, so on a host (or test namespace)
-		 * with nothing but lo it hides "localhost" and "::1". */
-		if (list)
-			freeaddrinfo(list);
-		list = NULL;
-		hints.ai_flags = 0;
-		rc = getaddrinfo(host, port, &hints, &list);
-	}
-	if (rc != 0 || !list) {
-		const char *why = rc == EAI_SYSTEM ? strerror(errno)
-				  : rc != 0        ? gai_strerror(rc)
-						   : _("no addresses");
-		if (list)
-			freeaddrinfo(list);
-		conn_fail(conn, CONN_FAIL_RESOLVE,
-			  xasprintf(_("cannot resolve %s port %s: %s"), host, port, why));
-		return -1;
-	}
-	conn->addrs = list;
-	conn->next_addr = list;
-	return 0;
+	conn->state = CONN_RESOLVING;
+	conn->resolve = resolve_start(conn->host, conn->port);
+	conn_resolve_progress(conn);
+	return conn->state == CONN_FAILED ? -1 : 0;
 }
 
-static void conn_set_peer(conn_t *conn, const struct addrinfo *ai)
+static void conn_set_peer(conn_t *conn, const resolve_addr_t *addr)
 {
-	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, conn->peer_host, sizeof(conn->peer_host),
-			conn->peer_port, sizeof(conn->peer_port),
+	if (getnameinfo((const struct sockaddr *)&addr->addr, addr->len, conn->peer_host,
+			sizeof(conn->peer_host), conn->peer_port, sizeof(conn->peer_port),
 			NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 		snprintf(conn->peer_host, sizeof(conn->peer_host), "?");
 		snprintf(conn->peer_port, sizeof(conn->peer_port), "?");
@@ -199,17 +193,19 @@ static void conn_connect_failed(conn_t *conn, int err)
  * addresses refused at once are skipped. */
 static void conn_try_next(conn_t *conn)
 {
-	while (conn->next_addr) {
-		struct addrinfo *ai = conn->next_addr;
-		conn->next_addr = ai->ai_next;
-		conn_set_peer(conn, ai);
+	size_t count;
+	const resolve_addr_t *addrs = resolve_addrs(conn->resolve, &count);
 
-		conn->fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+	while (conn->next_addr < count) {
+		const resolve_addr_t *addr = &addrs[conn->next_addr++];
+		conn_set_peer(conn, addr);
+
+		conn->fd = socket(addr->addr.ss_family, SOCK_STREAM, 0);
 		if (conn->fd < 0 || conn_socket_setup(conn->fd) < 0) {
 			conn_connect_failed(conn, errno);
 			continue;
 		}
-		if (connect(conn->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		if (connect(conn->fd, (const struct sockaddr *)&addr->addr, addr->len) == 0) {
 			conn->state = CONN_OPEN;
 			return;
 		}
@@ -227,13 +223,14 @@ static void conn_try_next(conn_t *conn)
 
 int conn_start_connect(conn_t *conn)
 {
-	if (conn->state != CONN_IDLE || !conn->addrs) {
+	if (conn->state != CONN_IDLE || !conn->resolve ||
+	    resolve_state(conn->resolve) != RESOLVE_DONE) {
 		if (conn->state != CONN_FAILED)
 			conn_fail(conn, CONN_FAIL_CONNECT,
 				  xstrdup(_("internal error: connect without a resolved address")));
 		return -1;
 	}
-	conn->next_addr = conn->addrs;
+	conn->next_addr = 0;
 	free(conn->error);
 	conn->error = NULL;
 	conn_try_next(conn);
@@ -331,11 +328,6 @@ int conn_start_tls(conn_t *conn, const char *host, const tls_options_t *options)
 	return conn->state == CONN_FAILED ? -1 : 0;
 }
 
-int conn_fd(const conn_t *conn)
-{
-	return conn->fd;
-}
-
 static size_t conn_input_len(const conn_t *conn)
 {
 	return conn->in_end - conn->in_start;
@@ -346,7 +338,8 @@ static bool conn_wants_input(const conn_t *conn)
 	return conn_input_len(conn) < CONN_INPUT_LIMIT;
 }
 
-short conn_poll_events(const conn_t *conn)
+/* The events the stream's socket waits for now (0 when idle). */
+static short conn_stream_events(const conn_t *conn)
 {
 	short events = 0;
 
@@ -537,7 +530,7 @@ static void conn_stream_io(conn_t *conn, short revents)
 	}
 }
 
-void conn_handle_io(conn_t *conn, short revents)
+static void conn_stream_handle_io(conn_t *conn, short revents)
 {
 	if (conn->fd < 0)
 		return;
@@ -564,6 +557,44 @@ void conn_handle_io(conn_t *conn, short revents)
 	case CONN_TLS_OPEN: conn_stream_io(conn, revents); break;
 	default: break;
 	}
+}
+
+const struct pollfd *conn_poll_fds(conn_t *conn, size_t *count)
+{
+	if (conn->state == CONN_RESOLVING)
+		return resolve_poll_fds(conn->resolve, count);
+	conn->stream_poll.fd = conn->fd;
+	conn->stream_poll.events = conn_stream_events(conn);
+	conn->stream_poll.revents = 0;
+	*count = conn->stream_poll.events ? 1 : 0;
+	return &conn->stream_poll;
+}
+
+int conn_timeout_ms(const conn_t *conn)
+{
+	return conn->state == CONN_RESOLVING ? resolve_timeout_ms(conn->resolve) : -1;
+}
+
+void conn_handle_io(conn_t *conn, const struct pollfd *fds, size_t count)
+{
+	short revents = 0;
+
+	if (conn->state == CONN_RESOLVING) {
+		resolve_handle_io(conn->resolve, fds, count);
+		conn_resolve_progress(conn);
+		return;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (fds[i].fd == conn->fd)
+			revents |= fds[i].revents;
+	conn_stream_handle_io(conn, revents);
+}
+
+void conn_flush(conn_t *conn)
+{
+	if ((conn->state == CONN_OPEN || conn->state == CONN_TLS_OPEN) &&
+	    conn->out.len > conn->out_sent)
+		conn_write_pending(conn);
 }
 
 conn_state_t conn_state(const conn_t *conn)
@@ -644,6 +675,8 @@ void conn_close(conn_t *conn)
 	if (!conn)
 		return;
 	conn_close_socket(conn, true);
+	resolve_free(conn->resolve);
+	conn->resolve = NULL;
 	conn_reset_output(conn);
 	conn->read_wants_write = false;
 	conn->write_wants_read = false;

@@ -1,15 +1,17 @@
-/* conn.h: one non-blocking, buffered byte stream to a server: TCP, then
- * optionally TLS (implicit, or started later for STLS).
+/* conn.h: one non-blocking, buffered byte stream to a server: name
+ * resolution (c-ares, net/resolve.h), TCP, then optionally TLS (implicit,
+ * or started later for STLS).
  *
- * The only file family that includes OpenSSL's SSL headers. It never blocks
- * except in conn_resolve (getaddrinfo), never prints, and reports errors as
- * values with a translated message (conn_error). Driven by the poll loop:
- *   fd = conn_fd(c); events = conn_poll_events(c);  poll(...);
- *   conn_handle_io(c, revents);
+ * The only file family that includes OpenSSL's SSL headers or c-ares. It
+ * never blocks, never prints, and reports errors as values with a
+ * translated message (conn_error). Driven by the poll loop:
+ *   fds = conn_poll_fds(c, &n); copy; poll(copy, n, conn_timeout_ms(c) or less);
+ *   conn_handle_io(c, copy, n);
  * then read conn_state() and the input buffer. */
 #ifndef POPSCOPE_CONN_H
 #define POPSCOPE_CONN_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +20,7 @@ typedef struct conn conn_t;
 
 typedef enum {
 	CONN_IDLE,          /* resolved, nothing started */
+	CONN_RESOLVING,     /* looking up the host name (conn_start_resolve) */
 	CONN_CONNECTING,    /* TCP connect in progress (trying addresses in turn) */
 	CONN_OPEN,          /* TCP open, no TLS */
 	CONN_TLS_HANDSHAKE, /* TLS handshake in progress */
@@ -28,7 +31,7 @@ typedef enum {
 
 typedef enum {
 	CONN_FAIL_NONE,
-	CONN_FAIL_RESOLVE,     /* getaddrinfo failed */
+	CONN_FAIL_RESOLVE,     /* the host name did not resolve */
 	CONN_FAIL_CONNECT,     /* every address refused or unreachable */
 	CONN_FAIL_IO,          /* read/write error after connecting */
 	CONN_FAIL_TLS,         /* handshake or TLS record error */
@@ -57,13 +60,19 @@ typedef struct {
 	bool insecure;       /* verification was switched off by --insecure */
 } tls_info_t;
 
-/* conn_new: a connection object; nothing happens until conn_resolve. */
+/* conn_new: a connection object; nothing happens until conn_start_resolve. */
 conn_t *conn_new(void);
 void conn_free(conn_t *conn);
 
-/* conn_resolve: blocking getaddrinfo for host/port (IPv4 and IPv6, AI_ADDRCONFIG).
- * Returns 0, or -1 with state CONN_FAILED / CONN_FAIL_RESOLVE. */
-int conn_resolve(conn_t *conn, const char *host, const char *port);
+/* conn_start_resolve: begin looking up host's IPv4 and IPv6 addresses for
+ * port (decimal), without blocking: /etc/hosts, then DNS. A numeric address
+ * or a name in /etc/hosts is answered at once (state CONN_IDLE on return);
+ * otherwise the state is CONN_RESOLVING until conn_handle_io sees the
+ * answer (CONN_IDLE) or the failure (CONN_FAILED / CONN_FAIL_RESOLVE,
+ * "cannot resolve HOST port PORT: why"). The lookup has no deadline of its
+ * own beyond the resolver's configured retries: the caller bounds it and
+ * calls conn_close to give up. Returns 0, or -1 when it failed at once. */
+int conn_start_resolve(conn_t *conn, const char *host, const char *port);
 
 /* conn_start_connect: begin a non-blocking connect to the first address;
  * on failure of one address the next is tried by conn_handle_io.
@@ -77,13 +86,23 @@ int conn_start_connect(conn_t *conn);
  * CONN_TLS_OPEN or CONN_FAILED (CONN_FAIL_TLS, _VERIFY or _FINGERPRINT). */
 int conn_start_tls(conn_t *conn, const char *host, const tls_options_t *options);
 
-int conn_fd(const conn_t *conn);
-/* conn_poll_events: POLLIN / POLLOUT this connection waits for now (0 when idle). */
-short conn_poll_events(const conn_t *conn);
-/* conn_handle_io: make progress after poll() reported revents on conn_fd
- * (connect completion, handshake steps, flushing output, reading input).
- * Reading stops while the input buffer holds conn_input_limit bytes. */
-void conn_handle_io(conn_t *conn, short revents);
+/* conn_poll_fds: the descriptors this connection waits on now, with their
+ * events: while resolving, the resolver's sockets (c-ares may use several);
+ * afterwards at most one, the stream's socket. *count is 0 when it waits
+ * for nothing. The array belongs to conn and changes with the next call on
+ * conn: poll a copy. */
+const struct pollfd *conn_poll_fds(conn_t *conn, size_t *count);
+/* conn_timeout_ms: milliseconds until conn_handle_io must run even without
+ * events (the resolver's retransmission timers); -1 when none. */
+int conn_timeout_ms(const conn_t *conn);
+/* conn_handle_io: make progress after poll() on a copy of conn_poll_fds,
+ * revents filled in (count 0 on a timer wake-up): resolver answers, connect
+ * completion, handshake steps, flushing output, reading input. Reading
+ * stops while the input buffer holds CONN_INPUT_LIMIT bytes. */
+void conn_handle_io(conn_t *conn, const struct pollfd *fds, size_t count);
+/* conn_flush: send queued output now, as far as the socket takes it
+ * (open streams only; otherwise it waits for conn_handle_io). */
+void conn_flush(conn_t *conn);
 
 conn_state_t conn_state(const conn_t *conn);
 conn_failure_t conn_failure(const conn_t *conn);
@@ -110,7 +129,8 @@ const tls_info_t *conn_tls_info(const conn_t *conn);
  * fills out (up to *len bytes, *len updated), or NULL when unavailable. */
 const char *conn_channel_binding(conn_t *conn, unsigned char *out, size_t *len);
 
-/* conn_shutdown: close the socket (TLS close_notify best effort). */
+/* conn_close: cancel a lookup in progress, close the socket (TLS
+ * close_notify best effort). */
 void conn_close(conn_t *conn);
 
 #endif

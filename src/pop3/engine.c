@@ -354,6 +354,10 @@ static void send_pending(pop3_t *pop3)
 {
 	while (can_send_next(pop3)) {
 		pop3_cmd_t *cmd = pop3->pending_head;
+		/* The first command after a quiet spell starts the clock: the
+		 * server owes nothing until it was sent. */
+		if (pop3->inflight_count == 0)
+			pop3->last_progress_ms = pop3_now_ms();
 		pop3->pending_head = cmd->next;
 		if (!pop3->pending_head)
 			pop3->pending_tail = NULL;
@@ -518,7 +522,7 @@ static void process_input(pop3_t *pop3)
 	for (;;) {
 		if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED ||
 		    pop3->phase == PHASE_TLS_STLS || pop3->phase == PHASE_TLS_IMPLICIT ||
-		    pop3->phase == PHASE_CONNECTING)
+		    pop3->phase == PHASE_RESOLVING || pop3->phase == PHASE_CONNECTING)
 			return;
 		size_t avail;
 		const char *data = conn_input(pop3->conn, &avail);
@@ -626,6 +630,18 @@ static void advance_connection(pop3_t *pop3)
 		fail_from_conn(pop3);
 		return;
 	}
+	if (pop3->phase == PHASE_RESOLVING && state == CONN_IDLE) {
+		pop3_emit(pop3, POP3_EVENT_RESOLVED);
+		pop3->phase = PHASE_CONNECTING;
+		/* Connecting gets the whole timeout, whatever resolving took. */
+		pop3->last_progress_ms = pop3_now_ms();
+		if (conn_start_connect(pop3->conn) != 0) {
+			fail_from_conn(pop3);
+			return;
+		}
+		advance_connection(pop3);
+		return;
+	}
 	if (pop3->phase == PHASE_CONNECTING && state == CONN_OPEN) {
 		trace_emitf(pop3->trace, TRACE_INFO, _("connected to %s"), conn_peer(pop3->conn));
 		pop3_emit(pop3, POP3_EVENT_CONNECTED);
@@ -635,7 +651,7 @@ static void advance_connection(pop3_t *pop3)
 				fail_from_conn(pop3);
 				return;
 			}
-			conn_handle_io(pop3->conn, 0);
+			conn_handle_io(pop3->conn, NULL, 0);
 			advance_connection(pop3);
 			return;
 		}
@@ -661,17 +677,18 @@ void pop3_open(pop3_t *pop3, pop3_event_fn on_event, void *ctx)
 			    _("--plaintext: this connection is not encrypted"));
 	trace_emitf(pop3->trace, TRACE_INFO, _("resolving %s port %s"), pop3->config.host,
 		    pop3->config.port);
-	pop3->phase = PHASE_CONNECTING;
-	if (conn_resolve(pop3->conn, pop3->config.host, pop3->config.port) != 0) {
-		fail_from_conn(pop3);
-		return;
-	}
-	pop3_emit(pop3, POP3_EVENT_RESOLVED);
-	if (conn_start_connect(pop3->conn) != 0) {
+	pop3->phase = PHASE_RESOLVING;
+	if (conn_start_resolve(pop3->conn, pop3->config.host, pop3->config.port) != 0) {
 		fail_from_conn(pop3);
 		return;
 	}
 	advance_connection(pop3);
+}
+
+bool pop3_is_running(const pop3_t *pop3)
+{
+	return pop3->phase != PHASE_IDLE && pop3->phase != PHASE_FAILED &&
+	       pop3->phase != PHASE_CLOSED;
 }
 
 void pop3_start_stls_handshake(pop3_t *pop3)
@@ -681,33 +698,25 @@ void pop3_start_stls_handshake(pop3_t *pop3)
 		fail_from_conn(pop3);
 		return;
 	}
-	conn_handle_io(pop3->conn, 0);
+	conn_handle_io(pop3->conn, NULL, 0);
 	advance_connection(pop3);
 }
 
 /* ---- poll integration ---- */
 
-int pop3_poll_fd(const pop3_t *pop3)
+const struct pollfd *pop3_poll_fds(pop3_t *pop3, size_t *count)
 {
-	if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED || pop3->phase == PHASE_IDLE)
-		return -1;
-	return conn_fd(pop3->conn);
-}
-
-short pop3_poll_events(const pop3_t *pop3)
-{
-	if (pop3_poll_fd(pop3) < 0)
-		return 0;
-	short events = conn_poll_events(pop3->conn);
-	/* Commands queued since the last round wake the loop to be sent. */
-	if (can_send_next(pop3))
-		events |= POLLOUT;
-	return events;
+	if (!pop3_is_running(pop3)) {
+		*count = 0;
+		return NULL;
+	}
+	return conn_poll_fds(pop3->conn, count);
 }
 
 static bool waiting_for_server(const pop3_t *pop3)
 {
 	switch (pop3->phase) {
+	case PHASE_RESOLVING:
 	case PHASE_CONNECTING:
 	case PHASE_TLS_IMPLICIT:
 	case PHASE_TLS_STLS:
@@ -718,12 +727,39 @@ static bool waiting_for_server(const pop3_t *pop3)
 	}
 }
 
-int pop3_timeout_ms(const pop3_t *pop3)
+/* deadline_left_ms: milliseconds until the timeout fails the session, -1 = none. */
+static int deadline_left_ms(const pop3_t *pop3)
 {
 	if (!waiting_for_server(pop3))
 		return -1;
 	long long left = pop3->last_progress_ms + pop3->config.timeout_ms - pop3_now_ms();
 	return left < 0 ? 0 : (int)left;
+}
+
+int pop3_timeout_ms(const pop3_t *pop3)
+{
+	/* Commands queued since the last round go out in the next one. */
+	if (can_send_next(pop3))
+		return 0;
+	int deadline = deadline_left_ms(pop3);
+	int timers = conn_timeout_ms(pop3->conn);
+	if (deadline < 0)
+		return timers;
+	return timers >= 0 && timers < deadline ? timers : deadline;
+}
+
+static void fail_timeout(pop3_t *pop3)
+{
+	int seconds = pop3->config.timeout_ms / 1000;
+	if (pop3->phase == PHASE_RESOLVING)
+		pop3_fail(pop3, POP3_E_RESOLVE, NULL, 0, POP3_CODE_NONE,
+			  ngettext("cannot resolve %s port %s: no answer within %d second",
+				   "cannot resolve %s port %s: no answer within %d seconds",
+				   seconds),
+			  pop3->config.host, pop3->config.port, seconds);
+	else
+		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
+			  _("no answer from the server within %d seconds"), seconds);
 }
 
 static void check_closed(pop3_t *pop3)
@@ -746,31 +782,35 @@ static void check_closed(pop3_t *pop3)
 		  _("the server closed the connection"));
 }
 
-void pop3_handle_io(pop3_t *pop3, short revents)
+void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)
 {
-	if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED || pop3->phase == PHASE_IDLE)
+	if (!pop3_is_running(pop3))
 		return;
+	short revents = 0;
+	for (size_t i = 0; i < count; i++)
+		revents |= fds[i].revents;
 	size_t before_in, before_out = conn_output_pending(pop3->conn);
 	conn_input(pop3->conn, &before_in);
-	if (revents)
-		conn_handle_io(pop3->conn, revents);
+	/* The resolver's timers run on a wake-up without events too. */
+	if (revents || pop3->phase == PHASE_RESOLVING)
+		conn_handle_io(pop3->conn, fds, count);
 	size_t after_in, after_out = conn_output_pending(pop3->conn);
 	conn_input(pop3->conn, &after_in);
-	if (after_in != before_in || after_out != before_out || revents & (POLLIN | POLLOUT))
+	/* Name server traffic is no progress: resolving must end within the
+	 * timeout as a whole. */
+	if (pop3->phase != PHASE_RESOLVING &&
+	    (after_in != before_in || after_out != before_out || revents & (POLLIN | POLLOUT)))
 		pop3->last_progress_ms = pop3_now_ms();
 
 	advance_connection(pop3);
 	process_input(pop3);
 	send_pending(pop3);
 	check_closed(pop3);
-	if (pop3->phase != PHASE_FAILED && pop3->phase != PHASE_CLOSED &&
-	    conn_output_pending(pop3->conn))
-		conn_handle_io(pop3->conn, POLLOUT);
+	if (pop3->phase != PHASE_FAILED && pop3->phase != PHASE_CLOSED)
+		conn_flush(pop3->conn);
 
-	if (waiting_for_server(pop3) && pop3_timeout_ms(pop3) == 0)
-		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
-			  _("no answer from the server within %d seconds"),
-			  pop3->config.timeout_ms / 1000);
+	if (deadline_left_ms(pop3) == 0)
+		fail_timeout(pop3);
 }
 
 /* ---- accessors ---- */

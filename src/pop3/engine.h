@@ -5,12 +5,13 @@
  *
  *   pop3_t *p = pop3_new(&config, trace);
  *   pop3_open(p, on_event, ctx);            resolve, connect, TLS, login
- *   loop: pop3_poll_fd / pop3_poll_events / pop3_deadline -> poll -> pop3_handle_io
+ *   loop: pop3_poll_fds / pop3_timeout_ms -> poll -> pop3_handle_io (src/loop.c)
  *   pop3_submit(p, &request);               after POP3_EVENT_READY
  */
 #ifndef POPSCOPE_ENGINE_H
 #define POPSCOPE_ENGINE_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,7 +39,7 @@ typedef struct {
 	const char *auth;        /* --auth MECH: "USER", "APOP", or a SASL name; NULL = automatic */
 	bool allow_plaintext_password; /* --plaintext: the user asked for clear text by name */
 	bool skip_login;               /* stop after CAPA (connection tests without credentials) */
-	int timeout_ms;                /* connect and I/O timeout */
+	int timeout_ms;                /* resolve, connect and I/O timeout */
 	unsigned pipeline_window;      /* commands in flight with PIPELINING (>= 1) */
 	unsigned trace_body_lines;     /* body lines copied to the trace per reply */
 } pop3_config_t;
@@ -46,7 +47,7 @@ typedef struct {
 /* Engine-level failures, independent of the server's -ERR. */
 typedef enum {
 	POP3_OK = 0,
-	POP3_E_RESOLVE,   /* host name did not resolve */
+	POP3_E_RESOLVE,   /* host name did not resolve (also: no answer within timeout_ms) */
 	POP3_E_CONNECT,   /* no address accepted the connection */
 	POP3_E_TLS,       /* TLS handshake or record failure */
 	POP3_E_VERIFY,    /* certificate did not verify (chain, name or fingerprint) */
@@ -123,16 +124,29 @@ pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace);
 void pop3_free(pop3_t *pop3);
 
 /* pop3_open: start resolving, connecting, TLS, CAPA, login, CAPA, STAT.
- * The event callback hears each phase. Resolution happens inside this call. */
+ * The event callback hears each phase. Nothing blocks: the name is looked
+ * up through the poll loop like everything else (a numeric address or a
+ * name in /etc/hosts is answered inside this call, so RESOLVED, and FAILED,
+ * may be reported before it returns). The resolution as a whole must end
+ * within timeout_ms, else POP3_E_RESOLVE; connecting gets its own
+ * timeout_ms from the answer on. */
 void pop3_open(pop3_t *pop3, pop3_event_fn on_event, void *ctx);
+/* pop3_is_running: pop3_open was called and the engine has neither failed
+ * nor closed. */
+bool pop3_is_running(const pop3_t *pop3);
 
-/* Poll integration. pop3_poll_fd is -1 when there is no socket. */
-int pop3_poll_fd(const pop3_t *pop3);
-short pop3_poll_events(const pop3_t *pop3);
-/* pop3_timeout_ms: milliseconds until the engine's next deadline, -1 = none. */
+/* Poll integration. pop3_poll_fds: the descriptors the engine waits on
+ * now, with their events (several while resolving; at most one, the
+ * server's socket, afterwards); *count 0 when none. The array belongs to
+ * the engine and changes with the next call: poll a copy. */
+const struct pollfd *pop3_poll_fds(pop3_t *pop3, size_t *count);
+/* pop3_timeout_ms: milliseconds until the engine must run even without
+ * events (its own deadline, the resolver's timers, or 0 when queued
+ * commands can be sent now); -1 = none. */
 int pop3_timeout_ms(const pop3_t *pop3);
-/* pop3_handle_io: after poll; revents may be 0 on a timeout wake-up. */
-void pop3_handle_io(pop3_t *pop3, short revents);
+/* pop3_handle_io: after poll() on a copy of pop3_poll_fds with the revents
+ * filled in; count 0 (or no revents) on a timeout wake-up. */
+void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count);
 
 /* pop3_submit: queue a command (transaction state). Returns an id > 0, or 0
  * when the engine is not ready (done is then called with POP3_E_CLOSED). */

@@ -13,6 +13,7 @@
 
 typedef enum {
 	PHASE_IDLE,
+	PHASE_RESOLVING, /* the host name is being looked up */
 	PHASE_CONNECTING,
 	PHASE_TLS_IMPLICIT, /* handshake on a pop3s:// connection */
 	PHASE_GREETING,
@@ -73,7 +74,7 @@ struct pop3 {
 	uint64_t next_id;
 	bool quit_sent;
 
-	long long last_progress_ms;
+	long long last_progress_ms; /* the timeout counts from here */
 
 	pop3_error_t error;
 	char *errstr;

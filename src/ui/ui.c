@@ -133,6 +133,20 @@ static void connect_engine(ui_t *ui)
 	pop3_open(ui->pop3, on_engine_event, ui);
 }
 
+/* cancel_connect: Esc while the engine resolves, connects or logs in gives
+ * the attempt up instead of waiting for it (no QUIT was possible yet, so
+ * the server deletes nothing); R tries again. */
+static void cancel_connect(ui_t *ui)
+{
+	if (!ui->pop3 || ui->engine_dead || session_engine(ui->session))
+		return;
+	pop3_free(ui->pop3);
+	ui->pop3 = NULL;
+	trace_emitf(ui->trace, TRACE_INFO, "%s", _("connecting cancelled"));
+	session_detach(ui->session, _("connecting cancelled"));
+	session_set_status(ui->session, false, "%s", _("Connecting cancelled; press R to retry."));
+}
+
 void ui_reconnect(ui_t *ui)
 {
 	if (session_state(ui->session) != SESSION_DISCONNECTED) {
@@ -492,6 +506,8 @@ static void handle_request(ui_t *ui, ui_request_t request)
 			ui->jump_len = 0;
 		else if (session_fetch_active(ui->session, &n, &got, &total, &cancelling))
 			session_fetch_cancel(ui->session);
+		else
+			cancel_connect(ui);
 		return;
 	}
 	case UIREQ_WRITE_LOG: ui_action_write_log(ui); return;
