@@ -182,13 +182,16 @@ check_list()
 	cp "$WORK/stdout" "$WORK/list.tsv"
 	is "$(wc -l <"$WORK/list.tsv" | tr -d ' ')" "$PROBE_COUNT" \
 		"--list: as many lines as the server's STAT ($PROBE_COUNT)"
+	# The server's own LIST and UIDL, asked right after.
+	probe list >"$WORK/probe-list" 2>&1
+	probe uidl >"$WORK/probe-uidl" 2>&1
 	begin list:sizes
 	got=$(cut -f1,2 "$WORK/list.tsv" | tr '\t' ' ')
-	want=$(cat "$PROBE/list")
+	want=$(cat "$WORK/probe-list")
 	is "$got" "$want" "--list: numbers and sizes are the server's LIST"
 	begin list:uidl
 	got=$(cut -f1,3 "$WORK/list.tsv" | tr '\t' ' ')
-	want=$(cat "$PROBE/uidl")
+	want=$(cat "$WORK/probe-uidl")
 	is "$got" "$want" "--list: UIDLs are the server's UIDL"
 	begin list:subjects
 	local id n bad=

@@ -15,9 +15,9 @@ usage: pop3probe.py ENVFILE COMMAND [ARGS]
   capa              the CAPA lines (before login), one per line
   greeting          the server's greeting line
   snapshot DIR [ID...]  one look at everything, into files in DIR: greeting,
-                    capa and mechs (before login), stat, list, uidl, msgids;
-                    then, in a second session (no TOP before them),
-                    retr-ID.eml: rawretr of the message <ID@popscope.test>
+                    capa and mechs (before login); msgids (TOP N 0 each);
+                    retr-ID.eml: rawretr of the message <ID@popscope.test>,
+                    in sessions without TOP; stat, list and uidl last
 
 ENVFILE is the env written by tests/fixture/dovecot.sh or a fixture in
 tests/fixture/servers/. Connects to 127.0.0.1 with POP3S when the env has
@@ -101,6 +101,12 @@ def msgids(pop):
 
 
 def snapshot(env, top, ids):
+	"""Some servers rewrite a message the first time it is listed or read
+	(GNU Mailutils adds X-UIDL and Status headers to mbox messages, at
+	UIDL and at QUIT): RETR twice, in two sessions, and take LIST and UIDL
+	after that, so that what is written describes a mailbox that no longer
+	changes under a reader. retr-ID.first.eml is the first RETR when the
+	second differs."""
 	def put(name, text):
 		with open(os.path.join(top, name), 'w', encoding='utf-8') as f:
 			f.write(text)
@@ -113,20 +119,28 @@ def snapshot(env, top, ids):
 	put('mechs', ' '.join(capa.get('SASL', [])) + '\n')
 	pop.quit()
 	pop = login(env)
-	put('stat', '%d %d\n' % pop.stat())
-	put('list', ''.join(line.decode() + '\n' for line in pop.list()[1]))
-	put('uidl', ''.join(line.decode() + '\n' for line in pop.uidl()[1]))
+	pop.uidl()
 	rows = msgids(pop)
 	put('msgids', ''.join('%d %s\n' % row for row in rows))
 	pop.quit()
-	if ids:
+	wanted = [(number, msgid[1:-len('@popscope.test>')]) for number, msgid in rows
+		  if msgid.endswith('@popscope.test>') and msgid[1:-len('@popscope.test>')] in ids]
+	for suffix in ('.first', ''):
 		pop = login(env)
-		for number, msgid in rows:
-			for wanted in ids:
-				if msgid == '<%s@popscope.test>' % wanted:
-					raw_multiline(pop, 'RETR %d' % number,
-						      os.path.join(top, 'retr-%s.eml' % wanted))
+		for number, name in wanted:
+			raw_multiline(pop, 'RETR %d' % number,
+				      os.path.join(top, 'retr-%s%s.eml' % (name, suffix)))
 		pop.quit()
+	for number, name in wanted:
+		first = os.path.join(top, 'retr-%s.first.eml' % name)
+		with open(first, 'rb') as a, open(os.path.join(top, 'retr-%s.eml' % name), 'rb') as b:
+			if a.read() == b.read():
+				os.unlink(first)
+	pop = login(env)
+	put('stat', '%d %d\n' % pop.stat())
+	put('list', ''.join(line.decode() + '\n' for line in pop.list()[1]))
+	put('uidl', ''.join(line.decode() + '\n' for line in pop.uidl()[1]))
+	pop.quit()
 
 
 def main(argv):
