@@ -176,6 +176,7 @@ check_ways_in()
 	fi
 	if [ "$STLS" = yes ]; then
 		check_one stls "--check pop3:// with STLS" "${base[@]}" "pop3://$USER@$HOST:$POP3_PORT"
+		begin check:stls-step
 		like "$OUT" '^stls +OK' "--check pop3:// with STLS: the stls step passed"
 	elif [ -n "$POP3_PORT" ]; then
 		begin check:no-stls
@@ -224,6 +225,7 @@ check_auth()
 {
 	local mechs mech
 	mechs=$(awk '$1 == "USER" { print "USER" }' "$PROBE/capa")
+	begin auth:apop-offer
 	[ "$APOP" = yes ] && like "$(cat "$PROBE/greeting")" '<[^>]*@[^>]*>' \
 		"the greeting has an APOP timestamp" && mechs="$mechs APOP"
 	mechs="$mechs $(cat "$PROBE/mechs")"
