@@ -112,6 +112,21 @@ interop_start()
 	for file in "$MAILDIR"/cur/*; do
 		printf '%s %s\n' "$(sed -n 's/^Message-ID: //p' "$file" | head -n 1)" "${file##*/}"
 	done >"$WORK/basenames"
+	# Does the server number the messages as make-mail.py did?
+	local id n same=yes
+	while read -r n id; do
+		[ "$id" = - ] && continue
+		id=${id#<}
+		[ "$(expected_of "${id%@popscope.test>}" 1)" = "$n" ] || same=no
+	done <"$PROBE/msgids"
+	echo $same >"$WORK/same-order"
+	# A message whose Message-ID the server hides: its RETR by number.
+	local kind
+	for kind in $SAVE_KINDS; do
+		[ -f "$PROBE/retr-$kind.eml" ] && continue
+		n=$(number_of "$kind")
+		[ -n "$n" ] && probe rawretr "$n" "$PROBE/retr-$kind.eml"
+	done
 }
 
 interop_auth()
@@ -127,9 +142,17 @@ probe()
 }
 
 # number_of ID: the number of the message whose Message-ID is <ID@popscope.test>.
+# A server that shows a message in another form (Courier's wrapper for raw
+# UTF-8 headers) hides its Message-ID: when every other message has
+# make-mail.py's number, that one has its number too.
 number_of()
 {
-	awk -v id="<$1@popscope.test>" '$2 == id { print $1; exit }' "$PROBE/msgids"
+	local n
+	n=$(awk -v id="<$1@popscope.test>" '$2 == id { print $1; exit }' "$PROBE/msgids")
+	if [ -z "$n" ] && [ "$(cat "$WORK/same-order")" = yes ]; then
+		n=$(expected_of "$1" 1)
+	fi
+	echo "$n"
 }
 
 # expected_of ID COLUMN: a column of make-mail.py's row for that message (see
