@@ -62,6 +62,14 @@ def connect(env):
 	return pop
 
 
+def capa(pop):
+	"""CAPA as a dict; empty for a server without CAPA (popa3d: -ERR)."""
+	try:
+		return pop.capa()
+	except poplib.error_proto:
+		return {}
+
+
 def raw_multiline(pop, command, out):
 	"""Send COMMAND, write the multi-line body byte for byte (unstuffed)."""
 	pop._putcmd(command)
@@ -114,9 +122,9 @@ def snapshot(env, top, ids):
 	os.makedirs(top, exist_ok=True)
 	pop = connect(env)
 	put('greeting', pop.getwelcome().decode('utf-8', 'replace') + '\n')
-	capa = pop.capa()
-	put('capa', ''.join(' '.join([k] + v) + '\n' for k, v in capa.items()))
-	put('mechs', ' '.join(capa.get('SASL', [])) + '\n')
+	caps = capa(pop)
+	put('capa', ''.join(' '.join([k] + v) + '\n' for k, v in caps.items()))
+	put('mechs', ' '.join(caps.get('SASL', [])) + '\n')
 	pop.quit()
 	pop = login(env)
 	pop.uidl()
@@ -155,9 +163,9 @@ def main(argv):
 	if command in ('mechs', 'capa', 'greeting'):
 		pop = connect(env)
 		if command == 'mechs':
-			print(' '.join(pop.capa().get('SASL', [])))
+			print(' '.join(capa(pop).get('SASL', [])))
 		elif command == 'capa':
-			for name, args in pop.capa().items():
+			for name, args in capa(pop).items():
 				print(' '.join([name] + args))
 		else:
 			print(pop.getwelcome().decode('utf-8', 'replace'))
