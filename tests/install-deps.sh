@@ -60,13 +60,16 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q --no-install-recommends $missing
 fi
 
-# candidates: "PACKAGE VERSION" per UNPACKED package, as apt would pick it.
+# candidates: "PACKAGE VERSION" per UNPACKED package, as apt would pick it
+# (the version is empty when apt knows none).
 candidates()
 {
-	local package
+	local package policy
+	policy=$(apt-cache policy $UNPACKED 2>/dev/null)
 	for package in $UNPACKED; do
-		echo "$package $(apt-cache policy "$package" 2>/dev/null |
-			awk '$1 == "Candidate:" { print $2 }')"
+		echo "$package $(echo "$policy" | awk -v p="$package:" '
+			/^[^ ]/ { cur = $1 }
+			cur == p && $1 == "Candidate:" && $2 != "(none)" { print $2 }')"
 	done
 }
 
