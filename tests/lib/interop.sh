@@ -167,11 +167,11 @@ expected_of()
 
 check_mechs()
 {
-	local offered configured
+	local offered configured mech
 	begin mechs
 	# Over TLS a server may add the -PLUS variants (channel binding).
 	offered=$(tr ' ' '\n' <"$PROBE/mechs" | sed 's/-PLUS$//' | grep . | sort -u | tr '\n' ' ')
-	configured=$(printf '%s\n' $SASL | sort -u | tr '\n' ' ')
+	configured=$(for mech in $SASL; do echo "$mech"; done | sort -u | tr '\n' ' ')
 	is "$offered" "$configured" "CAPA's SASL line is what the fixture set up (${SASL:-none})"
 }
 
