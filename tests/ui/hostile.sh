@@ -7,7 +7,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 15
+plan 16
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -56,6 +56,11 @@ ok $? "uidl_duplicates: message 1 is flagged U"
 save_and_delete
 tui_wait 'shares its UIDL with another message'
 ok $? "uidl_duplicates: saved, then d is refused with the reason"
+tui_keys :
+tui_type 'DELE 1'
+tui_keys Enter
+tui_wait 'Not sent: message 1 shares its UIDL'
+ok $? "uidl_duplicates: DELE typed at the command line is refused too"
 tui_keys q
 tui_wait_exit >/dev/null
 unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_duplicates: no DELE reached the server"
