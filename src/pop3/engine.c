@@ -131,7 +131,8 @@ static void finish_cmd(pop3_t *pop3, pop3_cmd_t *cmd, pop3_error_t error)
 	reply.body_truncated = cmd->body_truncated;
 	reply.body_octets = cmd->decoder.octets;
 	reply.body_lines = cmd->decoder.lines;
-	reply.terminated = cmd->decoder.done;
+	/* Past its bound a body is not believed, whatever followed. */
+	reply.terminated = cmd->decoder.done && !cmd->oversize;
 	reply.bad_stuffing = cmd->decoder.bad_stuffing;
 	reply.latency_ms = cmd->latency_ms;
 	if (cmd->done)
@@ -226,6 +227,50 @@ static bool command_is_barrier(const char *line)
 	return false;
 }
 
+static uint64_t add_capped(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t at_least_min_bound(uint64_t bound)
+{
+	return bound > POP3_MIN_REPLY_BOUND ? bound : POP3_MIN_REPLY_BOUND;
+}
+
+/* default_bound: the bound on a body when the request sets no max_octets
+ * (the rules are in engine.h). STAT is known once the session is ready
+ * after a login. */
+static uint64_t default_bound(const pop3_t *pop3, const char *line)
+{
+	while (*line == ' ')
+		line++;
+	if (command_is(line, "CAPA") || command_is(line, "AUTH"))
+		return POP3_MIN_REPLY_BOUND;
+	if (pop3->phase != PHASE_READY || !pop3->logged_in)
+		return POP3_MAX_MESSAGE_SIZE;
+	if (command_is(line, "RETR") || command_is(line, "TOP"))
+		return at_least_min_bound(
+		    add_capped(pop3->stat_octets, pop3_size_margin(pop3->stat_octets)));
+	if (command_is(line, "LIST") || command_is(line, "UIDL"))
+		return at_least_min_bound(pop3->stat_count * POP3_SCAN_LINE_BOUND);
+	return POP3_MAX_MESSAGE_SIZE;
+}
+
+/* expected_bound: the size LIST gave plus its margin. */
+static uint64_t expected_bound(uint64_t expect_octets)
+{
+	return add_capped(expect_octets, pop3_size_margin(expect_octets));
+}
+
+static uint64_t body_bound(const pop3_t *pop3, const pop3_request_t *request)
+{
+	uint64_t bound =
+	    request->max_octets ? request->max_octets : default_bound(pop3, request->line);
+	if (request->expect_octets && expected_bound(request->expect_octets) < bound)
+		bound = expected_bound(request->expect_octets);
+	return bound;
+}
+
 static void append_pending(pop3_t *pop3, pop3_cmd_t *cmd)
 {
 	if (pop3->pending_tail)
@@ -264,6 +309,8 @@ uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool 
 	cmd->multiline = shape == POP3_REPLY_MULTI;
 	cmd->barrier = barrier || command_is_barrier(request->line);
 	cmd->collect_limit = request->collect_limit;
+	cmd->max_octets = body_bound(pop3, request);
+	cmd->expect_octets = request->expect_octets;
 	cmd->sink = request->sink;
 	cmd->done = request->done;
 	cmd->ctx = request->ctx;
@@ -397,6 +444,12 @@ static int body_out(void *ctx, const char *data, size_t len)
 {
 	body_target_t *target = ctx;
 	pop3_cmd_t *cmd = target->cmd;
+	/* The decoder has counted these bytes already; past the bound nothing
+	 * more is delivered anywhere. */
+	if (cmd->decoder.octets > cmd->max_octets) {
+		cmd->oversize = true;
+		return 1;
+	}
 	trace_body_bytes(target->pop3, cmd, data, len);
 	if (cmd->cancelled || cmd->sink_failed)
 		return 0;
@@ -510,6 +563,25 @@ static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
 	return pop3->phase != PHASE_FAILED;
 }
 
+/* fail_oversize: the body of cmd ran past its bound. What follows in the
+ * stream is the rest of that body, so no later reply can be found: the
+ * session ends here, without QUIT. */
+static void fail_oversize(pop3_t *pop3, const pop3_cmd_t *cmd)
+{
+	unsigned long long bound = cmd->max_octets;
+	if (cmd->expect_octets && cmd->max_octets == expected_bound(cmd->expect_octets))
+		pop3_fail(pop3, POP3_E_OVERSIZE, NULL, 0, POP3_CODE_NONE,
+			  /* TRANSLATORS: LIST is the POP3 command; keep it as is. */
+			  _("the reply to %s is longer than %llu octets, though LIST gave its "
+			    "size as %llu; the connection was closed"),
+			  cmd->trace_line, bound, (unsigned long long)cmd->expect_octets);
+	else
+		pop3_fail(pop3, POP3_E_OVERSIZE, NULL, 0, POP3_CODE_NONE,
+			  _("the reply to %s is longer than %llu octets, the most accepted for "
+			    "it; the connection was closed"),
+			  cmd->trace_line, bound);
+}
+
 /* process_input: consume what the connection holds. Returns when more
  * bytes are needed or the engine stopped. */
 static void process_input(pop3_t *pop3)
@@ -529,6 +601,10 @@ static void process_input(pop3_t *pop3)
 			body_target_t target = {pop3, cmd};
 			size_t used = pop3_body_feed(&cmd->decoder, data, avail, body_out, &target);
 			conn_consume(pop3->conn, used);
+			if (cmd->oversize) {
+				fail_oversize(pop3, cmd);
+				return;
+			}
 			if (cmd->decoder.done) {
 				if (cmd->trace_line_buf.len &&
 				    cmd->traced_lines < pop3->config.trace_body_lines)

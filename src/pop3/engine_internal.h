@@ -36,6 +36,8 @@ struct pop3_cmd {
 	bool multiline;
 	bool barrier; /* sent alone: changes the session state */
 	size_t collect_limit;
+	uint64_t max_octets;    /* the body's bound (see pop3_request_t) */
+	uint64_t expect_octets; /* as the request gave it, named when the bound is passed */
 	pop3_sink_fn sink;
 	pop3_done_fn done;
 	void *ctx;
@@ -43,6 +45,7 @@ struct pop3_cmd {
 
 	bool cancelled;
 	bool sink_failed;
+	bool oversize; /* the body ran past max_octets */
 	bool in_body;
 	pop3_body_t decoder;
 	buf_t body; /* collected body */
