@@ -50,6 +50,7 @@ pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace)
 	pop3->next_id = 1;
 	pop3->capa.login_delay = -1;
 	pop3->capa.expire = -1;
+	pop3->floor_start_ms = -1;
 	return pop3;
 }
 
@@ -477,9 +478,17 @@ static void trace_body_summary(pop3_t *pop3, pop3_cmd_t *cmd)
 			    (unsigned long long)cmd->decoder.octets);
 }
 
+/* floor_reset: a reply is complete; the speed floor waits for the next one. */
+static void floor_reset(pop3_t *pop3)
+{
+	pop3->floor_start_ms = -1;
+	pop3->floor_bytes = 0;
+}
+
 static void complete_head(pop3_t *pop3)
 {
 	pop3_cmd_t *cmd = pop3->inflight_head;
+	floor_reset(pop3);
 	pop3->inflight_head = cmd->next;
 	if (!pop3->inflight_head)
 		pop3->inflight_tail = NULL;
@@ -555,6 +564,7 @@ static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
 				  _("the server's greeting is not a POP3 greeting"));
 		return false;
 	}
+	floor_reset(pop3);
 	pop3->greeting = sanitize_display(line, len, false, false);
 	pop3->apop_timestamp = pop3_apop_timestamp(line, len);
 	pop3_emit(pop3, POP3_EVENT_GREETING);
@@ -793,12 +803,66 @@ static bool waiting_for_server(const pop3_t *pop3)
 	}
 }
 
+/* floor_running: the speed floor is on and a reply has begun to arrive. */
+static bool floor_running(const pop3_t *pop3)
+{
+	if (!pop3->config.speed_limit || pop3->floor_start_ms < 0)
+		return false;
+	if (pop3->phase == PHASE_GREETING)
+		return true;
+	return (pop3->phase == PHASE_LOGIN || pop3->phase == PHASE_READY) &&
+	       pop3->inflight_count > 0;
+}
+
 int pop3_timeout_ms(const pop3_t *pop3)
 {
 	if (!waiting_for_server(pop3))
 		return -1;
-	long long left = pop3->last_progress_ms + pop3->config.timeout_ms - pop3_now_ms();
+	long long now = pop3_now_ms();
+	long long left = pop3->last_progress_ms + pop3->config.timeout_ms - now;
+	if (floor_running(pop3)) {
+		long long floor_left = pop3->floor_start_ms + pop3->config.timeout_ms - now;
+		if (floor_left < left)
+			left = floor_left;
+	}
 	return left < 0 ? 0 : (int)left;
+}
+
+/* floor_count: bytes arrived; the first byte of a reply starts a stretch. */
+static void floor_count(pop3_t *pop3, size_t received, long long now)
+{
+	if (!received)
+		return;
+	if (pop3->floor_start_ms < 0)
+		pop3->floor_start_ms = now;
+	pop3->floor_bytes += received;
+}
+
+/* check_floor: at the end of each stretch of timeout_ms the bytes it
+ * brought must reach the floor; then the next stretch starts. */
+static void check_floor(pop3_t *pop3, long long now)
+{
+	if (!floor_running(pop3))
+		return;
+	long long elapsed = now - pop3->floor_start_ms;
+	if (elapsed < pop3->config.timeout_ms)
+		return;
+	unsigned limit = pop3->config.speed_limit;
+	unsigned long long got = pop3->floor_bytes;
+	if (got < (unsigned long long)limit * (unsigned long long)elapsed / 1000) {
+		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
+			  /* TRANSLATORS: the arguments are bytes received, seconds, and
+			   * the --speed-limit in bytes per second. */
+			  ngettext("the server sent %llu byte in the last %lld s (below the floor "
+				   "of %u bytes/s)",
+				   "the server sent %llu bytes in the last %lld s (below the floor "
+				   "of %u bytes/s)",
+				   (unsigned long)got),
+			  got, elapsed / 1000, limit);
+		return;
+	}
+	pop3->floor_start_ms = now;
+	pop3->floor_bytes = 0;
 }
 
 static void check_closed(pop3_t *pop3)
@@ -831,8 +895,11 @@ void pop3_handle_io(pop3_t *pop3, short revents)
 		conn_handle_io(pop3->conn, revents);
 	size_t after_in, after_out = conn_output_pending(pop3->conn);
 	conn_input(pop3->conn, &after_in);
+	long long now = pop3_now_ms();
 	if (after_in != before_in || after_out != before_out || revents & (POLLIN | POLLOUT))
-		pop3->last_progress_ms = pop3_now_ms();
+		pop3->last_progress_ms = now;
+	/* Only reading grows the input; it shrinks as it is consumed below. */
+	floor_count(pop3, after_in > before_in ? after_in - before_in : 0, now);
 
 	advance_connection(pop3);
 	process_input(pop3);
@@ -842,10 +909,15 @@ void pop3_handle_io(pop3_t *pop3, short revents)
 	    conn_output_pending(pop3->conn))
 		conn_handle_io(pop3->conn, POLLOUT);
 
-	if (waiting_for_server(pop3) && pop3_timeout_ms(pop3) == 0)
+	if (!waiting_for_server(pop3))
+		return;
+	now = pop3_now_ms();
+	if (now >= pop3->last_progress_ms + pop3->config.timeout_ms)
 		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
 			  _("no answer from the server within %d seconds"),
 			  pop3->config.timeout_ms / 1000);
+	else
+		check_floor(pop3, now);
 }
 
 /* ---- accessors ---- */

@@ -41,6 +41,11 @@ typedef struct {
 	int timeout_ms;                /* connect and I/O timeout */
 	unsigned pipeline_window;      /* commands in flight with PIPELINING (>= 1) */
 	unsigned trace_body_lines;     /* body lines copied to the trace per reply */
+	/* The speed floor (--speed-limit): from the first byte of a reply (or of
+	 * the greeting) until it is complete, fewer than speed_limit bytes per
+	 * second, counted over each stretch of timeout_ms, fail the session with
+	 * POP3_E_TIMEOUT. timeout_ms itself stays the idle timeout. 0 = no floor. */
+	unsigned speed_limit;
 } pop3_config_t;
 
 /* Engine-level failures, independent of the server's -ERR. */

@@ -77,6 +77,10 @@ struct pop3 {
 	bool quit_sent;
 
 	long long last_progress_ms;
+	/* The speed floor's current stretch: it starts with the first byte of
+	 * a reply (-1: no stretch yet) and counts the bytes read since. */
+	long long floor_start_ms;
+	uint64_t floor_bytes;
 
 	pop3_error_t error;
 	char *errstr;

@@ -1,5 +1,5 @@
 /* test_engine: the engine against a scripted server in a child process:
- * bounded multi-line bodies. */
+ * bounded multi-line bodies, the speed floor. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "loop.h"
@@ -45,6 +46,12 @@ static void send_bytes(int fd, const void *data, size_t len)
 static void send_text(int fd, const char *text)
 {
 	send_bytes(fd, text, strlen(text));
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
 }
 
 /* send_body: "+OK", then octets (a multiple of 100) of content in lines of
@@ -175,7 +182,7 @@ typedef struct {
 	events_t events;
 } session_t;
 
-static void session_open(session_t *s, serve_fn scenario, int timeout_ms)
+static void session_open(session_t *s, serve_fn scenario, int timeout_ms, unsigned speed_limit)
 {
 	server_start(&s->server, scenario);
 	pop3_config_t config = {
@@ -187,6 +194,7 @@ static void session_open(session_t *s, serve_fn scenario, int timeout_ms)
 	    .allow_plaintext_password = true,
 	    .timeout_ms = timeout_ms,
 	    .pipeline_window = 1,
+	    .speed_limit = speed_limit,
 	};
 	s->trace = trace_new(0);
 	s->pop3 = pop3_new(&config, s->trace);
@@ -257,6 +265,13 @@ static void quit(session_t *s)
 	assert_int_equal(result.error, POP3_OK);
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* ---- bounded bodies ---- */
 
 /* RETR 1: 20,000 octets, terminated; RETR 2: 5,000 octets. */
@@ -280,7 +295,7 @@ static void test_expect_octets_cut_off(void **state)
 	result_t result;
 	(void)state;
 
-	session_open(&s, serve_sized, 5000);
+	session_open(&s, serve_sized, 5000, 0);
 	submit(&s, (pop3_request_t){.line = "RETR 1", .sink = count_sink, .expect_octets = 1000},
 	       &result);
 	wait_done(&s, &result);
@@ -309,7 +324,7 @@ static void test_expect_octets_margin(void **state)
 	(void)state;
 
 	/* 5,000 octets where LIST said 1,000: within the margin of 4096. */
-	session_open(&s, serve_sized, 5000);
+	session_open(&s, serve_sized, 5000, 0);
 	submit(&s, (pop3_request_t){.line = "RETR 2", .sink = count_sink, .expect_octets = 1000},
 	       &result);
 	wait_done(&s, &result);
@@ -327,7 +342,7 @@ static void test_max_octets(void **state)
 	(void)state;
 
 	/* collect_limit only truncates what is kept ... */
-	session_open(&s, serve_sized, 5000);
+	session_open(&s, serve_sized, 5000, 0);
 	submit(&s, (pop3_request_t){.line = "LIST", .collect_limit = 100}, &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_OK);
@@ -352,12 +367,75 @@ static void test_default_bound(void **state)
 	(void)state;
 
 	/* STAT said 100 octets: an endless TOP stops at the least default bound. */
-	session_open(&s, serve_sized, 5000);
+	session_open(&s, serve_sized, 5000, 0);
 	submit(&s, (pop3_request_t){.line = "TOP 1 0", .sink = count_sink}, &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_E_OVERSIZE);
 	assert_true(result.sunk <= 1048576);
 	assert_non_null(strstr(pop3_errstr(s.pop3), "longer than 1048576 octets"));
+	free(session_close(&s));
+}
+
+/* ---- the speed floor ---- */
+
+/* RETR 1: one octet every 100 ms (10 bytes/s), RETR 2: 50 octets every
+ * 100 ms (500 bytes/s) for 2 s, RETR 3: one octet every 100 ms, 15 in all. */
+static void serve_slowly(int fd, const char *line)
+{
+	size_t chunk = strcmp(line, "RETR 2") == 0 ? 50 : 1;
+	size_t count = strcmp(line, "RETR 1") == 0 ? 1000 : strcmp(line, "RETR 2") == 0 ? 20 : 15;
+	char data[50];
+
+	memset(data, 'x', sizeof data);
+	send_text(fd, "+OK\r\n");
+	for (size_t i = 0; i < count; i++) {
+		send_bytes(fd, data, chunk);
+		pause_ms(100);
+	}
+	send_text(fd, "\r\n.\r\n");
+}
+
+static void test_speed_floor(void **state)
+{
+	session_t s;
+	result_t result;
+	(void)state;
+
+	session_open(&s, serve_slowly, 1000, 100);
+	long long start = now_ms();
+	submit(&s, (pop3_request_t){.line = "RETR 1", .sink = count_sink}, &result);
+	wait_done(&s, &result);
+	long long took = now_ms() - start;
+	assert_int_equal(result.error, POP3_E_TIMEOUT);
+	assert_true(took >= 900 && took < 2500);
+	assert_non_null(strstr(pop3_errstr(s.pop3), "below the floor of 100 bytes/s"));
+	char *log = session_close(&s);
+	assert_null(strstr(log, "QUIT"));
+	free(log);
+}
+
+static void test_speed_floor_spares_slow_links(void **state)
+{
+	session_t s;
+	result_t result;
+	(void)state;
+
+	/* 500 bytes/s for 2 s, twice the idle timeout: above the floor. */
+	session_open(&s, serve_slowly, 1000, 100);
+	submit(&s, (pop3_request_t){.line = "RETR 2", .sink = count_sink}, &result);
+	wait_done(&s, &result);
+	assert_int_equal(result.error, POP3_OK);
+	assert_int_equal(result.sunk, 20 * 50 + 2);
+	quit(&s);
+	free(session_close(&s));
+
+	/* No floor: 10 bytes/s is only slow. */
+	session_open(&s, serve_slowly, 1000, 0);
+	submit(&s, (pop3_request_t){.line = "RETR 3", .sink = count_sink}, &result);
+	wait_done(&s, &result);
+	assert_int_equal(result.error, POP3_OK);
+	assert_int_equal(result.sunk, 15 + 2);
+	quit(&s);
 	free(session_close(&s));
 }
 
@@ -368,6 +446,8 @@ int main(void)
 	    cmocka_unit_test(test_expect_octets_margin),
 	    cmocka_unit_test(test_max_octets),
 	    cmocka_unit_test(test_default_bound),
+	    cmocka_unit_test(test_speed_floor),
+	    cmocka_unit_test(test_speed_floor_spares_slow_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
