@@ -397,8 +397,31 @@ static bool can_send_next(const pop3_t *pop3)
 	return pop3->inflight_count < send_window(pop3);
 }
 
+/* refuse_unsolicited: bytes wait in the input while no command is in
+ * flight, so nobody asked for them; a command sent now would take them for
+ * its reply. Fails the session and returns true when there are such bytes. */
+static bool refuse_unsolicited(pop3_t *pop3)
+{
+	size_t avail;
+	const char *data = conn_input(pop3->conn, &avail);
+	if (avail == 0)
+		return false;
+	const char *lf = memchr(data, '\n', avail);
+	size_t len = lf ? (size_t)(lf - data) : avail;
+	if (len > POP3_MAX_STATUS_LINE)
+		len = POP3_MAX_STATUS_LINE;
+	if (len && data[len - 1] == '\r')
+		len--;
+	trace_emit(pop3->trace, TRACE_RECV, -1, data, len);
+	pop3_fail(pop3, POP3_E_PROTOCOL, data, len, POP3_CODE_NONE, "%s",
+		  _("the server sent a reply nobody asked for"));
+	return true;
+}
+
 static void send_pending(pop3_t *pop3)
 {
+	if (pop3->inflight_count == 0 && can_send_next(pop3) && refuse_unsolicited(pop3))
+		return;
 	while (can_send_next(pop3)) {
 		pop3_cmd_t *cmd = pop3->pending_head;
 		pop3->pending_head = cmd->next;
@@ -627,6 +650,10 @@ static void process_input(pop3_t *pop3)
 			continue;
 		}
 
+		if (!cmd && pop3->phase != PHASE_GREETING) {
+			refuse_unsolicited(pop3);
+			return;
+		}
 		size_t line_len;
 		long used = pop3_find_line(data, avail, POP3_MAX_STATUS_LINE, &line_len);
 		if (used < 0) {
@@ -643,13 +670,8 @@ static void process_input(pop3_t *pop3)
 		bool alive;
 		if (pop3->phase == PHASE_GREETING)
 			alive = handle_greeting(pop3, line, line_len);
-		else if (cmd)
+		else
 			alive = handle_status_line(pop3, cmd, line, line_len);
-		else {
-			pop3_fail(pop3, POP3_E_PROTOCOL, line, line_len, POP3_CODE_NONE,
-				  _("the server sent data nobody asked for"));
-			alive = false;
-		}
 		free(line);
 		if (!alive)
 			return;

@@ -1,5 +1,5 @@
 /* test_engine: the engine against a scripted server in a child process:
- * bounded multi-line bodies, the speed floor. */
+ * bounded multi-line bodies, the speed floor, unsolicited replies. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -439,6 +439,66 @@ static void test_speed_floor_spares_slow_links(void **state)
 	free(session_close(&s));
 }
 
+/* ---- unsolicited replies ---- */
+
+/* NOOP gets its reply and one more nobody asked for; RSET's reply comes
+ * with a pause, then a line follows on its own. */
+static void serve_unsolicited(int fd, const char *line)
+{
+	if (strcmp(line, "NOOP") == 0) {
+		send_text(fd, "+OK\r\n+OK surprise\r\n");
+	} else if (strcmp(line, "RSET") == 0) {
+		send_text(fd, "+OK\r\n");
+		pause_ms(200);
+		send_text(fd, "+OK out of the blue\r\n");
+	} else {
+		send_text(fd, "-ERR no\r\n");
+	}
+}
+
+static void test_unsolicited_before_next_command(void **state)
+{
+	session_t s;
+	result_t first, second;
+	(void)state;
+
+	session_open(&s, serve_unsolicited, 5000, 0);
+	submit(&s, (pop3_request_t){.line = "NOOP"}, &first);
+	submit(&s, (pop3_request_t){.line = "NOOP"}, &second);
+	wait_done(&s, &second);
+	assert_int_equal(first.error, POP3_OK);
+	assert_true(first.ok);
+	/* The second NOOP would have taken "+OK surprise" for its reply. */
+	assert_int_equal(second.error, POP3_E_PROTOCOL);
+	assert_int_equal(pop3_error(s.pop3), POP3_E_PROTOCOL);
+	assert_string_equal(pop3_errstr(s.pop3), "the server sent a reply nobody asked for");
+	assert_string_equal(pop3_server_text(s.pop3), "+OK surprise");
+	char *log = session_close(&s);
+	assert_non_null(strstr(log, "NOOP\r\n"));
+	assert_null(strstr(strstr(log, "NOOP\r\n") + 1, "NOOP"));
+	free(log);
+}
+
+static void test_unsolicited_while_idle(void **state)
+{
+	session_t s;
+	result_t result;
+	(void)state;
+
+	session_open(&s, serve_unsolicited, 5000, 0);
+	submit(&s, (pop3_request_t){.line = "RSET"}, &result);
+	wait_done(&s, &result);
+	assert_int_equal(result.error, POP3_OK);
+	/* Nothing in flight; the line that comes is nobody's. */
+	long long start = now_ms();
+	while (pop3_is_ready(s.pop3) && now_ms() - start < 3000)
+		loop_iterate(s.pop3, NULL, 0, 100);
+	assert_true(s.events.failed);
+	assert_int_equal(pop3_error(s.pop3), POP3_E_PROTOCOL);
+	assert_string_equal(pop3_errstr(s.pop3), "the server sent a reply nobody asked for");
+	free(session_close(&s));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +508,8 @@ int main(void)
 	    cmocka_unit_test(test_default_bound),
 	    cmocka_unit_test(test_speed_floor),
 	    cmocka_unit_test(test_speed_floor_spares_slow_links),
+	    cmocka_unit_test(test_unsolicited_before_next_command),
+	    cmocka_unit_test(test_unsolicited_while_idle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
