@@ -17,7 +17,8 @@ int exitcode_for_engine(const pop3_t *pop3)
 	case POP3_E_VERIFY: return EXIT_TLS;
 	case POP3_E_NO_STLS:
 	case POP3_E_INJECTION:
-	case POP3_E_PROTOCOL: return EXIT_PROTOCOL;
+	case POP3_E_PROTOCOL:
+	case POP3_E_OVERSIZE: return EXIT_PROTOCOL;
 	case POP3_E_AUTH:
 	case POP3_E_INSECURE: return EXIT_NOPERM;
 	case POP3_E_TIMEOUT: return EXIT_TEMPFAIL;

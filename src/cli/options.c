@@ -29,6 +29,7 @@ enum {
 	OPT_INSECURE,
 	OPT_PLAINTEXT,
 	OPT_TIMEOUT,
+	OPT_SPEED_LIMIT,
 	OPT_TRACE,
 	OPT_JSON,
 	OPT_SAVE_DIR,
@@ -54,6 +55,7 @@ static const struct option long_options[] = {
     {"insecure", no_argument, NULL, OPT_INSECURE},
     {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"speed-limit", required_argument, NULL, OPT_SPEED_LIMIT},
     {"trace", required_argument, NULL, OPT_TRACE},
     {"verbose", no_argument, NULL, 'v'},
     {"json", no_argument, NULL, OPT_JSON},
@@ -102,6 +104,8 @@ void options_usage(FILE *stream)
 		"  --insecure            do not verify the certificate (warned about)\n"
 		"  --plaintext           allow pop3:// without TLS (warned about)\n"
 		"  --timeout SECONDS     resolve, connect and I/O timeout (default 30)\n"
+		"  --speed-limit BYTES   fail a reply slower than BYTES a second over\n"
+		"                        --timeout seconds (default 100; 0: no floor)\n"
 		"  --pipeline N          commands in flight with PIPELINING (default 128)\n"
 		"\n"
 		"Output:\n"
@@ -179,6 +183,17 @@ static int parse_positive(const char *text, uint64_t max, const char *option, un
 	return 0;
 }
 
+/* parse_count: a whole number from 0 to max. */
+static int parse_count(const char *text, uint64_t max, const char *option, unsigned *out)
+{
+	uint64_t value;
+	if (!parse_u64_str(text, max, &value))
+		return usage_error(_("invalid %s \"%s\": expected a whole number from 0 to %llu"),
+				   option, text, (unsigned long long)max);
+	*out = (unsigned)value;
+	return 0;
+}
+
 static int set_mode(cli_options_t *options, run_mode_t mode)
 {
 	if (options->mode != MODE_UI && options->mode != mode)
@@ -232,6 +247,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 {
 	memset(options, 0, sizeof *options);
 	options->timeout_seconds = 30;
+	options->speed_limit = 100;
 	options->preview_lines = 200;
 	options->pipeline_window = 128;
 	const char *no_color = getenv("NO_COLOR");
@@ -270,6 +286,10 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 		case OPT_TIMEOUT:
 			rc = parse_positive(optarg, 86400, "--timeout", &timeout);
 			options->timeout_seconds = (int)timeout;
+			break;
+		case OPT_SPEED_LIMIT:
+			rc =
+			    parse_count(optarg, 1000000000, "--speed-limit", &options->speed_limit);
 			break;
 		case OPT_TRACE: options->trace_file = optarg; break;
 		case 'v': options->verbose = true; break;

@@ -38,6 +38,7 @@ typedef struct {
 	bool insecure;
 	bool plaintext;
 	int timeout_seconds;       /* --timeout, default 30 */
+	unsigned speed_limit;      /* --speed-limit BYTES per second, default 100; 0 = no floor */
 	const char *trace_file;    /* --trace FILE */
 	bool verbose;              /* -v: trace to stderr */
 	bool json;                 /* --json for --list */

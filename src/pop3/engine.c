@@ -50,6 +50,7 @@ pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace)
 	pop3->next_id = 1;
 	pop3->capa.login_delay = -1;
 	pop3->capa.expire = -1;
+	pop3->floor_start_ms = -1;
 	return pop3;
 }
 
@@ -131,7 +132,8 @@ static void finish_cmd(pop3_t *pop3, pop3_cmd_t *cmd, pop3_error_t error)
 	reply.body_truncated = cmd->body_truncated;
 	reply.body_octets = cmd->decoder.octets;
 	reply.body_lines = cmd->decoder.lines;
-	reply.terminated = cmd->decoder.done;
+	/* Past its bound a body is not believed, whatever followed. */
+	reply.terminated = cmd->decoder.done && !cmd->oversize;
 	reply.bad_stuffing = cmd->decoder.bad_stuffing;
 	reply.latency_ms = cmd->latency_ms;
 	reply.sent = cmd->sent_ms != 0;
@@ -227,6 +229,50 @@ static bool command_is_barrier(const char *line)
 	return false;
 }
 
+static uint64_t add_capped(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t at_least_min_bound(uint64_t bound)
+{
+	return bound > POP3_MIN_REPLY_BOUND ? bound : POP3_MIN_REPLY_BOUND;
+}
+
+/* default_bound: the bound on a body when the request sets no max_octets
+ * (the rules are in engine.h). STAT is known once the session is ready
+ * after a login. */
+static uint64_t default_bound(const pop3_t *pop3, const char *line)
+{
+	while (*line == ' ')
+		line++;
+	if (command_is(line, "CAPA") || command_is(line, "AUTH"))
+		return POP3_MIN_REPLY_BOUND;
+	if (pop3->phase != PHASE_READY || !pop3->logged_in)
+		return POP3_MAX_MESSAGE_SIZE;
+	if (command_is(line, "RETR") || command_is(line, "TOP"))
+		return at_least_min_bound(
+		    add_capped(pop3->stat_octets, pop3_size_margin(pop3->stat_octets)));
+	if (command_is(line, "LIST") || command_is(line, "UIDL"))
+		return at_least_min_bound(pop3->stat_count * POP3_SCAN_LINE_BOUND);
+	return POP3_MAX_MESSAGE_SIZE;
+}
+
+/* expected_bound: the size LIST gave plus its margin. */
+static uint64_t expected_bound(uint64_t expect_octets)
+{
+	return add_capped(expect_octets, pop3_size_margin(expect_octets));
+}
+
+static uint64_t body_bound(const pop3_t *pop3, const pop3_request_t *request)
+{
+	uint64_t bound =
+	    request->max_octets ? request->max_octets : default_bound(pop3, request->line);
+	if (request->expect_octets && expected_bound(request->expect_octets) < bound)
+		bound = expected_bound(request->expect_octets);
+	return bound;
+}
+
 static void append_pending(pop3_t *pop3, pop3_cmd_t *cmd)
 {
 	if (pop3->pending_tail)
@@ -265,6 +311,8 @@ uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool 
 	cmd->multiline = shape == POP3_REPLY_MULTI;
 	cmd->barrier = barrier || command_is_barrier(request->line);
 	cmd->collect_limit = request->collect_limit;
+	cmd->max_octets = body_bound(pop3, request);
+	cmd->expect_octets = request->expect_octets;
 	cmd->sink = request->sink;
 	cmd->done = request->done;
 	cmd->ctx = request->ctx;
@@ -350,8 +398,31 @@ static bool can_send_next(const pop3_t *pop3)
 	return pop3->inflight_count < send_window(pop3);
 }
 
+/* refuse_unsolicited: bytes wait in the input while no command is in
+ * flight, so nobody asked for them; a command sent now would take them for
+ * its reply. Fails the session and returns true when there are such bytes. */
+static bool refuse_unsolicited(pop3_t *pop3)
+{
+	size_t avail;
+	const char *data = conn_input(pop3->conn, &avail);
+	if (avail == 0)
+		return false;
+	const char *lf = memchr(data, '\n', avail);
+	size_t len = lf ? (size_t)(lf - data) : avail;
+	if (len > POP3_MAX_STATUS_LINE)
+		len = POP3_MAX_STATUS_LINE;
+	if (len && data[len - 1] == '\r')
+		len--;
+	trace_emit(pop3->trace, TRACE_RECV, -1, data, len);
+	pop3_fail(pop3, POP3_E_PROTOCOL, data, len, POP3_CODE_NONE, "%s",
+		  _("the server sent a reply nobody asked for"));
+	return true;
+}
+
 static void send_pending(pop3_t *pop3)
 {
+	if (pop3->inflight_count == 0 && can_send_next(pop3) && refuse_unsolicited(pop3))
+		return;
 	while (can_send_next(pop3)) {
 		pop3_cmd_t *cmd = pop3->pending_head;
 		/* The first command after a quiet spell starts the clock: the
@@ -402,6 +473,12 @@ static int body_out(void *ctx, const char *data, size_t len)
 {
 	body_target_t *target = ctx;
 	pop3_cmd_t *cmd = target->cmd;
+	/* The decoder has counted these bytes already; past the bound nothing
+	 * more is delivered anywhere. */
+	if (cmd->decoder.octets > cmd->max_octets) {
+		cmd->oversize = true;
+		return 1;
+	}
 	trace_body_bytes(target->pop3, cmd, data, len);
 	if (cmd->cancelled || cmd->sink_failed)
 		return 0;
@@ -429,9 +506,17 @@ static void trace_body_summary(pop3_t *pop3, pop3_cmd_t *cmd)
 			    (unsigned long long)cmd->decoder.octets);
 }
 
+/* floor_reset: a reply is complete; the speed floor waits for the next one. */
+static void floor_reset(pop3_t *pop3)
+{
+	pop3->floor_start_ms = -1;
+	pop3->floor_bytes = 0;
+}
+
 static void complete_head(pop3_t *pop3)
 {
 	pop3_cmd_t *cmd = pop3->inflight_head;
+	floor_reset(pop3);
 	pop3->inflight_head = cmd->next;
 	if (!pop3->inflight_head)
 		pop3->inflight_tail = NULL;
@@ -507,12 +592,32 @@ static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
 				  _("the server's greeting is not a POP3 greeting"));
 		return false;
 	}
+	floor_reset(pop3);
 	pop3->greeting = sanitize_display(line, len, false, false);
 	pop3->apop_timestamp = pop3_apop_timestamp(line, len);
 	pop3_emit(pop3, POP3_EVENT_GREETING);
 	pop3->phase = PHASE_LOGIN;
 	pop3_login_begin(pop3);
 	return pop3->phase != PHASE_FAILED;
+}
+
+/* fail_oversize: the body of cmd ran past its bound. What follows in the
+ * stream is the rest of that body, so no later reply can be found: the
+ * session ends here, without QUIT. */
+static void fail_oversize(pop3_t *pop3, const pop3_cmd_t *cmd)
+{
+	unsigned long long bound = cmd->max_octets;
+	if (cmd->expect_octets && cmd->max_octets == expected_bound(cmd->expect_octets))
+		pop3_fail(pop3, POP3_E_OVERSIZE, NULL, 0, POP3_CODE_NONE,
+			  /* TRANSLATORS: LIST is the POP3 command; keep it as is. */
+			  _("the reply to %s is longer than %llu octets, though LIST gave its "
+			    "size as %llu; the connection was closed"),
+			  cmd->trace_line, bound, (unsigned long long)cmd->expect_octets);
+	else
+		pop3_fail(pop3, POP3_E_OVERSIZE, NULL, 0, POP3_CODE_NONE,
+			  _("the reply to %s is longer than %llu octets, the most accepted for "
+			    "it; the connection was closed"),
+			  cmd->trace_line, bound);
 }
 
 /* process_input: consume what the connection holds. Returns when more
@@ -534,6 +639,10 @@ static void process_input(pop3_t *pop3)
 			body_target_t target = {pop3, cmd};
 			size_t used = pop3_body_feed(&cmd->decoder, data, avail, body_out, &target);
 			conn_consume(pop3->conn, used);
+			if (cmd->oversize) {
+				fail_oversize(pop3, cmd);
+				return;
+			}
 			if (cmd->decoder.done) {
 				if (cmd->trace_line_buf.len &&
 				    cmd->traced_lines < pop3->config.trace_body_lines)
@@ -546,6 +655,10 @@ static void process_input(pop3_t *pop3)
 			continue;
 		}
 
+		if (!cmd && pop3->phase != PHASE_GREETING) {
+			refuse_unsolicited(pop3);
+			return;
+		}
 		size_t line_len;
 		long used = pop3_find_line(data, avail, POP3_MAX_STATUS_LINE, &line_len);
 		if (used < 0) {
@@ -562,13 +675,8 @@ static void process_input(pop3_t *pop3)
 		bool alive;
 		if (pop3->phase == PHASE_GREETING)
 			alive = handle_greeting(pop3, line, line_len);
-		else if (cmd)
+		else
 			alive = handle_status_line(pop3, cmd, line, line_len);
-		else {
-			pop3_fail(pop3, POP3_E_PROTOCOL, line, line_len, POP3_CODE_NONE,
-				  _("the server sent data nobody asked for"));
-			alive = false;
-		}
 		free(line);
 		if (!alive)
 			return;
@@ -727,12 +835,30 @@ static bool waiting_for_server(const pop3_t *pop3)
 	}
 }
 
-/* deadline_left_ms: milliseconds until the timeout fails the session, -1 = none. */
+/* floor_running: the speed floor is on and a reply has begun to arrive. */
+static bool floor_running(const pop3_t *pop3)
+{
+	if (!pop3->config.speed_limit || pop3->floor_start_ms < 0)
+		return false;
+	if (pop3->phase == PHASE_GREETING)
+		return true;
+	return (pop3->phase == PHASE_LOGIN || pop3->phase == PHASE_READY) &&
+	       pop3->inflight_count > 0;
+}
+
+/* deadline_left_ms: milliseconds until the timeout or the speed floor fails
+ * the session, -1 = none. */
 static int deadline_left_ms(const pop3_t *pop3)
 {
 	if (!waiting_for_server(pop3))
 		return -1;
-	long long left = pop3->last_progress_ms + pop3->config.timeout_ms - pop3_now_ms();
+	long long now = pop3_now_ms();
+	long long left = pop3->last_progress_ms + pop3->config.timeout_ms - now;
+	if (floor_running(pop3)) {
+		long long floor_left = pop3->floor_start_ms + pop3->config.timeout_ms - now;
+		if (floor_left < left)
+			left = floor_left;
+	}
 	return left < 0 ? 0 : (int)left;
 }
 
@@ -760,6 +886,43 @@ static void fail_timeout(pop3_t *pop3)
 	else
 		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
 			  _("no answer from the server within %d seconds"), seconds);
+}
+
+/* floor_count: bytes arrived; the first byte of a reply starts a stretch. */
+static void floor_count(pop3_t *pop3, size_t received, long long now)
+{
+	if (!received)
+		return;
+	if (pop3->floor_start_ms < 0)
+		pop3->floor_start_ms = now;
+	pop3->floor_bytes += received;
+}
+
+/* check_floor: at the end of each stretch of timeout_ms the bytes it
+ * brought must reach the floor; then the next stretch starts. */
+static void check_floor(pop3_t *pop3, long long now)
+{
+	if (!floor_running(pop3))
+		return;
+	long long elapsed = now - pop3->floor_start_ms;
+	if (elapsed < pop3->config.timeout_ms)
+		return;
+	unsigned limit = pop3->config.speed_limit;
+	unsigned long long got = pop3->floor_bytes;
+	if (got < (unsigned long long)limit * (unsigned long long)elapsed / 1000) {
+		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
+			  /* TRANSLATORS: the arguments are bytes received, seconds, and
+			   * the --speed-limit in bytes per second. */
+			  ngettext("the server sent %llu byte in the last %lld s (below the floor "
+				   "of %u bytes/s)",
+				   "the server sent %llu bytes in the last %lld s (below the floor "
+				   "of %u bytes/s)",
+				   (unsigned long)got),
+			  got, elapsed / 1000, limit);
+		return;
+	}
+	pop3->floor_start_ms = now;
+	pop3->floor_bytes = 0;
 }
 
 static void check_closed(pop3_t *pop3)
@@ -796,11 +959,14 @@ void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)
 		conn_handle_io(pop3->conn, fds, count);
 	size_t after_in, after_out = conn_output_pending(pop3->conn);
 	conn_input(pop3->conn, &after_in);
+	long long now = pop3_now_ms();
 	/* Name server traffic is no progress: resolving must end within the
 	 * timeout as a whole. */
 	if (pop3->phase != PHASE_RESOLVING &&
 	    (after_in != before_in || after_out != before_out || revents & (POLLIN | POLLOUT)))
-		pop3->last_progress_ms = pop3_now_ms();
+		pop3->last_progress_ms = now;
+	/* Only reading grows the input; it shrinks as it is consumed below. */
+	floor_count(pop3, after_in > before_in ? after_in - before_in : 0, now);
 
 	advance_connection(pop3);
 	process_input(pop3);
@@ -809,8 +975,13 @@ void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)
 	if (pop3->phase != PHASE_FAILED && pop3->phase != PHASE_CLOSED)
 		conn_flush(pop3->conn);
 
-	if (deadline_left_ms(pop3) == 0)
+	if (!waiting_for_server(pop3))
+		return;
+	now = pop3_now_ms();
+	if (now >= pop3->last_progress_ms + pop3->config.timeout_ms)
 		fail_timeout(pop3);
+	else
+		check_floor(pop3, now);
 }
 
 /* ---- accessors ---- */

@@ -37,6 +37,8 @@ struct pop3_cmd {
 	bool multiline;
 	bool barrier; /* sent alone: changes the session state */
 	size_t collect_limit;
+	uint64_t max_octets;    /* the body's bound (see pop3_request_t) */
+	uint64_t expect_octets; /* as the request gave it, named when the bound is passed */
 	pop3_sink_fn sink;
 	pop3_done_fn done;
 	void *ctx;
@@ -44,6 +46,7 @@ struct pop3_cmd {
 
 	bool cancelled;
 	bool sink_failed;
+	bool oversize; /* the body ran past max_octets */
 	bool in_body;
 	pop3_body_t decoder;
 	buf_t body; /* collected body */
@@ -75,6 +78,10 @@ struct pop3 {
 	bool quit_sent;
 
 	long long last_progress_ms; /* the timeout counts from here */
+	/* The speed floor's current stretch: it starts with the first byte of
+	 * a reply (-1: no stretch yet) and counts the bytes read since. */
+	long long floor_start_ms;
+	uint64_t floor_bytes;
 
 	pop3_error_t error;
 	char *errstr;
