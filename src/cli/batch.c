@@ -178,11 +178,11 @@ int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem)
 {
 	load_state_t state = {0};
 	const pop3_capa_t *capa = pop3_capa(pop3);
-	pop3_request_t list = {.line = "LIST",
+	pop3_request_t list = {.verb = POP3_CMD_LIST,
 			       .collect_limit = SCAN_COLLECT_LIMIT,
 			       .done = on_load_list,
 			       .ctx = &state};
-	pop3_request_t uidl = {.line = "UIDL",
+	pop3_request_t uidl = {.verb = POP3_CMD_UIDL,
 			       .collect_limit = SCAN_COLLECT_LIMIT,
 			       .done = on_load_uidl,
 			       .ctx = &state};

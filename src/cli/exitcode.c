@@ -7,7 +7,12 @@ int exitcode_for_engine(const pop3_t *pop3)
 	pop3_code_t code = pop3_server_code(pop3);
 	if (code == POP3_CODE_IN_USE || code == POP3_CODE_LOGIN_DELAY || code == POP3_CODE_SYS_TEMP)
 		return EXIT_TEMPFAIL;
-	switch (pop3_error(pop3)) {
+	return exitcode_for_error(pop3_error(pop3));
+}
+
+int exitcode_for_error(pop3_error_t error)
+{
+	switch (error) {
 	case POP3_OK: return EXIT_OK;
 	case POP3_E_RESOLVE: return EXIT_NOHOST;
 	case POP3_E_CONNECT:

@@ -44,9 +44,9 @@ static void scan_headers(pop3_t *pop3, scan_t *scan)
 		top_request_t *request = xmalloc(sizeof *request);
 		request->scan = scan;
 		request->number = mailbox_at(scan->mailbox, i)->number;
-		char line[64];
-		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)request->number);
-		pop3_request_t top = {.line = line,
+		pop3_request_t top = {.verb = POP3_CMD_TOP,
+				      .args = {request->number, 0},
+				      .argc = 2,
 				      .collect_limit = HEADER_COLLECT_LIMIT,
 				      .done = on_top,
 				      .ctx = request};

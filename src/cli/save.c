@@ -122,8 +122,7 @@ static void on_retr(void *ctx, const pop3_reply_t *reply)
 						  n),
 					false);
 		else
-			job_save_failed(job,
-					reply->error == POP3_E_SINK ? EXIT_IOERR : EXIT_UNAVAILABLE,
+			job_save_failed(job, exitcode_for_error(reply->error),
 					xasprintf(_("message %llu: the transfer did not complete; "
 						    "not saved"),
 						  n),
@@ -158,11 +157,12 @@ static void on_dele(void *ctx, const pop3_reply_t *reply)
 	gate_delete_answered(job->mailbox, job->number, reply->ok, job->error);
 }
 
-static void submit(pop3_t *pop3, const char *line, size_t collect, pop3_sink_fn sink,
-		   pop3_done_fn done, void *ctx)
+/* submit: a command about one job's message, its completion with the job. */
+static void submit(pop3_t *pop3, job_t *job, pop3_request_t request, pop3_done_fn done)
 {
-	pop3_request_t request = {
-	    .line = line, .collect_limit = collect, .sink = sink, .done = done, .ctx = ctx};
+	request.args[0] = job->number;
+	request.done = done;
+	request.ctx = job;
 	pop3_submit(pop3, &request);
 }
 
@@ -206,12 +206,17 @@ static void save_all(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count
 			job_fail(job, EXIT_DATAERR, why);
 			continue;
 		}
-		char line[64];
 		/* TOP's completion opens the file, so RETR's body always has one. */
-		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)job->number);
-		submit(pop3, line, HEADER_COLLECT_LIMIT, NULL, on_top, job);
-		snprintf(line, sizeof line, "RETR %llu", (unsigned long long)job->number);
-		submit(pop3, line, 0, retr_sink, on_retr, job);
+		submit(pop3, job,
+		       (pop3_request_t){
+			   .verb = POP3_CMD_TOP, .argc = 2, .collect_limit = HEADER_COLLECT_LIMIT},
+		       on_top);
+		submit(pop3, job,
+		       (pop3_request_t){.verb = POP3_CMD_RETR,
+					.argc = 1,
+					.sink = retr_sink,
+					.expect_octets = mailbox_find(mailbox, job->number)->size},
+		       on_retr);
 	}
 	batch_drain(pop3);
 }
@@ -231,9 +236,7 @@ static void delete_saved(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t c
 			free(why);
 			continue;
 		}
-		char line[64];
-		snprintf(line, sizeof line, "DELE %llu", (unsigned long long)job->number);
-		submit(pop3, line, 0, NULL, on_dele, job);
+		submit(pop3, job, (pop3_request_t){.verb = POP3_CMD_DELE, .argc = 1}, on_dele);
 	}
 	batch_drain(pop3);
 }
@@ -265,13 +268,13 @@ static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
 	report_deleted_lines(mailbox, stdout);
 	report_outcome_t outcome = report_outcome(mailbox);
 	bool failed = mailbox_quit_state(mailbox) != QUIT_CONFIRMED;
+	const char *why = pop3_errstr(pop3);
+	if (failed && *why && outcome != OUTCOME_UNCERTAIN)
+		fprintf(stderr, "popscope: %s\n", why);
 	if (outcome == OUTCOME_UNCERTAIN || (failed && delete)) {
-		const char *why = pop3_errstr(pop3);
-		char *text = report_outcome_text(mailbox, why && *why ? why : NULL);
+		char *text = report_outcome_text(mailbox, *why ? why : NULL);
 		fprintf(stderr, "popscope: %s\n", text);
 		free(text);
-	} else if (failed && *pop3_errstr(pop3)) {
-		fprintf(stderr, "popscope: %s\n", pop3_errstr(pop3));
 	}
 	if (outcome == OUTCOME_UNCERTAIN)
 		return EXIT_TEMPFAIL;

@@ -195,40 +195,6 @@ static bool line_is_clean(const char *line)
 	return true;
 }
 
-static bool command_is(const char *line, const char *name)
-{
-	size_t n = strlen(name);
-	return strncasecmp(line, name, n) == 0 && (line[n] == '\0' || line[n] == ' ');
-}
-
-pop3_reply_shape_t pop3_command_shape(const char *line)
-{
-	while (*line == ' ')
-		line++;
-	const char *arg = strchr(line, ' ');
-	while (arg && *arg == ' ')
-		arg++;
-	bool has_arg = arg && *arg;
-	if (command_is(line, "LIST") || command_is(line, "UIDL"))
-		return has_arg ? POP3_REPLY_SINGLE : POP3_REPLY_MULTI;
-	if (command_is(line, "AUTH"))
-		return has_arg ? POP3_REPLY_SINGLE : POP3_REPLY_MULTI;
-	if (command_is(line, "TOP") || command_is(line, "RETR") || command_is(line, "CAPA"))
-		return POP3_REPLY_MULTI;
-	return POP3_REPLY_SINGLE;
-}
-
-static bool command_is_barrier(const char *line)
-{
-	static const char *const barriers[] = {"USER", "PASS", "APOP", "AUTH", "STLS", "QUIT"};
-	while (*line == ' ')
-		line++;
-	for (size_t i = 0; i < sizeof barriers / sizeof *barriers; i++)
-		if (command_is(line, barriers[i]))
-			return true;
-	return false;
-}
-
 static uint64_t add_capped(uint64_t a, uint64_t b)
 {
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
@@ -242,18 +208,16 @@ static uint64_t at_least_min_bound(uint64_t bound)
 /* default_bound: the bound on a body when the request sets no max_octets
  * (the rules are in engine.h). STAT is known once the session is ready
  * after a login. */
-static uint64_t default_bound(const pop3_t *pop3, const char *line)
+static uint64_t default_bound(const pop3_t *pop3, pop3_verb_t verb)
 {
-	while (*line == ' ')
-		line++;
-	if (command_is(line, "CAPA") || command_is(line, "AUTH"))
+	if (verb == POP3_CMD_CAPA || verb == POP3_CMD_AUTH)
 		return POP3_MIN_REPLY_BOUND;
 	if (pop3->phase != PHASE_READY || !pop3->logged_in)
 		return POP3_MAX_MESSAGE_SIZE;
-	if (command_is(line, "RETR") || command_is(line, "TOP"))
+	if (verb == POP3_CMD_RETR || verb == POP3_CMD_TOP)
 		return at_least_min_bound(
 		    add_capped(pop3->stat_octets, pop3_size_margin(pop3->stat_octets)));
-	if (command_is(line, "LIST") || command_is(line, "UIDL"))
+	if (verb == POP3_CMD_LIST || verb == POP3_CMD_UIDL)
 		return at_least_min_bound(pop3->stat_count * POP3_SCAN_LINE_BOUND);
 	return POP3_MAX_MESSAGE_SIZE;
 }
@@ -264,10 +228,9 @@ static uint64_t expected_bound(uint64_t expect_octets)
 	return add_capped(expect_octets, pop3_size_margin(expect_octets));
 }
 
-static uint64_t body_bound(const pop3_t *pop3, const pop3_request_t *request)
+static uint64_t body_bound(const pop3_t *pop3, const pop3_request_t *request, pop3_verb_t verb)
 {
-	uint64_t bound =
-	    request->max_octets ? request->max_octets : default_bound(pop3, request->line);
+	uint64_t bound = request->max_octets ? request->max_octets : default_bound(pop3, verb);
 	if (request->expect_octets && expected_bound(request->expect_octets) < bound)
 		bound = expected_bound(request->expect_octets);
 	return bound;
@@ -294,24 +257,60 @@ static void refuse_request(const pop3_request_t *request, pop3_error_t error)
 	request->done(request->ctx, &reply);
 }
 
+/* build_line: the command line of a request, from the table (or as the
+ * user typed it); *command is its table entry. NULL when the line would
+ * hold CR or LF, or when a gated command comes as typed text. */
+static char *build_line(const pop3_request_t *request, const pop3_command_t **command,
+			bool *has_argument)
+{
+	char *line;
+	if (request->verb == POP3_CMD_RAW) {
+		if (!request->line)
+			return NULL;
+		*command = pop3_command_typed(request->line, has_argument);
+		/* DELE goes only as its verb, which callers send after the gate agreed. */
+		if ((*command)->gated)
+			return NULL;
+		line = xstrdup(request->line);
+	} else {
+		*command = pop3_command(request->verb);
+		buf_t text;
+		buf_init(&text);
+		buf_append_str(&text, (*command)->name);
+		for (unsigned i = 0; i < request->argc && i < 2; i++)
+			buf_printf(&text, " %llu", (unsigned long long)request->args[i]);
+		if (request->line && *request->line)
+			buf_printf(&text, " %s", request->line);
+		*has_argument = request->argc > 0 || (request->line && *request->line);
+		line = xstrdup(text.data);
+		secret_wipe(text.data, text.len);
+		buf_free(&text);
+	}
+	if (!line_is_clean(line)) {
+		secret_free(line);
+		return NULL;
+	}
+	return line;
+}
+
 uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool barrier,
 			      pop3_continue_fn on_continue)
 {
-	if (!line_is_clean(request->line)) {
+	const pop3_command_t *command;
+	bool has_argument = false;
+	char *line = build_line(request, &command, &has_argument);
+	if (!line) {
 		refuse_request(request, POP3_E_PROTOCOL);
 		return 0;
 	}
 	pop3_cmd_t *cmd = xcalloc(1, sizeof *cmd);
 	cmd->id = pop3->next_id++;
-	cmd->line = xstrdup(request->line);
-	cmd->trace_line = trace_mask_command(request->line, strlen(request->line), false);
-	pop3_reply_shape_t shape = request->shape;
-	if (shape == POP3_REPLY_AUTO)
-		shape = pop3_command_shape(request->line);
-	cmd->multiline = shape == POP3_REPLY_MULTI;
-	cmd->barrier = barrier || command_is_barrier(request->line);
+	cmd->line = line;
+	cmd->trace_line = trace_mask_command(line, strlen(line), false);
+	cmd->multiline = pop3_command_multiline(command, has_argument);
+	cmd->barrier = barrier || command->barrier;
 	cmd->collect_limit = request->collect_limit;
-	cmd->max_octets = body_bound(pop3, request);
+	cmd->max_octets = body_bound(pop3, request, command->verb);
 	cmd->expect_octets = request->expect_octets;
 	cmd->sink = request->sink;
 	cmd->done = request->done;
@@ -359,8 +358,7 @@ void pop3_cancel(pop3_t *pop3, uint64_t id)
 
 void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx)
 {
-	pop3_request_t request = {
-	    .line = "QUIT", .shape = POP3_REPLY_SINGLE, .done = done, .ctx = ctx};
+	pop3_request_t request = {.verb = POP3_CMD_QUIT, .done = done, .ctx = ctx};
 	if (pop3->phase != PHASE_READY || pop3->quit_sent) {
 		refuse_request(&request, POP3_E_CLOSED);
 		return;

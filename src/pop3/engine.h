@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "net/conn.h"
+#include "pop3/command.h"
 #include "pop3/reply.h"
 #include "trace.h"
 
@@ -110,12 +111,6 @@ typedef struct {
 typedef int (*pop3_sink_fn)(void *ctx, const char *data, size_t len);
 typedef void (*pop3_done_fn)(void *ctx, const pop3_reply_t *reply);
 
-typedef enum {
-	POP3_REPLY_AUTO, /* infer from the command (LIST / UIDL without argument, TOP, RETR, CAPA, bare AUTH) */
-	POP3_REPLY_SINGLE,
-	POP3_REPLY_MULTI,
-} pop3_reply_shape_t;
-
 /* Every multi-line body has a bound on its content octets. A body that runs
  * past it fails the command with POP3_E_OVERSIZE at once: neither the sink
  * nor the collected body gets another byte, and as the stream cannot be
@@ -131,9 +126,17 @@ typedef enum {
  *    for CAPA and AUTH POP3_MIN_REPLY_BOUND; for anything else, and before
  *    STAT, POP3_MAX_MESSAGE_SIZE.
  * collect_limit only decides what is kept in memory; it never ends a reply. */
+/* A command: its verb and arguments, built into a line by the engine from
+ * the table in command.h, or (POP3_CMD_RAW) a line as the user typed it.
+ * A line that would hold CR or LF is refused (POP3_E_PROTOCOL), and so is a
+ * gated command (DELE) given as typed text: DELE goes only as its verb,
+ * which the front ends send after gate_delete_begin agreed. */
 typedef struct {
-	const char *line; /* command without CRLF; CR, LF and NUL are refused */
-	pop3_reply_shape_t shape;
+	pop3_verb_t verb;
+	uint64_t args[2]; /* message-number arguments (TOP: number, lines) */
+	unsigned argc;
+	const char *line;     /* POP3_CMD_RAW: the whole command; else text after the
+			   * verb and numbers (USER name, AUTH mechanism...) or NULL */
 	size_t collect_limit; /* collect the body in memory up to this many bytes */
 	pop3_sink_fn sink;    /* or stream it here (both may be set) */
 	pop3_done_fn done;    /* called exactly once (also on failure / cancel) */
@@ -201,8 +204,5 @@ bool pop3_is_tls(const pop3_t *pop3);
 /* STAT after login. */
 uint64_t pop3_stat_count(const pop3_t *pop3);
 uint64_t pop3_stat_octets(const pop3_t *pop3);
-
-/* pop3_command_shape: whether a command line gets a multi-line reply. */
-pop3_reply_shape_t pop3_command_shape(const char *line);
 
 #endif

@@ -115,12 +115,14 @@ void session_pump_headers(session_t *session)
 			return;
 		const mailbox_msg_t *msg = mailbox_at(session->mailbox, i);
 		mailbox_mark_headers_asked(session->mailbox, i, true);
-		char line[64];
-		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)msg->number);
 		req_t *req = req_new(session, REQ_HEADERS, msg->number);
 		session->headers_inflight++;
 		session_touch(session);
-		if (!session_submit(session, req, line, HEADER_COLLECT_LIMIT, NULL))
+		if (!session_submit(session, req,
+				    (pop3_request_t){.verb = POP3_CMD_TOP,
+						     .args = {msg->number, 0},
+						     .argc = 2,
+						     .collect_limit = HEADER_COLLECT_LIMIT}))
 			return;
 	}
 }
@@ -173,7 +175,8 @@ static void keep_alive(session_t *session)
 	    pop3_busy(session->pop3) > 0 ||
 	    session_now_ms() - session->last_submit_ms < KEEPALIVE_MS)
 		return;
-	session_submit(session, req_new(session, REQ_NOOP, 0), "NOOP", 0, NULL);
+	session_submit(session, req_new(session, REQ_NOOP, 0),
+		       (pop3_request_t){.verb = POP3_CMD_NOOP});
 }
 
 void session_tick(session_t *session)

@@ -61,10 +61,14 @@ int session_save(session_t *session, uint64_t number, const char *dir, const cha
 	}
 	req_t *req = req_new(session, REQ_SAVE, number);
 	req->file = file;
-	char line[64];
-	snprintf(line, sizeof line, "RETR %llu", (unsigned long long)number);
 	session_set_status(session, false, _("Saving message %llu..."), (unsigned long long)number);
-	session_submit(session, req, line, 0, save_sink);
+	session_submit(
+	    session, req,
+	    (pop3_request_t){.verb = POP3_CMD_RETR,
+			     .args = {number},
+			     .argc = 1,
+			     .sink = save_sink,
+			     .expect_octets = mailbox_find(session->mailbox, number)->size});
 	return 0;
 }
 

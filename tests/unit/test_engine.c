@@ -252,7 +252,7 @@ static void submit(session_t *s, pop3_request_t request, result_t *result)
 
 static void wait_done(session_t *s, const result_t *result)
 {
-	while (!result->done && pop3_poll_fd(s->pop3) >= 0)
+	while (!result->done && pop3_is_running(s->pop3))
 		loop_iterate(s->pop3, NULL, 0, -1);
 	assert_true(result->done);
 }
@@ -296,7 +296,12 @@ static void test_expect_octets_cut_off(void **state)
 	(void)state;
 
 	session_open(&s, serve_sized, 5000, 0);
-	submit(&s, (pop3_request_t){.line = "RETR 1", .sink = count_sink, .expect_octets = 1000},
+	submit(&s,
+	       (pop3_request_t){.verb = POP3_CMD_RETR,
+				.args = {1},
+				.argc = 1,
+				.sink = count_sink,
+				.expect_octets = 1000},
 	       &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_E_OVERSIZE);
@@ -325,7 +330,12 @@ static void test_expect_octets_margin(void **state)
 
 	/* 5,000 octets where LIST said 1,000: within the margin of 4096. */
 	session_open(&s, serve_sized, 5000, 0);
-	submit(&s, (pop3_request_t){.line = "RETR 2", .sink = count_sink, .expect_octets = 1000},
+	submit(&s,
+	       (pop3_request_t){.verb = POP3_CMD_RETR,
+				.args = {2},
+				.argc = 1,
+				.sink = count_sink,
+				.expect_octets = 1000},
 	       &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_OK);
@@ -343,14 +353,15 @@ static void test_max_octets(void **state)
 
 	/* collect_limit only truncates what is kept ... */
 	session_open(&s, serve_sized, 5000, 0);
-	submit(&s, (pop3_request_t){.line = "LIST", .collect_limit = 100}, &result);
+	submit(&s, (pop3_request_t){.verb = POP3_CMD_LIST, .collect_limit = 100}, &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_OK);
 	assert_true(result.body_truncated);
 	assert_int_equal(result.body_len, 100);
 
 	/* ... max_octets ends the session. */
-	submit(&s, (pop3_request_t){.line = "LIST", .collect_limit = 100, .max_octets = 2000},
+	submit(&s,
+	       (pop3_request_t){.verb = POP3_CMD_LIST, .collect_limit = 100, .max_octets = 2000},
 	       &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_E_OVERSIZE);
@@ -368,7 +379,10 @@ static void test_default_bound(void **state)
 
 	/* STAT said 100 octets: an endless TOP stops at the least default bound. */
 	session_open(&s, serve_sized, 5000, 0);
-	submit(&s, (pop3_request_t){.line = "TOP 1 0", .sink = count_sink}, &result);
+	submit(
+	    &s,
+	    (pop3_request_t){.verb = POP3_CMD_TOP, .args = {1, 0}, .argc = 2, .sink = count_sink},
+	    &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_E_OVERSIZE);
 	assert_true(result.sunk <= 1048576);
@@ -403,7 +417,9 @@ static void test_speed_floor(void **state)
 
 	session_open(&s, serve_slowly, 1000, 100);
 	long long start = now_ms();
-	submit(&s, (pop3_request_t){.line = "RETR 1", .sink = count_sink}, &result);
+	submit(&s,
+	       (pop3_request_t){.verb = POP3_CMD_RETR, .args = {1}, .argc = 1, .sink = count_sink},
+	       &result);
 	wait_done(&s, &result);
 	long long took = now_ms() - start;
 	assert_int_equal(result.error, POP3_E_TIMEOUT);
@@ -422,7 +438,9 @@ static void test_speed_floor_spares_slow_links(void **state)
 
 	/* 500 bytes/s for 2 s, twice the idle timeout: above the floor. */
 	session_open(&s, serve_slowly, 1000, 100);
-	submit(&s, (pop3_request_t){.line = "RETR 2", .sink = count_sink}, &result);
+	submit(&s,
+	       (pop3_request_t){.verb = POP3_CMD_RETR, .args = {2}, .argc = 1, .sink = count_sink},
+	       &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_OK);
 	assert_int_equal(result.sunk, 20 * 50 + 2);
@@ -431,7 +449,9 @@ static void test_speed_floor_spares_slow_links(void **state)
 
 	/* No floor: 10 bytes/s is only slow. */
 	session_open(&s, serve_slowly, 1000, 0);
-	submit(&s, (pop3_request_t){.line = "RETR 3", .sink = count_sink}, &result);
+	submit(&s,
+	       (pop3_request_t){.verb = POP3_CMD_RETR, .args = {3}, .argc = 1, .sink = count_sink},
+	       &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_OK);
 	assert_int_equal(result.sunk, 15 + 2);
@@ -463,8 +483,8 @@ static void test_unsolicited_before_next_command(void **state)
 	(void)state;
 
 	session_open(&s, serve_unsolicited, 5000, 0);
-	submit(&s, (pop3_request_t){.line = "NOOP"}, &first);
-	submit(&s, (pop3_request_t){.line = "NOOP"}, &second);
+	submit(&s, (pop3_request_t){.verb = POP3_CMD_NOOP}, &first);
+	submit(&s, (pop3_request_t){.verb = POP3_CMD_NOOP}, &second);
 	wait_done(&s, &second);
 	assert_int_equal(first.error, POP3_OK);
 	assert_true(first.ok);
@@ -486,7 +506,7 @@ static void test_unsolicited_while_idle(void **state)
 	(void)state;
 
 	session_open(&s, serve_unsolicited, 5000, 0);
-	submit(&s, (pop3_request_t){.line = "RSET"}, &result);
+	submit(&s, (pop3_request_t){.verb = POP3_CMD_RSET}, &result);
 	wait_done(&s, &result);
 	assert_int_equal(result.error, POP3_OK);
 	/* Nothing in flight; the line that comes is nobody's. */
@@ -497,6 +517,51 @@ static void test_unsolicited_while_idle(void **state)
 	assert_int_equal(pop3_error(s.pop3), POP3_E_PROTOCOL);
 	assert_string_equal(pop3_errstr(s.pop3), "the server sent a reply nobody asked for");
 	free(session_close(&s));
+}
+
+/* ---- commands from the table ---- */
+
+static void test_commands_from_the_table(void **state)
+{
+	session_t s;
+	result_t top, typed, dele;
+	(void)state;
+
+	session_open(&s, serve_unsolicited, 5000, 0);
+	/* DELE as typed text is refused before it is queued: DELE goes only as
+	 * its verb, after the gate. */
+	memset(&dele, 0, sizeof dele);
+	pop3_request_t typed_dele = {.line = "dele 1", .done = on_done, .ctx = &dele};
+	assert_int_equal(pop3_submit(s.pop3, &typed_dele), 0);
+	assert_true(dele.done);
+	assert_int_equal(dele.error, POP3_E_PROTOCOL);
+	/* A line with CR or LF never goes out. */
+	memset(&typed, 0, sizeof typed);
+	pop3_request_t smuggled = {.line = "NOOP\r\nDELE 1", .done = on_done, .ctx = &typed};
+	assert_int_equal(pop3_submit(s.pop3, &smuggled), 0);
+	assert_int_equal(typed.error, POP3_E_PROTOCOL);
+	submit(&s, (pop3_request_t){.verb = POP3_CMD_RSET}, &top);
+	wait_done(&s, &top);
+	char *log = session_close(&s);
+	assert_null(strstr(log, "DELE"));
+	assert_non_null(strstr(log, "RSET\r\n"));
+	free(log);
+
+	const pop3_command_t *cmd;
+	bool has_argument;
+	cmd = pop3_command_typed("  top 3 10", &has_argument);
+	assert_int_equal(cmd->verb, POP3_CMD_TOP);
+	assert_true(has_argument && pop3_command_multiline(cmd, has_argument));
+	cmd = pop3_command_typed("LIST", &has_argument);
+	assert_true(pop3_command_multiline(cmd, has_argument));
+	cmd = pop3_command_typed("list 2", &has_argument);
+	assert_false(pop3_command_multiline(cmd, has_argument));
+	cmd = pop3_command_typed("XTND XMIT", &has_argument);
+	assert_int_equal(cmd->verb, POP3_CMD_RAW);
+	assert_false(pop3_command_multiline(cmd, has_argument));
+	assert_true(pop3_command(POP3_CMD_DELE)->gated);
+	assert_true(pop3_command(POP3_CMD_PASS)->secret);
+	assert_true(pop3_command(POP3_CMD_QUIT)->barrier);
 }
 
 int main(void)
@@ -510,6 +575,7 @@ int main(void)
 	    cmocka_unit_test(test_speed_floor_spares_slow_links),
 	    cmocka_unit_test(test_unsolicited_before_next_command),
 	    cmocka_unit_test(test_unsolicited_while_idle),
+	    cmocka_unit_test(test_commands_from_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
