@@ -2,8 +2,6 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
-
 #include "ui/draw.h"
 #include "util/gettext.h"
 
@@ -11,7 +9,6 @@ int help_draw(int lines, int cols, int offset)
 {
 	size_t count;
 	const keymap_entry_t *entries = keymap_entries(&count);
-	erase();
 	draw_text(0, 0, cols, _("popscope help (j/k scroll, any other key closes)"), ROLE_TITLE,
 		  true);
 	int y = 2, skipped = 0, total = 0;

@@ -2,8 +2,7 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
-#include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ui/draw.h"
@@ -83,11 +82,9 @@ static void draw_row(ui_t *ui, const session_msg_t *msg, int y, int x, int w, bo
 		col += c.date + 1;
 	}
 	if (msg->flags & MSG_HEADERS) {
-		const char *from = msg->from ? msg->from : "";
-		draw_untrusted(y, col, c.from, from, strlen(from), role, false);
+		draw_text(y, col, c.from, msg->from, role, false);
 		col += c.from + 1;
-		const char *subject = msg->subject ? msg->subject : "";
-		draw_untrusted(y, col, c.subject, subject, strlen(subject), role, false);
+		draw_text(y, col, c.subject, msg->subject, role, false);
 	} else {
 		draw_text(y, col, c.from, "...", selected ? role : ROLE_DIM, false);
 	}

@@ -2,9 +2,7 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ui/draw.h"
 #include "util/gettext.h"
@@ -36,9 +34,8 @@ static void log_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 		const trace_event_t *event = trace_get(ui->trace, index);
 		if (!event)
 			continue;
-		/* trace_format gives already-sanitized text (the ring stores it so). */
 		char *line = trace_format(event);
-		draw_untrusted(y + i, x, w, line, strlen(line), role_for(event->kind), false);
+		draw_text(y + i, x, w, line, role_for(event->kind), false);
 		free(line);
 	}
 }

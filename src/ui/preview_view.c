@@ -2,7 +2,6 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -229,8 +228,8 @@ static void preview_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 			break;
 		draw_role_t role =
 		    (line == 0 && !ui->preview_raw_reply) ? ROLE_HEADER : ROLE_NORMAL;
-		draw_untrusted(y + i, x, w, d + cache.lines[line].start, cache.lines[line].len,
-			       role, false);
+		draw_text_len(y + i, x, w, d + cache.lines[line].start, cache.lines[line].len, role,
+			      false);
 	}
 }
 

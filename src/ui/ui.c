@@ -65,12 +65,10 @@ void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
-	va_end(ap);
 	free(ui->message);
-	ui->message = sanitize_display(text, strlen(text), false, ui->ascii);
+	ui->message = xvasprintf(fmt, ap);
+	va_end(ap);
 	ui->message_error = is_error;
-	free(text);
 }
 
 const session_msg_t *ui_selected(ui_t *ui)
@@ -235,10 +233,8 @@ static void on_delete_answer(ui_t *ui, const char *answer, int key, uint64_t num
 
 static void add_detail(ui_t *ui, const char *label, const char *value)
 {
-	char *raw = xasprintf("%s: %s", label, value ? value : "");
-	char *line = sanitize_display(raw, strlen(raw), false, ui->ascii);
+	char *line = xasprintf("%s: %s", label, value ? value : "");
 	prompt_add_line(&ui->prompt, line);
-	free(raw);
 	free(line);
 }
 
@@ -631,9 +627,7 @@ static void draw_title(ui_t *ui)
 	const char *user = ui->config->user ? ui->config->user : "";
 	snprintf(left, sizeof left, " popscope  %s@%s:%s  ", user, ui->config->host,
 		 ui->config->port);
-	char *clean = sanitize_display(left, strlen(left), false, ui->ascii);
-	int x = draw_text(y, 0, cols, clean, ROLE_TITLE, false);
-	free(clean);
+	int x = draw_text(y, 0, cols, left, ROLE_TITLE, false);
 	const char *sec;
 	draw_role_t role = ROLE_TITLE;
 	if (!ui->pop3 || session_state(s) == SESSION_DISCONNECTED) {
@@ -770,8 +764,7 @@ static void draw_screen(ui_t *ui)
 		int x = r->x, w = r->w;
 		if (p == PANE_LOG && x > 0) {
 			/* A separator column left of a log on the right. */
-			for (int y = r->y + 1; y < r->y + r->h; y++)
-				mvaddch(y, x, ACS_VLINE);
+			draw_vline(r->y + 1, x, r->h - 1);
 			x++;
 			w--;
 		}
