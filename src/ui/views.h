@@ -1,6 +1,7 @@
-/* views.h: what the UI files share: the UI state and the view table.
- * Each view (list, preview, log) fills a small table of operations, as
- * tig does; ui.c routes requests and clicks to the focused view. */
+/* views.h: what the files of src/ui share: the UI state, the view
+ * interface and what each file offers the others. Each view (list,
+ * preview, log) fills a small table of operations, as tig does; ui.c
+ * routes requests and clicks to the focused view. */
 #ifndef POPSCOPE_VIEWS_H
 #define POPSCOPE_VIEWS_H
 
@@ -79,7 +80,7 @@ extern const view_ops_t list_view_ops;
 extern const view_ops_t preview_view_ops;
 extern const view_ops_t log_view_ops;
 
-/* ui.c */
+/* ui.c: the main loop, the terminal, request dispatch */
 void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 long long ui_now_ms(void);
@@ -87,7 +88,14 @@ long long ui_now_ms(void);
 const session_msg_t *ui_selected(ui_t *ui);
 /* ui_select_row: move the list selection (keeps it visible; schedules a preview). */
 void ui_select_row(ui_t *ui, size_t row);
+
+/* connection.c: the engine's life: connect, its events, reconnect */
+void ui_connect(ui_t *ui);
+/* ui_reconnect: a new connection after the last one ended (R). */
 void ui_reconnect(ui_t *ui);
+
+/* screen.c: the whole screen: title line, panes, status and key-hint lines, prompt */
+void screen_draw(ui_t *ui);
 
 /* list_view.c */
 void list_view_follow_selection(ui_t *ui);
@@ -99,10 +107,10 @@ int help_draw(int lines, int cols, int offset);
 
 /* quit.c */
 void quit_begin(ui_t *ui);
-/* quit_finish_screen: what the status line says while QUIT is in flight. */
+/* quit_summary: what was saved where and what was deleted, after the screen closed. */
 void quit_summary(ui_t *ui, FILE *out);
 
-/* actions (ui.c): the keys that change the mailbox */
+/* actions.c: the keys that save, fetch, delete, or send a raw command */
 void ui_action_save(ui_t *ui);
 void ui_action_delete(ui_t *ui);
 void ui_action_undo(ui_t *ui);
@@ -110,5 +118,15 @@ void ui_action_command(ui_t *ui);
 void ui_action_save_part(ui_t *ui);
 void ui_action_fetch(ui_t *ui);
 void ui_action_write_log(ui_t *ui);
+
+/* navigate.c: the keys that find and order messages */
+void ui_action_search(ui_t *ui);
+/* ui_action_search_step: the next (forward) or previous match of the last search. */
+void ui_action_search_step(ui_t *ui, bool forward);
+/* ui_action_jump: select the message whose number was typed (ui->jump). */
+void ui_action_jump(ui_t *ui);
+void ui_action_sort_next(ui_t *ui);
+void ui_action_sort_reverse(ui_t *ui);
+void ui_action_sort_biggest(ui_t *ui);
 
 #endif
