@@ -15,7 +15,7 @@
 
 static const session_msg_t *need_selection(ui_t *ui)
 {
-	const session_msg_t *msg = ui_selected(ui);
+	const session_msg_t *msg = list_view_selected(ui);
 	if (!msg)
 		ui_message(ui, true, "%s", _("No message selected."));
 	return msg;

@@ -15,8 +15,8 @@ void ui_action_search_step(ui_t *ui, bool forward)
 		ui_message(ui, true, "%s", _("No search yet: press /"));
 		return;
 	}
-	if (session_search(ui->session, ui->search, ui->views[PANE_LIST].selected, forward, &row))
-		ui_select_row(ui, row);
+	if (session_search(ui->session, ui->search, list_view_selected_row(ui), forward, &row))
+		list_view_select_row(ui, row);
 	else
 		ui_message(ui, true, _("Not found: %s"), ui->search);
 }
@@ -42,7 +42,7 @@ void ui_action_jump(ui_t *ui)
 	ui->jump[ui->jump_len] = '\0';
 	if (parse_u64_str(ui->jump, UINT64_MAX, &number) &&
 	    session_row_of(ui->session, number, &row))
-		ui_select_row(ui, row);
+		list_view_select_row(ui, row);
 	else
 		ui_message(ui, true, _("No message %s"), ui->jump);
 	ui->jump_len = 0;
@@ -65,6 +65,6 @@ void ui_action_sort_reverse(ui_t *ui)
 void ui_action_sort_biggest(ui_t *ui)
 {
 	session_sort(ui->session, SESSION_SORT_SIZE, true);
-	ui_select_row(ui, 0);
+	list_view_select_row(ui, 0);
 	ui_message(ui, false, "%s", _("Sorted by size, biggest first"));
 }

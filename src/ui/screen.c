@@ -120,13 +120,8 @@ static void draw_pane_header(ui_t *ui, pane_t pane)
 	char text[256];
 	view_t *view = &ui->views[pane];
 	draw_role_t role = ui->layout.focus == pane ? ROLE_FOCUS : ROLE_HEADER;
-	if (pane == PANE_LIST)
-		snprintf(text, sizeof text, " %s (%s %s%s)", _(view->ops->name), _("sorted by"),
-			 session_sort_name(session_sort_key(ui->session)),
-			 session_sort_reverse(ui->session) ? _(", reversed") : "");
-	else if (pane == PANE_LOG)
-		snprintf(text, sizeof text, " %s%s", _(view->ops->name),
-			 view->follow ? "" : _(" (scrolled; End follows)"));
+	if (view->ops->header)
+		view->ops->header(ui, view, text, sizeof text);
 	else
 		snprintf(text, sizeof text, " %s", _(view->ops->name));
 	draw_text(r->y, r->x, r->w, text, role, true);
@@ -135,8 +130,8 @@ static void draw_pane_header(ui_t *ui, pane_t pane)
 void screen_draw(ui_t *ui)
 {
 	erase();
-	if (ui->help) {
-		ui->help_max = help_draw(LINES, COLS, ui->help_offset);
+	if (ui->overlay.ops) {
+		ui->overlay.ops->draw(ui, &ui->overlay, 0, 0, LINES, COLS);
 		refresh();
 		return;
 	}

@@ -23,8 +23,6 @@
 
 /* Redraws are throttled while the network is busy. */
 #define REDRAW_INTERVAL_MS 50
-/* The preview follows the selection after it rests this long. */
-#define PREVIEW_DELAY_MS 120
 /* How long the quit flow waits for the server's answer to QUIT. */
 #define QUIT_GRACE_MS 10000
 
@@ -68,25 +66,6 @@ void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
 	ui->message_error = is_error;
 }
 
-const session_msg_t *ui_selected(ui_t *ui)
-{
-	view_t *list = &ui->views[PANE_LIST];
-	return session_row(ui->session, list->selected);
-}
-
-void ui_select_row(ui_t *ui, size_t row)
-{
-	view_t *list = &ui->views[PANE_LIST];
-	const session_msg_t *msg = session_row(ui->session, row);
-	if (!msg)
-		return;
-	list->selected = row;
-	list->selected_number = msg->number;
-	ui->preview_raw_reply = false;
-	ui->preview_want = msg->number;
-	ui->preview_due_ms = ui_now_ms() + PREVIEW_DELAY_MS;
-}
-
 /* ---- requests ---- */
 
 static void handle_request(ui_t *ui, ui_request_t request)
@@ -112,11 +91,13 @@ static void handle_request(ui_t *ui, ui_request_t request)
 	case UIREQ_UNDO: ui_action_undo(ui); return;
 	case UIREQ_QUIT: quit_begin(ui); return;
 	case UIREQ_COMMAND: ui_action_command(ui); return;
-	case UIREQ_HELP:
-		ui->help = true;
-		ui->help_offset = 0;
+	case UIREQ_HELP: view_open(ui, &ui->overlay, &help_view_ops); return;
+	case UIREQ_RAW_TOGGLE: {
+		/* v switches the preview from any pane. */
+		view_t *preview = &ui->views[PANE_PREVIEW];
+		preview->ops->request(ui, preview, request);
 		return;
-	case UIREQ_RAW_TOGGLE: ui->views[PANE_PREVIEW].raw = !ui->views[PANE_PREVIEW].raw; return;
+	}
 	case UIREQ_SAVE_PART: ui_action_save_part(ui); return;
 	case UIREQ_FETCH: ui_action_fetch(ui); return;
 	case UIREQ_CANCEL: {
@@ -136,16 +117,7 @@ static void handle_request(ui_t *ui, ui_request_t request)
 			ui_action_jump(ui);
 			return;
 		}
-		if (ui->layout.focus == PANE_LIST) {
-			const session_msg_t *msg = ui_selected(ui);
-			if (msg) {
-				ui->preview_raw_reply = false;
-				session_preview(ui->session, msg->number);
-				if (ui->layout.visible[PANE_PREVIEW])
-					ui->layout.focus = PANE_PREVIEW;
-			}
-		}
-		return;
+		break;
 	default: break;
 	}
 	if (focus->ops->request)
@@ -183,18 +155,11 @@ static void handle_key(ui_t *ui, int key, bool function_key)
 {
 	free(ui->message);
 	ui->message = NULL;
-	if (ui->help) {
+	if (ui->overlay.ops) {
+		/* A request the overlay does not handle closes it. */
 		ui_request_t r = function_key || key < 0x80 ? keymap_lookup(key) : UIREQ_NONE;
-		if (r == UIREQ_DOWN || r == UIREQ_PAGE_DOWN)
-			ui->help_offset += r == UIREQ_DOWN ? 1 : LINES / 2;
-		else if (r == UIREQ_UP || r == UIREQ_PAGE_UP)
-			ui->help_offset -= r == UIREQ_UP ? 1 : LINES / 2;
-		else
-			ui->help = false;
-		if (ui->help_offset > ui->help_max)
-			ui->help_offset = ui->help_max;
-		if (ui->help_offset < 0)
-			ui->help_offset = 0;
+		if (!ui->overlay.ops->request(ui, &ui->overlay, r))
+			view_close(ui, &ui->overlay);
 		return;
 	}
 	if (prompt_active(&ui->prompt)) {
@@ -301,22 +266,6 @@ static void start_curses(ui_t *ui)
 	layout_compute(&ui->layout, LINES, COLS);
 }
 
-static void maybe_preview(ui_t *ui)
-{
-	if (!ui->preview_want || ui_now_ms() < ui->preview_due_ms)
-		return;
-	if (ui->layout.visible[PANE_PREVIEW] && session_state(ui->session) == SESSION_READY)
-		session_preview(ui->session, ui->preview_want);
-	ui->preview_want = 0;
-}
-
-static void first_selection(ui_t *ui)
-{
-	view_t *list = &ui->views[PANE_LIST];
-	if (!list->selected_number && session_count(ui->session))
-		ui_select_row(ui, 0);
-}
-
 static void run_loop(ui_t *ui)
 {
 	loop_watch_t watches[2] = {
@@ -326,6 +275,7 @@ static void run_loop(ui_t *ui)
 	long long last_draw = 0, quit_started = 0;
 	unsigned long seen_serial = (unsigned long)-1, seen_trace = (unsigned long)-1;
 	unsigned long kick_serial = 0;
+	int view_wait = -1; /* how soon a view wants the next round (its timer) */
 	bool dirty = true;
 	while (ui->running) {
 		long long now = ui_now_ms();
@@ -341,8 +291,8 @@ static void run_loop(ui_t *ui)
 			dirty = false;
 		}
 		int wait = dirty ? REDRAW_INTERVAL_MS : 1000;
-		if (ui->preview_want)
-			wait = PREVIEW_DELAY_MS;
+		if (view_wait >= 0)
+			wait = view_wait;
 		/* After a key or a change of the model, go round again at once:
 		 * the screen is redrawn without waiting for the next event. */
 		if (ui->kick || serial != kick_serial)
@@ -358,15 +308,7 @@ static void run_loop(ui_t *ui)
 			ui->pop3 = NULL;
 		}
 		session_tick(ui->session);
-		first_selection(ui);
-		maybe_preview(ui);
-		size_t len;
-		unsigned long raw_serial;
-		session_raw_reply(ui->session, &len, &raw_serial);
-		if (raw_serial != ui->raw_serial_seen) {
-			ui->raw_serial_seen = raw_serial;
-			ui->preview_raw_reply = true;
-		}
+		view_wait = views_tick(ui);
 		if (ui->quitting) {
 			if (!quit_started)
 				quit_started = ui_now_ms();
@@ -401,13 +343,9 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	}
 	ui.session = session_new(trace, options->preview_lines,
 				 options->pipeline_window ? options->pipeline_window : 32);
-	ui.views[PANE_LIST].ops = &list_view_ops;
-	ui.views[PANE_PREVIEW].ops = &preview_view_ops;
-	ui.views[PANE_LOG].ops = &log_view_ops;
-	ui.views[PANE_LOG].follow = true;
 	ui.layout.mode = LAYOUT_LOG_RIGHT;
 	ui.layout.focus = PANE_LIST;
-	preview_view_reset(&ui);
+	views_open(&ui);
 	start_curses(&ui);
 	char *connecting = xasprintf(_("Connecting to %s:%s..."), config->host, config->port);
 	session_set_status(ui.session, false, "%s", connecting);
@@ -431,7 +369,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 				_("The server did not answer QUIT in time; check with --list what "
 				  "it deleted."));
 	}
-	preview_view_reset(&ui);
+	views_close(&ui);
 	session_free(ui.session);
 	free(ui.fatal);
 	free(ui.search);
