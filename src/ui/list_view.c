@@ -7,7 +7,6 @@
 
 #include "ui/draw.h"
 #include "util/gettext.h"
-#include "util/xalloc.h"
 
 static void flags_text(const session_msg_t *msg, char out[5])
 {
