@@ -172,7 +172,7 @@ int batch_check(const cli_options_t *options, const pop3_config_t *config, trace
 			print_certificate(info, false);
 		status = exitcode_for_engine(pop3);
 	} else {
-		batch_quit(pop3, NULL);
+		batch_quit(pop3, NULL, NULL);
 	}
 	pop3_free(pop3);
 	return status;

@@ -159,7 +159,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		status = batch_report_failure(pop3);
 	} else if (status > 0) {
 		fprintf(stderr, "popscope: %s\n", problem);
-		batch_quit(pop3, NULL);
+		batch_quit(pop3, NULL, NULL);
 	} else {
 		if (scan.top_refused || !has_top)
 			fprintf(stderr, _("popscope: the server has no TOP command; "
@@ -173,7 +173,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 				problem);
 			status = EXIT_PROTOCOL;
 		}
-		batch_quit(pop3, NULL);
+		batch_quit(pop3, NULL, NULL);
 	}
 	free(problem);
 	mailbox_free(scan.mailbox);

@@ -258,17 +258,21 @@ static int interrupted(const mailbox_t *mailbox, int signo)
 /* finish: QUIT (unless the link is gone), the deletion report, the status. */
 static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
 {
-	if (pop3_is_ready(pop3))
-		batch_quit(pop3, mailbox);
-	else
+	char *why;
+	if (pop3_is_ready(pop3)) {
+		batch_quit(pop3, mailbox, &why);
+	} else {
 		gate_connection_lost(mailbox);
+		why = xstrdup(pop3_errstr(pop3));
+	}
 	if (batch_interrupted() && mailbox_quit_state(mailbox) != QUIT_CONFIRMED &&
-	    !mailbox_count_state(mailbox, MSG_DELETE_UNCERTAIN))
+	    !mailbox_count_state(mailbox, MSG_DELETE_UNCERTAIN)) {
+		free(why);
 		return interrupted(mailbox, batch_interrupted());
+	}
 	report_deleted_lines(mailbox, stdout);
 	report_outcome_t outcome = report_outcome(mailbox);
 	bool failed = mailbox_quit_state(mailbox) != QUIT_CONFIRMED;
-	const char *why = pop3_errstr(pop3);
 	if (failed && *why && outcome != OUTCOME_UNCERTAIN)
 		fprintf(stderr, "popscope: %s\n", why);
 	if (outcome == OUTCOME_UNCERTAIN || (failed && delete)) {
@@ -276,6 +280,7 @@ static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
 		fprintf(stderr, "popscope: %s\n", text);
 		free(text);
 	}
+	free(why);
 	if (outcome == OUTCOME_UNCERTAIN)
 		return EXIT_TEMPFAIL;
 	if (status == 0 && failed) {

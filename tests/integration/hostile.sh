@@ -51,7 +51,10 @@ while IFS=$'\t' read -r name mode url expect forbid out err doc; do
 	case $mode,$expect, in
 	*,0,*) ;;
 	save,* | delete,*)
-		is "$(ls -A "$WORK/to-$name")" "" "$name: no file left in --to DIR"
+		# Only the files a "saved" line names may be there.
+		is "$(ls -A "$WORK/to-$name")" \
+			"$(awk '$1 == "saved" { n = split($4, p, "/"); print p[n] }' "$WORK/stdout")" \
+			"$name: no file in --to DIR but the verified saves"
 		;;
 	esac
 done <"$WORK/table"
