@@ -389,6 +389,10 @@ static bool can_send_next(const pop3_t *pop3)
 	const pop3_cmd_t *cmd = pop3->pending_head;
 	if (!cmd || (pop3->phase != PHASE_LOGIN && pop3->phase != PHASE_READY))
 		return false;
+	/* The peer has closed: a command written now is never read (so a QUIT
+	 * held back here is known not to have reached the server). */
+	if (conn_state(pop3->conn) == CONN_CLOSED)
+		return false;
 	if (pop3->inflight_count == 0)
 		return true;
 	if (cmd->barrier || pop3->inflight_tail->barrier)

@@ -1,13 +1,14 @@
 #!/bin/bash
 # The full-screen view against a misbehaving server's LIST and UIDL: a LIST
 # that cannot be trusted shows nothing to act on; messages whose UIDL is
-# shared or garbled can be saved but never deleted; no raw control byte
-# reaches the terminal.
+# shared or garbled can be saved but never deleted; a save does not carry
+# over a reconnect to another message under the same UIDL; no raw control
+# byte reaches the terminal.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/tap.sh"
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 16
+plan 21
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -77,6 +78,27 @@ ok $? "uidl_control_chars: d is refused: the UIDL is malformed"
 tui_keys q
 tui_wait_exit >/dev/null
 unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_control_chars: no DELE reached the server"
+# Message 1 is saved, the link drops; after R the server lists another,
+# larger message under the same UIDL: not saved, and DELE is refused.
+hostile uidl_reuse
+tui_start --plaintext
+tui_wait '^>? +1 +187 ' 15 || bail_out "uidl_reuse: the list did not appear"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait 'Connection lost' 15
+ok $? "uidl_reuse: the save completes, then the connection drops"
+tui_keys R
+tui_wait '^>? *E +1 +[0-9]{3,} ' 15
+ok $? "uidl_reuse: after R message 1 is larger and not marked saved"
+unlike "$(tui_screen)" '^>? *S +1 ' "uidl_reuse: no S flag on message 1"
+tui_keys d
+tui_wait 'earlier save of this UIDL had 187 octets, the server now lists'
+ok $? "uidl_reuse: d is refused and says why"
+tui_keys q
+tui_wait_exit >/dev/null
+unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_reuse: no DELE reached the server"
+
 if grep -q "$(printf '\033')" "$TUI_ALL_SCREENS"; then
 	fail "no ESC byte on any screen"
 else
