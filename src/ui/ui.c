@@ -4,7 +4,6 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,9 +15,11 @@
 
 #include "cli/exitcode.h"
 #include "loop.h"
+#include "report.h"
 #include "ui/draw.h"
 #include "ui/views.h"
 #include "util/gettext.h"
+#include "util/signal_pipe.h"
 #include "util/xalloc.h"
 
 /* Redraws are throttled while the network is busy. */
@@ -26,18 +27,8 @@
 /* How long the quit flow waits for the server's answer to QUIT. */
 #define QUIT_GRACE_MS 10000
 
-static int signal_pipe[2] = {-1, -1};
+static int signal_fd = -1;
 static bool curses_active;
-
-static void on_signal(int signo)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)signo;
-	if (signal_pipe[1] >= 0 && write(signal_pipe[1], &b, 1) < 0) {
-		/* The pipe is full: a wake-up is pending anyway. */
-	}
-	errno = saved;
-}
 
 /* restore_terminal: also runs from atexit, so an exit from deep inside
  * (out of memory) leaves a usable terminal. */
@@ -207,9 +198,9 @@ static void on_terminal(void *ctx, short revents)
 static void on_signal_pipe(void *ctx, short revents)
 {
 	ui_t *ui = ctx;
-	unsigned char sig[16];
-	ssize_t n = read(signal_pipe[0], sig, sizeof sig);
-	for (ssize_t i = 0; i < n; i++) {
+	int sig[16];
+	size_t n = signal_pipe_read(sig, sizeof sig / sizeof *sig);
+	for (size_t i = 0; i < n; i++) {
 		if (sig[i] == SIGWINCH) {
 			endwin();
 			refresh();
@@ -226,21 +217,9 @@ static void on_signal_pipe(void *ctx, short revents)
 
 static int setup_signals(void)
 {
-	if (pipe(signal_pipe) < 0)
-		return -1;
-	for (int i = 0; i < 2; i++) {
-		fcntl(signal_pipe[i], F_SETFL, fcntl(signal_pipe[i], F_GETFL) | O_NONBLOCK);
-		fcntl(signal_pipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	signal_fd = signal_pipe_open(sigs, sizeof sigs / sizeof *sigs);
+	return signal_fd < 0 ? -1 : 0;
 }
 
 static void start_curses(ui_t *ui)
@@ -272,7 +251,7 @@ static void run_loop(ui_t *ui)
 {
 	loop_watch_t watches[2] = {
 	    {.fd = STDIN_FILENO, .events = POLLIN, .on_ready = on_terminal, .ctx = ui},
-	    {.fd = signal_pipe[0], .events = POLLIN, .on_ready = on_signal_pipe, .ctx = ui},
+	    {.fd = signal_fd, .events = POLLIN, .on_ready = on_signal_pipe, .ctx = ui},
 	};
 	long long last_draw = 0, quit_started = 0;
 	unsigned long seen_serial = (unsigned long)-1, seen_trace = (unsigned long)-1;
@@ -358,6 +337,10 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	restore_terminal();
 	prompt_clear(&ui.prompt);
 	prompt_history_free();
+	/* A QUIT still unanswered may have reached the server: the gate makes
+	 * its deletions uncertain, and the summary says so. */
+	if (session_state(ui.session) == SESSION_QUITTING)
+		session_detach(ui.session, _("the server did not answer QUIT in time"));
 	if (ui.pop3) {
 		pop3_free(ui.pop3); /* without QUIT when we did not get that far: nothing deleted */
 		ui.pop3 = NULL;
@@ -366,18 +349,16 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 		fprintf(stderr, "popscope: %s\n", ui.fatal);
 	} else {
 		quit_summary(&ui, stdout);
-		if (ui.quitting && session_state(ui.session) != SESSION_CLOSED)
-			fprintf(stdout, "%s\n",
-				_("The server did not answer QUIT in time; check with --list what "
-				  "it deleted."));
+		if (report_outcome(session_mailbox(ui.session)) == OUTCOME_UNCERTAIN &&
+		    ui.exit_status == 0)
+			ui.exit_status = EXIT_TEMPFAIL;
 	}
 	views_close(&ui);
 	session_free(ui.session);
 	free(ui.fatal);
 	free(ui.search);
 	free(ui.message);
-	close(signal_pipe[0]);
-	close(signal_pipe[1]);
-	signal_pipe[0] = signal_pipe[1] = -1;
+	signal_pipe_close();
+	signal_fd = -1;
 	return ui.exit_status;
 }

@@ -8,7 +8,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 21
+plan 24
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -98,6 +98,22 @@ ok $? "uidl_reuse: d is refused and says why"
 tui_keys q
 tui_wait_exit >/dev/null
 unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_reuse: no DELE reached the server"
+
+# The link drops after QUIT reached the server: the summary says the
+# deletion is uncertain, and the exit status is 75.
+hostile quit_cut
+tui_start --plaintext
+tui_wait '^>? +1 +187 ' 15 || bail_out "quit_cut: the list did not appear"
+save_and_delete
+tui_wait 'Delete message 1 from the server at quit\? \[y/N\]'
+tui_keys y
+tui_wait 'Message 1 marked for deletion'
+tui_keys q
+tui_wait 'will be DELETED from the server at quit'
+tui_keys c
+is "$(tui_wait_exit)" 75 "quit_cut: exit status 75"
+like "$(tui_screen)" '^uncertain 1 uidl-one ' "quit_cut: the summary lists the deletion as uncertain"
+like "$(tui_screen)" 'QUIT was sent but not confirmed' "quit_cut: and says to check the server"
 
 if grep -q "$(printf '\033')" "$TUI_ALL_SCREENS"; then
 	fail "no ESC byte on any screen"
