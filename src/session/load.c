@@ -73,6 +73,13 @@ void session_on_uidl(session_t *session, const pop3_reply_t *reply)
 		trace_emitf(session->trace, TRACE_INFO,
 			    "reconnect: %zu earlier saves matched by UIDL and size", carried);
 	}
+	/* The preview was taken on the last connection: that number may name
+	 * another message now. */
+	uint64_t shown = session->preview.number;
+	if (shown && mailbox_connection(session->mailbox) > 1) {
+		session_preview_reset(session);
+		session_preview(session, shown);
+	}
 	session_pump_headers(session);
 	session_touch(session);
 }

@@ -102,6 +102,35 @@ static void build_parts(buf_t *out, const mime_message_t *mime)
 	}
 }
 
+/* add_state_notes: why a message cannot be deleted, or what went wrong
+ * with it last, above its preview. */
+static void add_state_notes(buf_t *out, const mailbox_msg_t *msg)
+{
+	if (!msg)
+		return;
+	if (msg->note)
+		buf_printf(out, _("Not saved: %s\n"), msg->note);
+	if (msg->error)
+		buf_printf(out, _("Last error: %s\n"), msg->error);
+	switch (msg->uidl_status) {
+	case UIDL_MISSING:
+		buf_printf(out, "%s\n",
+			   _("No UIDL: popscope can save this message but not delete it."));
+		break;
+	case UIDL_DUPLICATE:
+		buf_printf(out, "%s\n",
+			   _("Its UIDL is shared with another message: popscope can save it but "
+			     "not delete it."));
+		break;
+	case UIDL_MALFORMED:
+		buf_printf(out, "%s\n",
+			   _("Its UIDL is malformed: popscope can save it but not delete it."));
+		break;
+	case UIDL_UNKNOWN:
+	case UIDL_OK: break;
+	}
+}
+
 static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 {
 	buf_t *out = &pv->cache.text;
@@ -139,6 +168,7 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 		buf_printf(out, _(" (first %u lines via TOP; f fetches all)"),
 			   ui->options ? ui->options->preview_lines : 200);
 	buf_printf(out, "  [%s]\n", rawmode ? _("raw source, v: decoded") : _("v: raw source"));
+	add_state_notes(out, msg);
 	if (rawmode || !p->mime) {
 		if (p->error)
 			buf_printf(out, "(%s)\n", p->error);

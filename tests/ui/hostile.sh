@@ -8,7 +8,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 24
+plan 25
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -92,6 +92,8 @@ tui_keys R
 tui_wait '^>? *E +1 +[0-9]{3,} ' 15
 ok $? "uidl_reuse: after R message 1 is larger and not marked saved"
 unlike "$(tui_screen)" '^>? *S +1 ' "uidl_reuse: no S flag on message 1"
+tui_wait '^Not saved: the earlier save of this UIDL had 187 octets'
+ok $? "uidl_reuse: the preview says why the earlier save does not count"
 tui_keys d
 tui_wait 'earlier save of this UIDL had 187 octets, the server now lists'
 ok $? "uidl_reuse: d is refused and says why"
