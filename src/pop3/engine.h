@@ -26,7 +26,7 @@ typedef struct pop3 pop3_t;
 typedef enum {
 	POP3_TLS_IMPLICIT, /* pop3s:// */
 	POP3_TLS_STLS,     /* pop3:// with STLS required */
-	POP3_TLS_NONE,     /* pop3:// --plaintext: STLS if offered? no: plain as asked */
+	POP3_TLS_NONE,     /* pop3:// --plaintext: no TLS, as the user asked by name */
 } pop3_tls_mode_t;
 
 typedef struct {
