@@ -119,4 +119,20 @@ void pop3_start_stls_handshake(pop3_t *pop3);
  * handshake; each completion decides the next login step. */
 void pop3_login_begin(pop3_t *pop3);
 
+/* limits.c: the body bound of a request, the timeout and the speed floor. */
+uint64_t pop3_body_bound(const pop3_t *pop3, const pop3_request_t *request, pop3_verb_t verb);
+/* pop3_fail_oversize: the body of cmd ran past its bound; the session
+ * ends without QUIT. */
+void pop3_fail_oversize(pop3_t *pop3, const pop3_cmd_t *cmd);
+/* pop3_deadline_left_ms: milliseconds until the timeout or the speed floor
+ * fails the session, -1 = none. */
+int pop3_deadline_left_ms(const pop3_t *pop3);
+/* pop3_floor_count: bytes arrived; the first byte of a reply starts a stretch. */
+void pop3_floor_count(pop3_t *pop3, size_t received, long long now);
+/* pop3_floor_reset: a reply is complete; the floor waits for the next one. */
+void pop3_floor_reset(pop3_t *pop3);
+/* pop3_check_timers: after a loop round: fail a session silent for the
+ * timeout, or a reply below the speed floor. */
+void pop3_check_timers(pop3_t *pop3);
+
 #endif
