@@ -234,6 +234,43 @@ static char *apop_digest(const char *timestamp, const char *password)
 	return hex;
 }
 
+/* offers: whether the space-separated mechanism list holds mech. */
+static bool offers(const char *list, const char *mech)
+{
+	size_t len = strlen(mech);
+	for (const char *p = list; p && *p;) {
+		size_t word = strcspn(p, " ");
+		if (word == len && strncasecmp(p, mech, len) == 0)
+			return true;
+		p += word;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+/* forced_not_offered: --auth names a SASL mechanism the server's CAPA
+ * does not list: say so here rather than send it (servers drop the
+ * connection or stall on an unknown mechanism). Returns true after
+ * failing the session. */
+static bool forced_not_offered(pop3_t *pop3, const char *mech)
+{
+	if (!pop3->config.auth || !pop3->capa.known || strcasecmp(mech, "USER") == 0 ||
+	    strcasecmp(mech, "APOP") == 0 || offers(pop3->capa.sasl, mech))
+		return false;
+	buf_t offered;
+	buf_init(&offered);
+	buf_append_str(&offered, pop3->capa.sasl ? pop3->capa.sasl : "");
+	if (pop3->capa.user)
+		buf_printf(&offered, "%sUSER", offered.len ? " " : "");
+	if (pop3->apop_timestamp)
+		buf_printf(&offered, "%sAPOP", offered.len ? " " : "");
+	pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+		  _("the server does not offer %s; it offers %s"), mech,
+		  offered.len ? offered.data : _("no login method popscope knows"));
+	buf_free(&offered);
+	return true;
+}
+
 static const char *choose_method(pop3_t *pop3)
 {
 	if (pop3->config.auth)
@@ -302,6 +339,8 @@ static void start_auth(pop3_t *pop3)
 			  _("the server offers no OAuth mechanism (XOAUTH2 or OAUTHBEARER)"));
 		return;
 	}
+	if (forced_not_offered(pop3, mech))
+		return;
 	pop3->auth_method = xstrdup(mech);
 	if (!conn_is_tls(pop3->conn) && !pop3->config.allow_plaintext_password &&
 	    reveals_password(mech)) {
