@@ -462,19 +462,33 @@ mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox)
 	return mailbox->quit;
 }
 
+const char *mailbox_sender(const mailbox_msg_t *msg)
+{
+	if (!msg->headers)
+		return _("(headers not loaded)");
+	if (msg->from_address && *msg->from_address)
+		return msg->from_address;
+	return msg->from && *msg->from ? msg->from : _("(no sender)");
+}
+
+const char *mailbox_subject(const mailbox_msg_t *msg)
+{
+	if (!msg->headers)
+		return _("(headers not loaded)");
+	return msg->subject && *msg->subject ? msg->subject : _("(no subject)");
+}
+
 char *mailbox_describe(const mailbox_msg_t *msg)
 {
 	const char *uidl = msg->uidl ? msg->uidl : "-";
-	const char *from = msg->from_address ? msg->from_address : msg->from;
 	char *u = sanitize_display(uidl, strlen(uidl), false, false);
-	char *f = from ? sanitize_display(from, strlen(from), false, false) : NULL;
-	char *s = msg->subject ? sanitize_display(msg->subject, strlen(msg->subject), false, false)
-			       : NULL;
+	char *f = sanitize_display(mailbox_sender(msg), strlen(mailbox_sender(msg)), false, false);
+	char *s =
+	    sanitize_display(mailbox_subject(msg), strlen(mailbox_subject(msg)), false, false);
 	char *text;
 	/* TRANSLATORS: message number, UIDL, size in octets, sender, subject. */
 	text = xasprintf(_("message %llu (UIDL %s, %llu octets, from %s, subject %s)"),
-			 (unsigned long long)msg->number, u, (unsigned long long)msg->size,
-			 f ? f : _("(unknown)"), s ? s : _("(none)"));
+			 (unsigned long long)msg->number, u, (unsigned long long)msg->size, f, s);
 	free(u);
 	free(f);
 	free(s);

@@ -147,6 +147,13 @@ mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox);
  * subject_key hold, for comparing a query with them. Caller frees. */
 char *mailbox_search_key(const char *text);
 
+/* mailbox_sender / mailbox_subject: what to show for a message's sender
+ * (address, else display name) and subject, or a translated placeholder
+ * when it has none: "(no sender)", "(no subject)", or "(headers not
+ * loaded)" before TOP answered. Not sanitized. */
+const char *mailbox_sender(const mailbox_msg_t *msg);
+const char *mailbox_subject(const mailbox_msg_t *msg);
+
 /* mailbox_describe: "message 4 (UIDL x, 1.2 MB, from Ann, subject Hello)"
  * for confirmations and reports: sanitized, translated; caller frees. */
 char *mailbox_describe(const mailbox_msg_t *msg);

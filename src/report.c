@@ -104,10 +104,8 @@ void report_summary(const mailbox_t *mailbox, const char *why, FILE *out)
 		if (msg->state != MSG_DELETED && msg->state != MSG_DELETE_UNCERTAIN)
 			continue;
 		char *uidl = shown(msg->uidl ? msg->uidl : "-");
-		char *from = shown(msg->from_address ? msg->from_address
-				   : msg->from       ? msg->from
-						     : "");
-		char *subject = shown(msg->subject ? msg->subject : "");
+		char *from = shown(mailbox_sender(msg));
+		char *subject = shown(mailbox_subject(msg));
 		/* TRANSLATORS: "deleted" / "uncertain", number and UIDL stay as they are. */
 		fprintf(out, _("%s %llu %s (%llu octets, from %s, subject %s)\n"),
 			msg->state == MSG_DELETED ? "deleted" : "uncertain",

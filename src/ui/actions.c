@@ -124,8 +124,8 @@ void ui_action_delete(ui_t *ui)
 	draw_size(msg->size, size, sizeof size);
 	snprintf(octets, sizeof octets, "%s (%llu octets)", size, (unsigned long long)msg->size);
 	add_detail(ui, _("Size"), octets);
-	add_detail(ui, _("From"), msg->from);
-	add_detail(ui, _("Subject"), msg->subject);
+	add_detail(ui, _("From"), mailbox_sender(msg));
+	add_detail(ui, _("Subject"), mailbox_subject(msg));
 	add_detail(ui, _("Saved to"), msg->saved_path);
 }
 

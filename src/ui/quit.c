@@ -55,9 +55,8 @@ void quit_begin(ui_t *ui)
 		}
 		char size[16];
 		draw_size(msg->size, size, sizeof size);
-		char *line =
-		    xasprintf("%llu  %s  %s  %s", (unsigned long long)msg->number, size,
-			      msg->from ? msg->from : "", msg->subject ? msg->subject : "");
+		char *line = xasprintf("%llu  %s  %s  %s", (unsigned long long)msg->number, size,
+				       mailbox_sender(msg), mailbox_subject(msg));
 		prompt_add_line(&ui->prompt, line);
 		free(line);
 		shown++;

@@ -290,6 +290,21 @@ static void test_headers_kept_across_connections(void **state)
 	mailbox_free(mb);
 }
 
+static void test_placeholders(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	assert_string_equal(mailbox_sender(mailbox_find(mb, 1)), "(headers not loaded)");
+	mailbox_take_headers(mb, 1, "\r\n", 2); /* no header at all */
+	assert_string_equal(mailbox_sender(mailbox_find(mb, 1)), "(no sender)");
+	assert_string_equal(mailbox_subject(mailbox_find(mb, 1)), "(no subject)");
+	char *text = mailbox_describe(mailbox_find(mb, 1));
+	assert_string_equal(
+	    text, "message 1 (UIDL a, 100 octets, from (no sender), subject (no subject))");
+	free(text);
+	mailbox_free(mb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +316,7 @@ int main(void)
 	    cmocka_unit_test(test_quit_outcomes),
 	    cmocka_unit_test(test_carry_over),
 	    cmocka_unit_test(test_headers_kept_across_connections),
+	    cmocka_unit_test(test_placeholders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
