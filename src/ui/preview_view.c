@@ -162,7 +162,14 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 	buf_printf(out, _("Message %llu, %s"), (unsigned long long)p->number, size);
 	if (p->from_spool)
 		buf_printf(out, " (%s)", _("whole message"));
-	else if (p->via_retr)
+	else if (p->via_retr && p->partial) {
+		char cut[16];
+		draw_size(p->raw_len, cut, sizeof cut);
+		buf_printf(out,
+			   _(" (this server has no TOP: fetched with RETR, preview cut at %s; f "
+			     "fetches all)"),
+			   cut);
+	} else if (p->via_retr)
 		buf_printf(out, " (%s)", _("this server has no TOP: fetched with RETR"));
 	else if (p->partial)
 		buf_printf(out, _(" (first %u lines via TOP; f fetches all)"),
