@@ -8,7 +8,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 25
+plan 26
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -116,6 +116,14 @@ tui_keys c
 is "$(tui_wait_exit)" 75 "quit_cut: exit status 75"
 like "$(tui_screen)" '^uncertain 1 uidl-one ' "quit_cut: the summary lists the deletion as uncertain"
 like "$(tui_screen)" 'QUIT was sent but not confirmed' "quit_cut: and says to check the server"
+
+# No TOP: the preview is the start of RETR, and says where it was cut.
+hostile no_top_big
+tui_start --plaintext
+tui_wait 'fetched with RETR, preview cut' 20
+ok $? "no_top_big: the preview says it was cut"
+tui_keys q
+tui_wait_exit >/dev/null
 
 if grep -q "$(printf '\033')" "$TUI_ALL_SCREENS"; then
 	fail "no ESC byte on any screen"
