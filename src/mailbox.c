@@ -51,6 +51,7 @@ void mailbox_free(mailbox_t *mailbox)
 	for (size_t i = 0; i < mailbox->save_count; i++) {
 		free(mailbox->saves[i].uidl);
 		free(mailbox->saves[i].path);
+		free(mailbox->saves[i].note);
 	}
 	free(mailbox->saves);
 	free(mailbox);
@@ -443,6 +444,42 @@ void mailbox_mark_headers_asked(mailbox_t *mailbox, size_t index, bool asked)
 size_t mailbox_headers_known(const mailbox_t *mailbox)
 {
 	return mailbox->headers_known;
+}
+
+/* ---- sizes ---- */
+
+mailbox_size_t mailbox_judge_size(uint64_t listed, uint64_t received, uint64_t lines)
+{
+	if (received == listed)
+		return SIZE_AS_LISTED;
+	if (received == listed + 2)
+		return SIZE_FINAL_LINE_END;
+	if (lines && received > listed && received - listed == lines)
+		return SIZE_LINE_ENDS_AS_ONE;
+	return SIZE_DIFFERENT;
+}
+
+char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t received, uint64_t lines)
+{
+	unsigned long long l = (unsigned long long)listed, r = (unsigned long long)received;
+	switch (verdict) {
+	case SIZE_FINAL_LINE_END:
+		return xasprintf(
+		    _("LIST said %llu octets and %llu arrived: the server ended a last "
+		      "line that its copy left open, so the copy is complete"),
+		    l, r);
+	case SIZE_LINE_ENDS_AS_ONE:
+		return xasprintf(
+		    _("LIST said %llu octets and %llu arrived, %llu more, one for each "
+		      "of its %llu lines: the server counts a line end as one octet"),
+		    l, r, (unsigned long long)(received - listed), (unsigned long long)lines);
+	case SIZE_DIFFERENT:
+		return xasprintf(_("LIST said %llu octets but %llu arrived: possibly another "
+				   "message"),
+				 l, r);
+	case SIZE_AS_LISTED: break;
+	}
+	return xstrdup("");
 }
 
 /* ---- ledger and end ---- */

@@ -69,7 +69,26 @@ typedef struct {
 	uint64_t size; /* the LIST size it had then */
 	char *path;
 	uint64_t octets; /* bytes on disk */
+	char *note;      /* why a size other than LIST's was accepted, or NULL */
 } mailbox_save_t;
+
+/* A difference between the size LIST gave and the octets RETR delivered,
+ * judged (see SAFETY in the man page). */
+typedef enum {
+	SIZE_AS_LISTED,        /* the same */
+	SIZE_FINAL_LINE_END,   /* exactly one CRLF more: the server ended a last line its
+				* copy left open (the copy is complete) */
+	SIZE_LINE_ENDS_AS_ONE, /* the difference equals the line count: LIST counted each
+				* line end as one octet (accepted only when the user says so) */
+	SIZE_DIFFERENT,        /* anything else: possibly another message, never accepted */
+} mailbox_size_t;
+
+/* mailbox_judge_size: listed (LIST), received (content octets after
+ * unstuffing, CRLF line ends) and lines (body lines). */
+mailbox_size_t mailbox_judge_size(uint64_t listed, uint64_t received, uint64_t lines);
+/* mailbox_size_note: one translated sentence explaining a verdict other
+ * than SIZE_AS_LISTED. Caller frees. */
+char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t received, uint64_t lines);
 
 /* How the end of the session went, for the report and the exit status. */
 typedef enum {

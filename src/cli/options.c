@@ -32,6 +32,7 @@ enum {
 	OPT_SPEED_LIMIT,
 	OPT_TRACE,
 	OPT_JSON,
+	OPT_ACCEPT_LINE_END_COUNT,
 	OPT_SAVE_DIR,
 	OPT_LOG,
 	OPT_NO_COLOR,
@@ -59,6 +60,7 @@ static const struct option long_options[] = {
     {"trace", required_argument, NULL, OPT_TRACE},
     {"verbose", no_argument, NULL, 'v'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"accept-line-end-count", no_argument, NULL, OPT_ACCEPT_LINE_END_COUNT},
     {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
     {"log", required_argument, NULL, OPT_LOG},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -111,6 +113,9 @@ void options_usage(FILE *stream)
 		"Output:\n"
 		"  --to DIR              where --save and --delete write files\n"
 		"  --json                --list as JSON\n"
+		"  --accept-line-end-count  with --save/--delete: accept a copy whose size\n"
+		"                        differs from LIST by one octet a line (a server\n"
+		"                        that counts a line end as one octet)\n"
 		"  --trace FILE          append the protocol trace (secrets masked) to FILE\n"
 		"  -v, --verbose         write the protocol trace to standard error\n"
 		"  --save-dir DIR        default directory for saves in the full-screen view\n"
@@ -238,6 +243,8 @@ static int check_combination(cli_options_t *options)
 		return usage_error("%s", _("--to goes with --save or --delete"));
 	if (options->json && options->mode != MODE_LIST)
 		return usage_error("%s", _("--json goes with --list"));
+	if (options->accept_line_end_count && !saves)
+		return usage_error("%s", _("--accept-line-end-count goes with --save or --delete"));
 	if (options->insecure && options->fingerprint)
 		return usage_error("%s", _("--insecure and --fingerprint contradict each other"));
 	return 0;
@@ -294,6 +301,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 		case OPT_TRACE: options->trace_file = optarg; break;
 		case 'v': options->verbose = true; break;
 		case OPT_JSON: options->json = true; break;
+		case OPT_ACCEPT_LINE_END_COUNT: options->accept_line_end_count = true; break;
 		case OPT_SAVE_DIR: options->save_dir = optarg; break;
 		case OPT_LOG: options->log_file = optarg; break;
 		case OPT_NO_COLOR: options->no_color = true; break;

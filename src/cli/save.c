@@ -24,8 +24,9 @@ typedef struct {
 	mailbox_t *mailbox;
 	uint64_t number;
 	const char *dir;
-	store_file_t *file; /* open while RETR streams */
-	char *error;        /* why it was not saved (or not deleted) */
+	bool accept_line_ends; /* --accept-line-end-count */
+	store_file_t *file;    /* open while RETR streams */
+	char *error;           /* why it was not saved (or not deleted) */
 	int error_status;
 } job_t;
 
@@ -130,15 +131,38 @@ static void on_retr(void *ctx, const pop3_reply_t *reply)
 		return;
 	}
 	const mailbox_msg_t *msg = mailbox_find(job->mailbox, job->number);
+	mailbox_size_t verdict =
+	    mailbox_judge_size(msg->size, reply->body_octets, reply->body_lines);
+	bool accepted = verdict == SIZE_FINAL_LINE_END ||
+			(verdict == SIZE_LINE_ENDS_AS_ONE && job->accept_line_ends);
+	char *note =
+	    verdict == SIZE_AS_LISTED || !reply->terminated
+		? NULL
+		: mailbox_size_note(verdict, msg->size, reply->body_octets, reply->body_lines);
 	store_result_t result = {0};
 	char *errstr = NULL;
-	if (store_commit(file, reply->terminated, msg->size, &result, &errstr) != 0) {
-		job_save_failed(job, EXIT_DATAERR, xasprintf(_("message %llu: %s"), n, errstr),
-				reply->body_octets != msg->size);
+	if (store_commit(file, reply->terminated, accepted ? reply->body_octets : msg->size,
+			 &result, &errstr) != 0) {
+		if (note && verdict == SIZE_LINE_ENDS_AS_ONE && !accepted)
+			job_save_failed(
+			    job, EXIT_DATAERR,
+			    xasprintf(_("message %llu: %s; not saved "
+					"(--accept-line-end-count accepts such a copy)"),
+				      n, note),
+			    true);
+		else
+			job_save_failed(
+			    job, EXIT_DATAERR,
+			    xasprintf(_("message %llu: %s"), n, note && !accepted ? note : errstr),
+			    verdict != SIZE_AS_LISTED);
 		free(errstr);
+		free(note);
 		return;
 	}
-	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk);
+	if (note)
+		fprintf(stderr, _("popscope: note: message %llu: %s\n"), n, note);
+	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk, note);
+	free(note);
 	store_result_free(&result);
 	report_saved_line(mailbox_save_at(job->mailbox, mailbox_save_count(job->mailbox) - 1),
 			  stdout);
@@ -312,6 +336,7 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 		for (size_t i = 0; i < count; i++) {
 			jobs[i].mailbox = mailbox;
 			jobs[i].dir = options->to_dir;
+			jobs[i].accept_line_ends = options->accept_line_end_count;
 		}
 		save_all(pop3, mailbox, jobs, count);
 		if (delete &&!batch_interrupted() && pop3_is_ready(pop3))

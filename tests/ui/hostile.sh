@@ -8,7 +8,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 26
+plan 29
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -116,6 +116,24 @@ tui_keys c
 is "$(tui_wait_exit)" 75 "quit_cut: exit status 75"
 like "$(tui_screen)" '^uncertain 1 uidl-one ' "quit_cut: the summary lists the deletion as uncertain"
 like "$(tui_screen)" 'QUIT was sent but not confirmed' "quit_cut: and says to check the server"
+
+# A message without a final line end, counted without the CRLF the server
+# adds: the copy is complete, saved with a note, and may be deleted.
+hostile size_final_line_end
+tui_start --plaintext
+tui_wait '^>? +1 +185 ' 15 || bail_out "size_final_line_end: the list did not appear"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait '^>? *S +1 +185 '
+ok $? "size_final_line_end: saved"
+like "$(cat "$TUI_DIR/log.txt")" 'message 1: LIST said 185 octets and 187 arrived: the server ended a last' \
+	"size_final_line_end: the protocol log says why the size differs"
+tui_keys d
+tui_wait 'Delete message 1 from the server at quit\? \[y/N\]'
+ok $? "size_final_line_end: the save counts, d asks for confirmation"
+tui_keys n q
+tui_wait_exit >/dev/null
 
 # No TOP: the preview is the start of RETR, and says where it was cut.
 hostile no_top_big
