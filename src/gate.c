@@ -48,7 +48,8 @@ int gate_save_begin(mailbox_t *mailbox, uint64_t number, char **why)
 	return 0;
 }
 
-void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, uint64_t octets)
+void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, uint64_t octets,
+			const char *note)
 {
 	mailbox_msg_t *msg = existing(mailbox, number, NULL);
 	if (!msg || msg->state != MSG_SAVING)
@@ -67,6 +68,7 @@ void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, u
 	save->size = msg->size;
 	save->path = xstrdup(path);
 	save->octets = octets;
+	save->note = note ? xstrdup(note) : NULL;
 }
 
 void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool size_mismatch)

@@ -32,8 +32,10 @@
  * being saved, or marked for deletion. */
 int gate_save_begin(mailbox_t *mailbox, uint64_t number, char **why);
 /* gate_save_verified: store_commit accepted every check for the file at
- * path (octets on disk). Records the save in the ledger. */
-void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, uint64_t octets);
+ * path (octets on disk). Records the save in the ledger, with note when
+ * the size differed from LIST's in a way accepted (mailbox_judge_size). */
+void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, uint64_t octets,
+			const char *note);
 /* gate_save_failed: the save was refused or cut (why: translated);
  * size_mismatch when RETR delivered other than LIST said. */
 void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool size_mismatch);

@@ -51,6 +51,7 @@ void mailbox_free(mailbox_t *mailbox)
 	for (size_t i = 0; i < mailbox->save_count; i++) {
 		free(mailbox->saves[i].uidl);
 		free(mailbox->saves[i].path);
+		free(mailbox->saves[i].note);
 	}
 	free(mailbox->saves);
 	free(mailbox);
@@ -445,6 +446,42 @@ size_t mailbox_headers_known(const mailbox_t *mailbox)
 	return mailbox->headers_known;
 }
 
+/* ---- sizes ---- */
+
+mailbox_size_t mailbox_judge_size(uint64_t listed, uint64_t received, uint64_t lines)
+{
+	if (received == listed)
+		return SIZE_AS_LISTED;
+	if (received == listed + 2)
+		return SIZE_FINAL_LINE_END;
+	if (lines && received > listed && received - listed == lines)
+		return SIZE_LINE_ENDS_AS_ONE;
+	return SIZE_DIFFERENT;
+}
+
+char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t received, uint64_t lines)
+{
+	unsigned long long l = (unsigned long long)listed, r = (unsigned long long)received;
+	switch (verdict) {
+	case SIZE_FINAL_LINE_END:
+		return xasprintf(
+		    _("LIST said %llu octets and %llu arrived: the server ended a last "
+		      "line that its copy left open, so the copy is complete"),
+		    l, r);
+	case SIZE_LINE_ENDS_AS_ONE:
+		return xasprintf(
+		    _("LIST said %llu octets and %llu arrived, %llu more, one for each "
+		      "of its %llu lines: the server counts a line end as one octet"),
+		    l, r, (unsigned long long)(received - listed), (unsigned long long)lines);
+	case SIZE_DIFFERENT:
+		return xasprintf(_("LIST said %llu octets but %llu arrived: possibly another "
+				   "message"),
+				 l, r);
+	case SIZE_AS_LISTED: break;
+	}
+	return xstrdup("");
+}
+
 /* ---- ledger and end ---- */
 
 size_t mailbox_save_count(const mailbox_t *mailbox)
@@ -462,19 +499,33 @@ mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox)
 	return mailbox->quit;
 }
 
+const char *mailbox_sender(const mailbox_msg_t *msg)
+{
+	if (!msg->headers)
+		return _("(headers not loaded)");
+	if (msg->from_address && *msg->from_address)
+		return msg->from_address;
+	return msg->from && *msg->from ? msg->from : _("(no sender)");
+}
+
+const char *mailbox_subject(const mailbox_msg_t *msg)
+{
+	if (!msg->headers)
+		return _("(headers not loaded)");
+	return msg->subject && *msg->subject ? msg->subject : _("(no subject)");
+}
+
 char *mailbox_describe(const mailbox_msg_t *msg)
 {
 	const char *uidl = msg->uidl ? msg->uidl : "-";
-	const char *from = msg->from_address ? msg->from_address : msg->from;
 	char *u = sanitize_display(uidl, strlen(uidl), false, false);
-	char *f = from ? sanitize_display(from, strlen(from), false, false) : NULL;
-	char *s = msg->subject ? sanitize_display(msg->subject, strlen(msg->subject), false, false)
-			       : NULL;
+	char *f = sanitize_display(mailbox_sender(msg), strlen(mailbox_sender(msg)), false, false);
+	char *s =
+	    sanitize_display(mailbox_subject(msg), strlen(mailbox_subject(msg)), false, false);
 	char *text;
 	/* TRANSLATORS: message number, UIDL, size in octets, sender, subject. */
 	text = xasprintf(_("message %llu (UIDL %s, %llu octets, from %s, subject %s)"),
-			 (unsigned long long)msg->number, u, (unsigned long long)msg->size,
-			 f ? f : _("(unknown)"), s ? s : _("(none)"));
+			 (unsigned long long)msg->number, u, (unsigned long long)msg->size, f, s);
 	free(u);
 	free(f);
 	free(s);

@@ -69,7 +69,26 @@ typedef struct {
 	uint64_t size; /* the LIST size it had then */
 	char *path;
 	uint64_t octets; /* bytes on disk */
+	char *note;      /* why a size other than LIST's was accepted, or NULL */
 } mailbox_save_t;
+
+/* A difference between the size LIST gave and the octets RETR delivered,
+ * judged (see SAFETY in the man page). */
+typedef enum {
+	SIZE_AS_LISTED,        /* the same */
+	SIZE_FINAL_LINE_END,   /* exactly one CRLF more: the server ended a last line its
+				* copy left open (the copy is complete) */
+	SIZE_LINE_ENDS_AS_ONE, /* the difference equals the line count: LIST counted each
+				* line end as one octet (accepted only when the user says so) */
+	SIZE_DIFFERENT,        /* anything else: possibly another message, never accepted */
+} mailbox_size_t;
+
+/* mailbox_judge_size: listed (LIST), received (content octets after
+ * unstuffing, CRLF line ends) and lines (body lines). */
+mailbox_size_t mailbox_judge_size(uint64_t listed, uint64_t received, uint64_t lines);
+/* mailbox_size_note: one translated sentence explaining a verdict other
+ * than SIZE_AS_LISTED. Caller frees. */
+char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t received, uint64_t lines);
 
 /* How the end of the session went, for the report and the exit status. */
 typedef enum {
@@ -146,6 +165,13 @@ mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox);
 /* mailbox_search_key: the case-folded form of text that from_key and
  * subject_key hold, for comparing a query with them. Caller frees. */
 char *mailbox_search_key(const char *text);
+
+/* mailbox_sender / mailbox_subject: what to show for a message's sender
+ * (address, else display name) and subject, or a translated placeholder
+ * when it has none: "(no sender)", "(no subject)", or "(headers not
+ * loaded)" before TOP answered. Not sanitized. */
+const char *mailbox_sender(const mailbox_msg_t *msg);
+const char *mailbox_subject(const mailbox_msg_t *msg);
 
 /* mailbox_describe: "message 4 (UIDL x, 1.2 MB, from Ann, subject Hello)"
  * for confirmations and reports: sanitized, translated; caller frees. */

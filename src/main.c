@@ -101,6 +101,7 @@ static int run(const cli_options_t *options)
 	    .timeout_ms = options->timeout_seconds * 1000,
 	    .pipeline_window = options->pipeline_window,
 	    .trace_body_lines = TRACE_BODY_LINES,
+	    .speed_limit = options->speed_limit,
 	};
 	if (options->insecure)
 		fputs(

@@ -203,6 +203,34 @@ static GMimeMessage *parse_bytes(const char *data, size_t len)
 	return gmessage;
 }
 
+/* U+2400 SYMBOL FOR NULL, what a NUL in a header is shown as. */
+#define VISIBLE_NUL "\xe2\x90\x80"
+
+/* parse_visible: parse the first len bytes of data, the first hlen of them
+ * being the header block. GMime reads header values as C strings and would
+ * end one at a NUL ("From: boss@bank.example\0 <x@evil.example>" would
+ * show only the first address), so a NUL there becomes VISIBLE_NUL first.
+ * The body is left as it is. */
+static GMimeMessage *parse_visible(const char *data, size_t hlen, size_t len)
+{
+	const char *p = data, *end = data + hlen, *nul;
+	buf_t copy;
+	GMimeMessage *gmessage;
+
+	if (memchr(data, '\0', hlen) == NULL)
+		return parse_bytes(data, len);
+	buf_init(&copy);
+	while ((nul = memchr(p, '\0', end - p)) != NULL) {
+		buf_append(&copy, p, nul - p);
+		buf_append(&copy, VISIBLE_NUL, sizeof VISIBLE_NUL - 1);
+		p = nul + 1;
+	}
+	buf_append(&copy, p, data + len - p);
+	gmessage = parse_bytes(copy.data, copy.len);
+	buf_free(&copy);
+	return gmessage;
+}
+
 /* header_block_len: length of the header block including its last line
  * break, not the empty line; all of data when no empty line is seen. */
 static size_t header_block_len(const char *data, size_t len)
@@ -252,6 +280,17 @@ static void summary_from(GMimeMessage *gmessage, mime_summary_t *summary)
 	summary->from = header_string(name);
 	if (summary->from == NULL && summary->from_address != NULL)
 		summary->from = xstrdup(summary->from_address);
+	/* A display name that is an address of its own ("boss@bank.example"
+	 * <x@evil.example>) would pass for the sender: the real address goes
+	 * with it. */
+	if (summary->from != NULL && summary->from_address != NULL &&
+	    strchr(summary->from, '@') != NULL &&
+	    strcmp(summary->from, summary->from_address) != 0) {
+		char *both = xasprintf("%s <%s>", summary->from, summary->from_address);
+
+		free(summary->from);
+		summary->from = both;
+	}
 }
 
 static char *address_line(GMimeMessage *gmessage, GMimeAddressType type)
@@ -296,7 +335,7 @@ void mime_summarize(const char *data, size_t len, mime_summary_t *summary)
 	hlen = header_block_len(data, len);
 	if (hlen == 0)
 		return;
-	gmessage = parse_bytes(data, hlen);
+	gmessage = parse_visible(data, hlen, hlen);
 	if (gmessage == NULL)
 		return;
 	summary_fill(gmessage, summary);
@@ -445,7 +484,7 @@ mime_message_t *mime_parse(const char *data, size_t len, char **errstr)
 		*errstr = xstrdup(_("empty message"));
 		return NULL;
 	}
-	gmessage = parse_bytes(data, len);
+	gmessage = parse_visible(data, header_block_len(data, len), len);
 	if (gmessage == NULL) {
 		*errstr = xstrdup(_("could not parse the message"));
 		return NULL;

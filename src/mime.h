@@ -16,7 +16,9 @@ void mime_done(void);
 
 typedef struct {
 	char *subject;      /* RFC 2047 decoded; NULL when absent */
-	char *from;         /* display name if any, else the address; decoded */
+	char *from;         /* display name if any, else the address; decoded; a
+			     * name with an '@' that is not the address itself
+			     * comes as "name <address>" */
 	char *from_address; /* addr-spec only */
 	char *to;           /* decoded, as one line */
 	char *cc;
@@ -27,6 +29,8 @@ typedef struct {
 
 /* mime_summarize: read the header block at the start of data (a whole
  * message or just its headers, as TOP n 0 returns them; CRLF or LF).
+ * A NUL in a header never ends it: it becomes U+2400 (a visible symbol)
+ * and the rest of the header is kept; mime_parse does the same.
  * Never fails: missing or broken fields stay NULL / 0. */
 void mime_summarize(const char *data, size_t len, mime_summary_t *summary);
 void mime_summary_free(mime_summary_t *summary);

@@ -97,17 +97,20 @@ char *report_outcome_text(const mailbox_t *mailbox, const char *why)
 
 void report_summary(const mailbox_t *mailbox, const char *why, FILE *out)
 {
-	for (size_t i = 0; i < mailbox_save_count(mailbox); i++)
-		report_saved_line(mailbox_save_at(mailbox, i), out);
+	for (size_t i = 0; i < mailbox_save_count(mailbox); i++) {
+		const mailbox_save_t *save = mailbox_save_at(mailbox, i);
+		report_saved_line(save, out);
+		if (save->note)
+			fprintf(out, _("note: message %llu: %s\n"),
+				(unsigned long long)save->number, save->note);
+	}
 	for (size_t i = 0; i < mailbox_count(mailbox); i++) {
 		const mailbox_msg_t *msg = mailbox_at(mailbox, i);
 		if (msg->state != MSG_DELETED && msg->state != MSG_DELETE_UNCERTAIN)
 			continue;
 		char *uidl = shown(msg->uidl ? msg->uidl : "-");
-		char *from = shown(msg->from_address ? msg->from_address
-				   : msg->from       ? msg->from
-						     : "");
-		char *subject = shown(msg->subject ? msg->subject : "");
+		char *from = shown(mailbox_sender(msg));
+		char *subject = shown(mailbox_subject(msg));
 		/* TRANSLATORS: "deleted" / "uncertain", number and UIDL stay as they are. */
 		fprintf(out, _("%s %llu %s (%llu octets, from %s, subject %s)\n"),
 			msg->state == MSG_DELETED ? "deleted" : "uncertain",

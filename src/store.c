@@ -14,6 +14,7 @@
 
 #include "util/fdio.h"
 #include "util/gettext.h"
+#include "util/numparse.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
@@ -31,6 +32,9 @@
  * whole interface, so the lock is polled for a bounded time. */
 #define STORE_LOCK_WAIT_MS 10000
 #define STORE_LOCK_POLL_MS 100
+/* Largest journal we read back; ours are about 150 bytes. */
+#define STORE_JOURNAL_MAX 1024
+#define STORE_COPY_CHUNK 65536
 
 typedef enum {
 	STORE_EML,
@@ -53,7 +57,12 @@ struct store_file {
 	dev_t dev;       /* identity of the file we created */
 	ino_t ino;
 
-	/* mbox */
+	/* mbox: the message is spooled to a temporary file (fd, temp_name in
+	 * dirfd) and appended to the mbox only by store_commit, under a
+	 * journal (see commit_mbox). */
+	int mbox_fd;
+	char *journal_name; /* ".<mbox name>.popscope-journal" in dirfd */
+	bool journaled;     /* the journal is on disk: an append may have begun */
 	off_t original_size;
 	char *out; /* STORE_OUT_SIZE bytes of pending output */
 	size_t out_len;
@@ -124,8 +133,11 @@ static void file_free(store_file_t *file)
 {
 	if (file->fd >= 0)
 		close(file->fd);
+	if (file->mbox_fd >= 0)
+		close(file->mbox_fd);
 	if (file->dirfd >= 0)
 		close(file->dirfd);
+	free(file->journal_name);
 	free(file->display);
 	free(file->dir);
 	free(file->name);
@@ -140,37 +152,63 @@ static store_file_t *file_new(store_kind_t kind)
 
 	file->kind = kind;
 	file->fd = -1;
+	file->mbox_fd = -1;
 	file->dirfd = -1;
 	return file;
 }
 
 /* ---- .eml ---- */
 
-static int create_temp(store_file_t *file, char **errstr)
+/* open_temp: create a new ".popscope-XXXXXX.tmp" in dirfd (named dir in
+ * messages) with O_EXCL and O_NOFOLLOW, mode 0600, for reading and
+ * writing. Returns the descriptor and sets *name, or -1 with *errstr. */
+static int open_temp(int dirfd, const char *dir, char **name, char **errstr)
 {
 	for (int attempt = 0; attempt < STORE_TEMP_ATTEMPTS; attempt++) {
 		char letters[7];
 		random_letters(letters, 6);
 		letters[6] = '\0';
 		char *temp = xasprintf(".popscope-%s.tmp", letters);
-		int fd = openat(file->dirfd, temp,
-				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int fd =
+		    openat(dirfd, temp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0) {
-			file->fd = fd;
-			file->temp_name = temp;
-			return 0;
+			*name = temp;
+			return fd;
 		}
 		int err = errno;
 		free(temp);
 		if (err != EEXIST) {
-			*errstr = xasprintf(_("cannot create a file in %s: %s"), file->dir,
-					    errno_text(err));
+			*errstr =
+			    xasprintf(_("cannot create a file in %s: %s"), dir, errno_text(err));
 			return -1;
 		}
 	}
-	*errstr = xasprintf(_("cannot create a temporary file in %s: too many name collisions"),
-			    file->dir);
+	*errstr =
+	    xasprintf(_("cannot create a temporary file in %s: too many name collisions"), dir);
 	return -1;
+}
+
+/* is_temp_name: a name open_temp makes. */
+static bool is_temp_name(const char *name, size_t len)
+{
+	static const char prefix[] = ".popscope-", suffix[] = ".tmp";
+	size_t letters = 6;
+
+	if (len != sizeof prefix - 1 + letters + sizeof suffix - 1 ||
+	    memcmp(name, prefix, sizeof prefix - 1) != 0 ||
+	    memcmp(name + len - (sizeof suffix - 1), suffix, sizeof suffix - 1) != 0)
+		return false;
+	for (size_t i = sizeof prefix - 1; i < sizeof prefix - 1 + letters; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* sync_dir: fsync a directory; EINVAL means the file system cannot. */
+static int sync_dir(int dirfd)
+{
+	return fsync(dirfd) != 0 && errno != EINVAL ? errno : 0;
 }
 
 store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr)
@@ -193,7 +231,8 @@ store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr)
 		*errstr = xasprintf(_("cannot open the directory %s: %s"), dir, errno_text(errno));
 		goto fail;
 	}
-	if (create_temp(file, errstr) != 0)
+	file->fd = open_temp(file->dirfd, file->dir, &file->temp_name, errstr);
+	if (file->fd < 0)
 		goto fail;
 
 	struct stat st;
@@ -330,10 +369,10 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 		free(file->temp_name);
 		file->temp_name = NULL;
 	}
-	/* EINVAL: the file system cannot sync directories at all. */
-	if (fsync(file->dirfd) != 0 && errno != EINVAL) {
+	int err = sync_dir(file->dirfd);
+	if (err) {
 		*errstr = xasprintf(_("cannot write the directory %s to disk: %s"), file->dir,
-				    errno_text(errno));
+				    errno_text(err));
 		goto fail;
 	}
 	if (fstatat(file->dirfd, final, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -542,7 +581,7 @@ static void mbox_separator(store_file_t *file)
 		return;
 	off_t at = file->original_size >= 2 ? file->original_size - 2 : 0;
 	size_t want = file->original_size >= 2 ? 2 : 1;
-	ssize_t got = pread(file->fd, tail + 2 - want, want, at);
+	ssize_t got = pread(file->mbox_fd, tail + 2 - want, want, at);
 	if (got != (ssize_t)want)
 		return;
 	if (tail[1] != '\n')
@@ -551,48 +590,300 @@ static void mbox_separator(store_file_t *file)
 		out_put(file, "\n", 1);
 }
 
+/* ---- the mbox journal ----
+ *
+ * An append cannot be atomic, so it is undone when it did not finish:
+ * before the first byte goes to the mbox, a journal beside it records the
+ * mbox's identity and old size, the length of the append and the spool
+ * file that holds the bytes. The journal goes when the append is on disk.
+ * The next store_begin_mbox of that mbox that finds a journal truncates
+ * the mbox back to its old size, but only when everything after that size
+ * is a strict beginning of the spool: if the append was complete it stays,
+ * and if anything else follows (another program appended since), nothing
+ * is touched and the save is refused so a person can look. */
+
+typedef struct {
+	uint64_t dev, ino;
+	uint64_t original; /* the mbox's size before the append */
+	uint64_t length;   /* octets being appended (the spool's size) */
+	char spool[32];
+} journal_t;
+
+static const char journal_magic[] = "popscope mbox journal 1\n";
+
+/* journal_number: "name N\n" at *p. */
+static bool journal_number(const char **p, const char *name, uint64_t *out)
+{
+	size_t n = strlen(name);
+	const char *nl;
+
+	if (strncmp(*p, name, n) != 0 || (*p)[n] != ' ' || !(nl = strchr(*p + n + 1, '\n')) ||
+	    !parse_u64(*p + n + 1, (size_t)(nl - (*p + n + 1)), UINT64_MAX, out))
+		return false;
+	*p = nl + 1;
+	return true;
+}
+
+static bool journal_parse(const char *text, journal_t *journal)
+{
+	const char *p = text;
+	const char *nl;
+
+	if (strncmp(p, journal_magic, sizeof journal_magic - 1) != 0)
+		return false;
+	p += sizeof journal_magic - 1;
+	if (!journal_number(&p, "dev", &journal->dev) ||
+	    !journal_number(&p, "ino", &journal->ino) ||
+	    !journal_number(&p, "original", &journal->original) ||
+	    !journal_number(&p, "length", &journal->length) || strncmp(p, "spool ", 6) != 0)
+		return false;
+	p += 6;
+	nl = strchr(p, '\n');
+	if (!nl || nl[1] != '\0' || !is_temp_name(p, (size_t)(nl - p)) ||
+	    (size_t)(nl - p) >= sizeof journal->spool)
+		return false;
+	memcpy(journal->spool, p, (size_t)(nl - p));
+	journal->spool[nl - p] = '\0';
+	return true;
+}
+
+/* read_journal: 1 and *journal when the mbox has one, 0 when not, -1 when
+ * it cannot be read (errno set, EINVAL when it is not ours to read). */
+static int read_journal(const store_file_t *file, journal_t *journal)
+{
+	char text[STORE_JOURNAL_MAX + 1];
+	struct stat st;
+	int fd = openat(file->dirfd, file->journal_name,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	ssize_t got = -1;
+	int err = EINVAL; /* not a regular file */
+	if (fstat(fd, &st) != 0 ||
+	    (S_ISREG(st.st_mode) && (got = read(fd, text, STORE_JOURNAL_MAX)) < 0))
+		err = errno;
+	close(fd);
+	if (got < 0) {
+		errno = err;
+		return -1;
+	}
+	text[got] = '\0';
+	if ((size_t)got != strlen(text) || !journal_parse(text, journal)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 1;
+}
+
+/* tail_is_spool: compare what follows journal->original in the mbox
+ * (tail octets) with the spool. Returns 1 when it is a strict beginning of
+ * the spool (a cut append), 2 when it is the whole spool (a finished
+ * append), 0 when it is anything else or the spool cannot be read. */
+static int tail_is_spool(const store_file_t *file, const journal_t *journal, uint64_t tail)
+{
+	char *ours, *theirs;
+	struct stat st;
+	int verdict = tail < journal->length ? 1 : 2;
+	int fd = openat(file->dirfd, journal->spool,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (tail > journal->length || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != journal->length) {
+		close(fd);
+		return 0;
+	}
+	ours = xmalloc(STORE_COPY_CHUNK);
+	theirs = xmalloc(STORE_COPY_CHUNK);
+	for (uint64_t at = 0; at < tail && verdict;) {
+		size_t n = tail - at < STORE_COPY_CHUNK ? (size_t)(tail - at) : STORE_COPY_CHUNK;
+		if (pread(fd, ours, n, (off_t)at) != (ssize_t)n ||
+		    pread(file->mbox_fd, theirs, n, (off_t)(journal->original + at)) !=
+			(ssize_t)n ||
+		    memcmp(ours, theirs, n) != 0)
+			verdict = 0;
+		at += n;
+	}
+	free(ours);
+	free(theirs);
+	close(fd);
+	return verdict;
+}
+
+/* recover_mbox: settle what an interrupted save left (see above). Returns
+ * 0, or -1 with *errstr when the mbox must be looked at by a person. */
+static int recover_mbox(store_file_t *file, char **errstr)
+{
+	journal_t journal;
+	struct stat st;
+	int found = read_journal(file, &journal);
+
+	if (found == 0)
+		return 0;
+	if (found < 0) {
+		*errstr =
+		    xasprintf(_("%s: the journal %s of an interrupted save cannot be read (%s); "
+				"look at the end of the mbox, then remove the journal"),
+			      file->display, file->journal_name,
+			      errno == EINVAL ? _("it is damaged") : errno_text(errno));
+		return -1;
+	}
+	if (fstat(file->mbox_fd, &st) != 0) {
+		*errstr = xasprintf(_("cannot open %s: %s"), file->display, errno_text(errno));
+		return -1;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	int verdict = 2;
+	if (journal.dev != (uint64_t)st.st_dev || journal.ino != (uint64_t)st.st_ino ||
+	    size < journal.original)
+		verdict = 0;
+	else if (size > journal.original)
+		verdict = tail_is_spool(file, &journal, size - journal.original);
+	if (verdict == 0) {
+		*errstr = xasprintf(_("%s: a save into it was interrupted at offset %llu, and the "
+				      "file has changed since; look at the end of the mbox, then "
+				      "remove %s"),
+				    file->display, (unsigned long long)journal.original,
+				    file->journal_name);
+		return -1;
+	}
+	if (verdict == 1 &&
+	    (ftruncate(file->mbox_fd, (off_t)journal.original) != 0 || fsync(file->mbox_fd) != 0)) {
+		*errstr = xasprintf(_("cannot undo the interrupted save into %s: %s"),
+				    file->display, errno_text(errno));
+		return -1;
+	}
+	/* The journal first: a spool without a journal is only litter. */
+	if (unlinkat(file->dirfd, file->journal_name, 0) != 0) {
+		*errstr = xasprintf(_("cannot remove %s in %s: %s"), file->journal_name, file->dir,
+				    errno_text(errno));
+		return -1;
+	}
+	unlinkat(file->dirfd, journal.spool, 0);
+	sync_dir(file->dirfd);
+	return 0;
+}
+
+/* write_journal: record the append about to begin; the journal is whole
+ * or absent (written to a temporary name, fsynced, renamed, directory
+ * fsynced). Returns 0 or -1 with *errstr. */
+static int write_journal(store_file_t *file, char **errstr)
+{
+	char *name = NULL;
+	struct stat st;
+	int err = 0;
+	int fd = open_temp(file->dirfd, file->dir, &name, errstr);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(file->mbox_fd, &st) != 0)
+		err = errno;
+	char *text =
+	    xasprintf("%sdev %llu\nino %llu\noriginal %llu\nlength %llu\nspool %s\n", journal_magic,
+		      (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		      (unsigned long long)file->original_size,
+		      (unsigned long long)file->bytes_written, file->temp_name);
+	if (!err)
+		err = fd_write_all(fd, text, strlen(text));
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (!err && renameat(file->dirfd, name, file->dirfd, file->journal_name) != 0)
+		err = errno;
+	if (!err)
+		err = sync_dir(file->dirfd);
+	free(text);
+	if (err) {
+		unlinkat(file->dirfd, name, 0);
+		*errstr = xasprintf(_("cannot write the journal %s in %s: %s; not saved"),
+				    file->journal_name, file->dir, errno_text(err));
+	} else {
+		file->journaled = true;
+	}
+	free(name);
+	return err ? -1 : 0;
+}
+
+/* split_path: the directory and the last component of path. */
+static void split_path(const char *path, char **dir, char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		*dir = xstrdup(".");
+		*base = xstrdup(path);
+	} else {
+		*dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+		*base = xstrdup(slash + 1);
+	}
+}
+
+/* open_mbox: the mbox (created if missing) by its name in file->dirfd,
+ * only a regular file, never through a symlink. Returns 0 or -1. */
+static int open_mbox(store_file_t *file, const char *base, char **errstr)
+{
+	struct stat st;
+
+	/* O_RDWR to read the old tail; O_NONBLOCK so a FIFO planted at the path
+	 * cannot hang us before the type check. */
+	file->mbox_fd = openat(
+	    file->dirfd, base,
+	    O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0600);
+	if (file->mbox_fd < 0 || fstat(file->mbox_fd, &st) != 0) {
+		*errstr = xasprintf(_("cannot open %s: %s"), file->display, errno_text(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*errstr = xasprintf(_("%s is not a regular file"), file->display);
+		return -1;
+	}
+	int flags = fcntl(file->mbox_fd, F_GETFL);
+	if (flags < 0 || fcntl(file->mbox_fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+		*errstr = xasprintf(_("cannot open %s: %s"), file->display, errno_text(errno));
+		return -1;
+	}
+	int err = lock_mbox(file->mbox_fd);
+	if (err == EAGAIN) {
+		*errstr =
+		    xasprintf(_("%s is locked by another program; try again later"), file->display);
+		return -1;
+	} else if (err) {
+		*errstr = xasprintf(_("cannot lock %s: %s"), file->display, errno_text(err));
+		return -1;
+	}
+	return 0;
+}
+
 store_file_t *store_begin_mbox(const char *path, const char *envelope_from, char **errstr)
 {
 	*errstr = NULL;
 	store_file_t *file = file_new(STORE_MBOX);
+	char *base;
 	file->display = xstrdup(path);
+	split_path(path, &file->dir, &base);
+	file->journal_name = xasprintf(".%s.popscope-journal", base);
 
-	/* O_RDWR to read the old tail; O_NONBLOCK so a FIFO planted at the path
-	 * cannot hang us before the type check. */
-	file->fd =
-	    open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
-	if (file->fd < 0) {
+	/* The directory may be a link; the mbox's own name never is. */
+	file->dirfd = open(file->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (file->dirfd < 0) {
 		*errstr = xasprintf(_("cannot open %s: %s"), path, errno_text(errno));
 		goto fail;
 	}
+	if (open_mbox(file, base, errstr) != 0 || recover_mbox(file, errstr) != 0)
+		goto fail;
+	/* The size only counts once the lock is ours and the journal settled. */
 	struct stat st;
-	if (fstat(file->fd, &st) != 0) {
-		*errstr = xasprintf(_("cannot open %s: %s"), path, errno_text(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		*errstr = xasprintf(_("%s is not a regular file"), path);
-		goto fail;
-	}
-	int flags = fcntl(file->fd, F_GETFL);
-	if (flags < 0 || fcntl(file->fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
-		*errstr = xasprintf(_("cannot open %s: %s"), path, errno_text(errno));
-		goto fail;
-	}
-	int err = lock_mbox(file->fd);
-	if (err == EAGAIN) {
-		*errstr = xasprintf(_("%s is locked by another program; try again later"), path);
-		goto fail;
-	} else if (err) {
-		*errstr = xasprintf(_("cannot lock %s: %s"), path, errno_text(err));
-		goto fail;
-	}
-	/* The size only counts once the lock is ours. */
-	if (fstat(file->fd, &st) != 0) {
+	if (fstat(file->mbox_fd, &st) != 0) {
 		*errstr = xasprintf(_("cannot open %s: %s"), path, errno_text(errno));
 		goto fail;
 	}
 	file->original_size = st.st_size;
+	file->fd = open_temp(file->dirfd, file->dir, &file->temp_name, errstr);
+	if (file->fd < 0)
+		goto fail;
 
 	file->out = xmalloc(STORE_OUT_SIZE);
 	mbox_separator(file);
@@ -605,32 +896,76 @@ store_file_t *store_begin_mbox(const char *path, const char *envelope_from, char
 		*errstr = xasprintf(_("cannot write %s: %s"), path, errno_text(file->write_errno));
 		goto fail;
 	}
+	free(base);
 	return file;
 
 fail:
+	free(base);
 	store_abort(file);
 	return NULL;
 }
 
-static void mbox_truncate(store_file_t *file)
+/* append_spool: copy the spool's bytes_written octets to the end of the
+ * mbox. Returns 0 or an errno value. */
+static int append_spool(store_file_t *file)
 {
-	if (file->fd >= 0 && ftruncate(file->fd, file->original_size) == 0)
-		fsync(file->fd);
+	char *chunk = xmalloc(STORE_COPY_CHUNK);
+	int err = 0;
+
+	for (uint64_t at = 0; at < file->bytes_written && !err;) {
+		uint64_t left = file->bytes_written - at;
+		size_t n = left < STORE_COPY_CHUNK ? (size_t)left : STORE_COPY_CHUNK;
+		ssize_t got = pread(file->fd, chunk, n, (off_t)at);
+		if (got <= 0)
+			err = got < 0 ? errno : EIO;
+		else
+			err = fd_write_all(file->mbox_fd, chunk, (size_t)got);
+		at += got > 0 ? (uint64_t)got : 0;
+	}
+	free(chunk);
+	return err;
+}
+
+/* mbox_undo: take back an append that began (truncate, then drop the
+ * journal; a crash in between leaves a journal over an untouched mbox). */
+static void mbox_undo(store_file_t *file)
+{
+	if (!file->journaled)
+		return;
+	if (ftruncate(file->mbox_fd, file->original_size) == 0 && fsync(file->mbox_fd) == 0)
+		unlinkat(file->dirfd, file->journal_name, 0);
+	file->journaled = false;
 }
 
 static int commit_mbox(store_file_t *file, store_result_t *result, char **errstr)
 {
+	struct stat st;
+
 	mbox_finish(file);
 	if (file->write_errno) {
 		*errstr = xasprintf(_("cannot write %s: %s"), file->display,
 				    errno_text(file->write_errno));
 		return -1;
 	}
-
-	struct stat st;
-	if (fsync(file->fd) != 0 || fstat(file->fd, &st) != 0) {
+	if (fsync(file->fd) != 0) {
 		*errstr =
 		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(errno));
+		return -1;
+	}
+	/* The lock is held, so only a program that ignores it changes the size. */
+	if (fstat(file->mbox_fd, &st) != 0 || st.st_size != file->original_size) {
+		*errstr = xasprintf(_("%s changed while the message was being saved; not saved"),
+				    file->display);
+		return -1;
+	}
+	if (write_journal(file, errstr) != 0)
+		return -1;
+	int err = append_spool(file);
+	if (!err && (fsync(file->mbox_fd) != 0 || fstat(file->mbox_fd, &st) != 0))
+		err = errno;
+	if (err) {
+		*errstr =
+		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(err));
 		return -1;
 	}
 	uint64_t appended =
@@ -641,6 +976,14 @@ static int commit_mbox(store_file_t *file, store_result_t *result, char **errstr
 				    (unsigned long long)file->bytes_written);
 		return -1;
 	}
+	/* Saved. Should the journal stay, the next save finds the append
+	 * complete and keeps it. */
+	unlinkat(file->dirfd, file->journal_name, 0);
+	file->journaled = false;
+	unlinkat(file->dirfd, file->temp_name, 0);
+	free(file->temp_name);
+	file->temp_name = NULL;
+	sync_dir(file->dirfd);
 	result->path = xstrdup(file->display);
 	result->bytes_received = file->bytes_received;
 	result->bytes_on_disk = appended;
@@ -711,10 +1054,10 @@ void store_abort(store_file_t *file)
 {
 	if (!file)
 		return;
-	if (file->kind == STORE_EML && file->temp_name && file->dirfd >= 0)
+	if (file->kind == STORE_MBOX)
+		mbox_undo(file);
+	if (file->temp_name && file->dirfd >= 0)
 		unlinkat(file->dirfd, file->temp_name, 0);
-	else if (file->kind == STORE_MBOX && file->out)
-		mbox_truncate(file);
 	file_free(file);
 }
 

@@ -20,9 +20,14 @@ typedef struct store_file store_file_t;
 store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr);
 
 /* store_begin_mbox: append one message to the mbox file at path (created
- * 0600 if missing, never through a symlink, locked with fcntl). The
- * "From " line is written first; body lines starting with "From " are
- * quoted (">From ") and CRLF becomes LF. */
+ * 0600 if missing, only a regular file, never through a symlink, locked
+ * with fcntl until the save ends). The "From " line comes first; body
+ * lines starting with "From " are quoted (">From ") and CRLF becomes LF.
+ * The message is spooled to a temporary file beside the mbox and appended
+ * by store_commit under a journal, ".NAME.popscope-journal" beside the
+ * mbox, so a save killed half way through its append is undone by the
+ * next store_begin_mbox of that mbox. That call fails (and touches
+ * nothing) when the mbox changed in other ways since. */
 store_file_t *store_begin_mbox(const char *path, const char *envelope_from, char **errstr);
 
 /* store_write: append message bytes as received (unstuffed, CRLF line

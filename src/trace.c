@@ -42,8 +42,38 @@ static const char *errno_text(int err)
 	case EACCES:
 	case EPERM: return _("permission denied");
 	case ELOOP: return _("it is a symbolic link, which is never followed");
+	/* open_regular's answer for a FIFO, a device or a socket (open itself
+	 * gives ENXIO for a FIFO without a reader under O_NONBLOCK). */
+	case ENXIO: return _("it is not a regular file");
 	default: return strerror(err);
 	}
+}
+
+/* open_regular: open path for writing (flags: O_WRONLY and the rest) and
+ * accept only a regular file. O_NONBLOCK and O_NOCTTY make a FIFO or a
+ * terminal planted at the path harmless until fstat has looked at it; a
+ * symbolic link is never followed. Returns a blocking descriptor, or -1
+ * with errno (ENXIO: not a regular file). */
+static int open_regular(const char *path, int flags)
+{
+	int fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int err = 0;
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = ENXIO;
+	int now = err ? 0 : fcntl(fd, F_GETFL);
+	if (!err && (now < 0 || fcntl(fd, F_SETFL, now & ~O_NONBLOCK) != 0))
+		err = errno;
+	if (err) {
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
 }
 
 trace_t *trace_new(size_t capacity)
@@ -85,7 +115,7 @@ void trace_set_ascii(trace_t *trace, bool ascii_only)
 int trace_open_file(trace_t *trace, const char *path, char **errstr)
 {
 	*errstr = NULL;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = open_regular(path, O_WRONLY | O_APPEND | O_CREAT);
 	if (fd < 0) {
 		*errstr = xasprintf(_("cannot open the log file %s: %s"), path, errno_text(errno));
 		return -1;
@@ -247,7 +277,7 @@ unsigned long trace_serial(const trace_t *trace)
 int trace_save(const trace_t *trace, const char *path, char **errstr)
 {
 	*errstr = NULL;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = open_regular(path, O_WRONLY | O_CREAT | O_EXCL);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			*errstr = xasprintf(_("%s already exists; the log was not saved (it is "

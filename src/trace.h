@@ -41,7 +41,8 @@ void trace_free(trace_t *trace);
 void trace_set_ascii(trace_t *trace, bool ascii_only);
 
 /* trace_open_file: also append every event to path (created 0600, not
- * following a symlink). Returns 0 or -1 with *errstr set. */
+ * following a symlink, only a regular file: a FIFO or a device at path is
+ * refused at once, never waited on). Returns 0 or -1 with *errstr set. */
 int trace_open_file(trace_t *trace, const char *path, char **errstr);
 /* trace_set_stream: also write every event to an open stream (stderr for -v). */
 void trace_set_stream(trace_t *trace, FILE *stream);
@@ -60,7 +61,8 @@ unsigned long trace_serial(const trace_t *trace);
 
 /* trace_format: "HH:MM:SS.mmm  C: USER bob" style line for an event (caller frees). */
 char *trace_format(const trace_event_t *event);
-/* trace_save: write every event in the ring to path (0600, no overwrite). */
+/* trace_save: write every event in the ring to path (0600, a new regular
+ * file: no overwrite, no symlink). Returns 0 or -1 with *errstr set. */
 int trace_save(const trace_t *trace, const char *path, char **errstr);
 
 /* trace_mask_command: the form of a command line fit for a log: PASS and

@@ -12,6 +12,7 @@
 #include "gate.h"
 #include "loop.h"
 #include "util/gettext.h"
+#include "util/sanitize.h"
 #include "util/signal_pipe.h"
 #include "util/xalloc.h"
 
@@ -112,6 +113,7 @@ typedef struct {
 	pop3_error_t error;
 	bool ok;
 	bool sent;
+	char *refusal; /* "server said: -ERR ..." when QUIT was answered -ERR */
 } quit_state_t;
 
 static void on_quit(void *ctx, const pop3_reply_t *reply)
@@ -121,9 +123,14 @@ static void on_quit(void *ctx, const pop3_reply_t *reply)
 	state->error = reply->error;
 	state->ok = reply->error == POP3_OK && reply->ok;
 	state->sent = reply->sent;
+	if (reply->error == POP3_OK && !reply->ok) {
+		char *text = sanitize_display(reply->text, reply->text_len, false, false);
+		state->refusal = xasprintf(_("server said: -ERR %s"), text);
+		free(text);
+	}
 }
 
-mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox)
+mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox, char **why)
 {
 	quit_state_t state = {0};
 	if (mailbox)
@@ -131,6 +138,10 @@ mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox)
 	pop3_quit(pop3, on_quit, &state);
 	while (!state.answered && pop3_is_running(pop3) && !interrupted)
 		iterate(pop3);
+	if (why)
+		*why = state.refusal ? state.refusal : xstrdup(pop3_errstr(pop3));
+	else
+		free(state.refusal);
 	if (!mailbox)
 		return state.ok ? QUIT_CONFIRMED : QUIT_FAILED;
 	if (state.answered && state.error == POP3_OK)
@@ -178,11 +189,11 @@ int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem)
 {
 	load_state_t state = {0};
 	const pop3_capa_t *capa = pop3_capa(pop3);
-	pop3_request_t list = {.line = "LIST",
+	pop3_request_t list = {.verb = POP3_CMD_LIST,
 			       .collect_limit = SCAN_COLLECT_LIMIT,
 			       .done = on_load_list,
 			       .ctx = &state};
-	pop3_request_t uidl = {.line = "UIDL",
+	pop3_request_t uidl = {.verb = POP3_CMD_UIDL,
 			       .collect_limit = SCAN_COLLECT_LIMIT,
 			       .done = on_load_uidl,
 			       .ctx = &state};

@@ -38,8 +38,9 @@ void batch_drain(pop3_t *pop3);
  * cannot be trusted, or -1 when the engine failed or a signal came. */
 int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem);
 /* batch_quit: QUIT and wait for the reply, telling the gate (mailbox may
- * be NULL when nothing was deleted). Returns the outcome. */
-mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox);
+ * be NULL when nothing was deleted). Returns the outcome; *why (unless why
+ * is NULL; caller frees) says why QUIT was not confirmed, "" when it was. */
+mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox, char **why);
 /* batch_report_failure: "popscope: <why>" on stderr; returns the exit status. */
 int batch_report_failure(const pop3_t *pop3);
 

@@ -32,6 +32,19 @@ static void step(const char *name, const char *status, long ms, const char *deta
 static void print_certificate(const tls_info_t *info, bool ok)
 {
 	char detail[2048];
+	if (ok && info->insecure) {
+		/* --insecure: the handshake went on whatever the check said, so
+		 * the certificate proves nothing, even if its chain happens to be
+		 * good. */
+		snprintf(
+		    detail, sizeof detail,
+		    _("NOT VERIFIED (--insecure; the check said: %s): %s, issuer %s, expires %s "
+		      "(%ld days), %s"),
+		    info->verify_result ? info->verify_result : "", info->subject, info->issuer,
+		    info->not_after, info->days_left, info->fingerprint);
+		step("certificate", "WARN", -1, detail);
+		return;
+	}
 	snprintf(detail, sizeof detail, _("%s, issuer %s, expires %s (%ld days), %s%s%s"),
 		 info->subject, info->issuer, info->not_after, info->days_left, info->fingerprint,
 		 info->verified ? "" : _(", NOT VERIFIED: "),
@@ -172,7 +185,7 @@ int batch_check(const cli_options_t *options, const pop3_config_t *config, trace
 			print_certificate(info, false);
 		status = exitcode_for_engine(pop3);
 	} else {
-		batch_quit(pop3, NULL);
+		batch_quit(pop3, NULL, NULL);
 	}
 	pop3_free(pop3);
 	return status;

@@ -20,5 +20,7 @@ enum {
 
 /* exitcode_for_engine: the exit status for the way the engine failed. */
 int exitcode_for_engine(const pop3_t *pop3);
+/* exitcode_for_error: the exit status for one engine error. */
+int exitcode_for_error(pop3_error_t error);
 
 #endif

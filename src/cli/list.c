@@ -44,9 +44,9 @@ static void scan_headers(pop3_t *pop3, scan_t *scan)
 		top_request_t *request = xmalloc(sizeof *request);
 		request->scan = scan;
 		request->number = mailbox_at(scan->mailbox, i)->number;
-		char line[64];
-		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)request->number);
-		pop3_request_t top = {.line = line,
+		pop3_request_t top = {.verb = POP3_CMD_TOP,
+				      .args = {request->number, 0},
+				      .argc = 2,
 				      .collect_limit = HEADER_COLLECT_LIMIT,
 				      .done = on_top,
 				      .ctx = request};
@@ -159,7 +159,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		status = batch_report_failure(pop3);
 	} else if (status > 0) {
 		fprintf(stderr, "popscope: %s\n", problem);
-		batch_quit(pop3, NULL);
+		batch_quit(pop3, NULL, NULL);
 	} else {
 		if (scan.top_refused || !has_top)
 			fprintf(stderr, _("popscope: the server has no TOP command; "
@@ -173,7 +173,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 				problem);
 			status = EXIT_PROTOCOL;
 		}
-		batch_quit(pop3, NULL);
+		batch_quit(pop3, NULL, NULL);
 	}
 	free(problem);
 	mailbox_free(scan.mailbox);

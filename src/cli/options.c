@@ -29,8 +29,10 @@ enum {
 	OPT_INSECURE,
 	OPT_PLAINTEXT,
 	OPT_TIMEOUT,
+	OPT_SPEED_LIMIT,
 	OPT_TRACE,
 	OPT_JSON,
+	OPT_ACCEPT_LINE_END_COUNT,
 	OPT_SAVE_DIR,
 	OPT_LOG,
 	OPT_NO_COLOR,
@@ -54,9 +56,11 @@ static const struct option long_options[] = {
     {"insecure", no_argument, NULL, OPT_INSECURE},
     {"plaintext", no_argument, NULL, OPT_PLAINTEXT},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"speed-limit", required_argument, NULL, OPT_SPEED_LIMIT},
     {"trace", required_argument, NULL, OPT_TRACE},
     {"verbose", no_argument, NULL, 'v'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"accept-line-end-count", no_argument, NULL, OPT_ACCEPT_LINE_END_COUNT},
     {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
     {"log", required_argument, NULL, OPT_LOG},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -102,11 +106,16 @@ void options_usage(FILE *stream)
 		"  --insecure            do not verify the certificate (warned about)\n"
 		"  --plaintext           allow pop3:// without TLS (warned about)\n"
 		"  --timeout SECONDS     resolve, connect and I/O timeout (default 30)\n"
+		"  --speed-limit BYTES   fail a reply slower than BYTES a second over\n"
+		"                        --timeout seconds (default 100; 0: no floor)\n"
 		"  --pipeline N          commands in flight with PIPELINING (default 128)\n"
 		"\n"
 		"Output:\n"
 		"  --to DIR              where --save and --delete write files\n"
 		"  --json                --list as JSON\n"
+		"  --accept-line-end-count  with --save/--delete: accept a copy whose size\n"
+		"                        differs from LIST by one octet a line (a server\n"
+		"                        that counts a line end as one octet)\n"
 		"  --trace FILE          append the protocol trace (secrets masked) to FILE\n"
 		"  -v, --verbose         write the protocol trace to standard error\n"
 		"  --save-dir DIR        default directory for saves in the full-screen view\n"
@@ -179,6 +188,17 @@ static int parse_positive(const char *text, uint64_t max, const char *option, un
 	return 0;
 }
 
+/* parse_count: a whole number from 0 to max. */
+static int parse_count(const char *text, uint64_t max, const char *option, unsigned *out)
+{
+	uint64_t value;
+	if (!parse_u64_str(text, max, &value))
+		return usage_error(_("invalid %s \"%s\": expected a whole number from 0 to %llu"),
+				   option, text, (unsigned long long)max);
+	*out = (unsigned)value;
+	return 0;
+}
+
 static int set_mode(cli_options_t *options, run_mode_t mode)
 {
 	if (options->mode != MODE_UI && options->mode != mode)
@@ -223,6 +243,8 @@ static int check_combination(cli_options_t *options)
 		return usage_error("%s", _("--to goes with --save or --delete"));
 	if (options->json && options->mode != MODE_LIST)
 		return usage_error("%s", _("--json goes with --list"));
+	if (options->accept_line_end_count && !saves)
+		return usage_error("%s", _("--accept-line-end-count goes with --save or --delete"));
 	if (options->insecure && options->fingerprint)
 		return usage_error("%s", _("--insecure and --fingerprint contradict each other"));
 	return 0;
@@ -232,6 +254,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 {
 	memset(options, 0, sizeof *options);
 	options->timeout_seconds = 30;
+	options->speed_limit = 100;
 	options->preview_lines = 200;
 	options->pipeline_window = 128;
 	const char *no_color = getenv("NO_COLOR");
@@ -271,9 +294,14 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 			rc = parse_positive(optarg, 86400, "--timeout", &timeout);
 			options->timeout_seconds = (int)timeout;
 			break;
+		case OPT_SPEED_LIMIT:
+			rc =
+			    parse_count(optarg, 1000000000, "--speed-limit", &options->speed_limit);
+			break;
 		case OPT_TRACE: options->trace_file = optarg; break;
 		case 'v': options->verbose = true; break;
 		case OPT_JSON: options->json = true; break;
+		case OPT_ACCEPT_LINE_END_COUNT: options->accept_line_end_count = true; break;
 		case OPT_SAVE_DIR: options->save_dir = optarg; break;
 		case OPT_LOG: options->log_file = optarg; break;
 		case OPT_NO_COLOR: options->no_color = true; break;

@@ -37,11 +37,13 @@ typedef struct {
 	const char *fingerprint;
 	bool insecure;
 	bool plaintext;
-	int timeout_seconds;       /* --timeout, default 30 */
-	const char *trace_file;    /* --trace FILE */
-	bool verbose;              /* -v: trace to stderr */
-	bool json;                 /* --json for --list */
-	cli_selector_t *selectors; /* --save / --delete messages, in the order given */
+	int timeout_seconds;        /* --timeout, default 30 */
+	unsigned speed_limit;       /* --speed-limit BYTES per second, default 100; 0 = no floor */
+	const char *trace_file;     /* --trace FILE */
+	bool verbose;               /* -v: trace to stderr */
+	bool json;                  /* --json for --list */
+	bool accept_line_end_count; /* --accept-line-end-count for --save / --delete */
+	cli_selector_t *selectors;  /* --save / --delete messages, in the order given */
 	size_t selector_count;
 	const char *to_dir;       /* --to DIR */
 	const char *save_dir;     /* --save-dir DIR (UI default save directory) */

@@ -24,8 +24,9 @@ typedef struct {
 	mailbox_t *mailbox;
 	uint64_t number;
 	const char *dir;
-	store_file_t *file; /* open while RETR streams */
-	char *error;        /* why it was not saved (or not deleted) */
+	bool accept_line_ends; /* --accept-line-end-count */
+	store_file_t *file;    /* open while RETR streams */
+	char *error;           /* why it was not saved (or not deleted) */
 	int error_status;
 } job_t;
 
@@ -122,8 +123,7 @@ static void on_retr(void *ctx, const pop3_reply_t *reply)
 						  n),
 					false);
 		else
-			job_save_failed(job,
-					reply->error == POP3_E_SINK ? EXIT_IOERR : EXIT_UNAVAILABLE,
+			job_save_failed(job, exitcode_for_error(reply->error),
 					xasprintf(_("message %llu: the transfer did not complete; "
 						    "not saved"),
 						  n),
@@ -131,15 +131,38 @@ static void on_retr(void *ctx, const pop3_reply_t *reply)
 		return;
 	}
 	const mailbox_msg_t *msg = mailbox_find(job->mailbox, job->number);
+	mailbox_size_t verdict =
+	    mailbox_judge_size(msg->size, reply->body_octets, reply->body_lines);
+	bool accepted = verdict == SIZE_FINAL_LINE_END ||
+			(verdict == SIZE_LINE_ENDS_AS_ONE && job->accept_line_ends);
+	char *note =
+	    verdict == SIZE_AS_LISTED || !reply->terminated
+		? NULL
+		: mailbox_size_note(verdict, msg->size, reply->body_octets, reply->body_lines);
 	store_result_t result = {0};
 	char *errstr = NULL;
-	if (store_commit(file, reply->terminated, msg->size, &result, &errstr) != 0) {
-		job_save_failed(job, EXIT_DATAERR, xasprintf(_("message %llu: %s"), n, errstr),
-				reply->body_octets != msg->size);
+	if (store_commit(file, reply->terminated, accepted ? reply->body_octets : msg->size,
+			 &result, &errstr) != 0) {
+		if (note && verdict == SIZE_LINE_ENDS_AS_ONE && !accepted)
+			job_save_failed(
+			    job, EXIT_DATAERR,
+			    xasprintf(_("message %llu: %s; not saved "
+					"(--accept-line-end-count accepts such a copy)"),
+				      n, note),
+			    true);
+		else
+			job_save_failed(
+			    job, EXIT_DATAERR,
+			    xasprintf(_("message %llu: %s"), n, note && !accepted ? note : errstr),
+			    verdict != SIZE_AS_LISTED);
 		free(errstr);
+		free(note);
 		return;
 	}
-	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk);
+	if (note)
+		fprintf(stderr, _("popscope: note: message %llu: %s\n"), n, note);
+	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk, note);
+	free(note);
 	store_result_free(&result);
 	report_saved_line(mailbox_save_at(job->mailbox, mailbox_save_count(job->mailbox) - 1),
 			  stdout);
@@ -158,11 +181,12 @@ static void on_dele(void *ctx, const pop3_reply_t *reply)
 	gate_delete_answered(job->mailbox, job->number, reply->ok, job->error);
 }
 
-static void submit(pop3_t *pop3, const char *line, size_t collect, pop3_sink_fn sink,
-		   pop3_done_fn done, void *ctx)
+/* submit: a command about one job's message, its completion with the job. */
+static void submit(pop3_t *pop3, job_t *job, pop3_request_t request, pop3_done_fn done)
 {
-	pop3_request_t request = {
-	    .line = line, .collect_limit = collect, .sink = sink, .done = done, .ctx = ctx};
+	request.args[0] = job->number;
+	request.done = done;
+	request.ctx = job;
 	pop3_submit(pop3, &request);
 }
 
@@ -206,12 +230,17 @@ static void save_all(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count
 			job_fail(job, EXIT_DATAERR, why);
 			continue;
 		}
-		char line[64];
 		/* TOP's completion opens the file, so RETR's body always has one. */
-		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)job->number);
-		submit(pop3, line, HEADER_COLLECT_LIMIT, NULL, on_top, job);
-		snprintf(line, sizeof line, "RETR %llu", (unsigned long long)job->number);
-		submit(pop3, line, 0, retr_sink, on_retr, job);
+		submit(pop3, job,
+		       (pop3_request_t){
+			   .verb = POP3_CMD_TOP, .argc = 2, .collect_limit = HEADER_COLLECT_LIMIT},
+		       on_top);
+		submit(pop3, job,
+		       (pop3_request_t){.verb = POP3_CMD_RETR,
+					.argc = 1,
+					.sink = retr_sink,
+					.expect_octets = mailbox_find(mailbox, job->number)->size},
+		       on_retr);
 	}
 	batch_drain(pop3);
 }
@@ -231,9 +260,7 @@ static void delete_saved(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t c
 			free(why);
 			continue;
 		}
-		char line[64];
-		snprintf(line, sizeof line, "DELE %llu", (unsigned long long)job->number);
-		submit(pop3, line, 0, NULL, on_dele, job);
+		submit(pop3, job, (pop3_request_t){.verb = POP3_CMD_DELE, .argc = 1}, on_dele);
 	}
 	batch_drain(pop3);
 }
@@ -255,24 +282,29 @@ static int interrupted(const mailbox_t *mailbox, int signo)
 /* finish: QUIT (unless the link is gone), the deletion report, the status. */
 static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
 {
-	if (pop3_is_ready(pop3))
-		batch_quit(pop3, mailbox);
-	else
+	char *why;
+	if (pop3_is_ready(pop3)) {
+		batch_quit(pop3, mailbox, &why);
+	} else {
 		gate_connection_lost(mailbox);
+		why = xstrdup(pop3_errstr(pop3));
+	}
 	if (batch_interrupted() && mailbox_quit_state(mailbox) != QUIT_CONFIRMED &&
-	    !mailbox_count_state(mailbox, MSG_DELETE_UNCERTAIN))
+	    !mailbox_count_state(mailbox, MSG_DELETE_UNCERTAIN)) {
+		free(why);
 		return interrupted(mailbox, batch_interrupted());
+	}
 	report_deleted_lines(mailbox, stdout);
 	report_outcome_t outcome = report_outcome(mailbox);
 	bool failed = mailbox_quit_state(mailbox) != QUIT_CONFIRMED;
+	if (failed && *why && outcome != OUTCOME_UNCERTAIN)
+		fprintf(stderr, "popscope: %s\n", why);
 	if (outcome == OUTCOME_UNCERTAIN || (failed && delete)) {
-		const char *why = pop3_errstr(pop3);
-		char *text = report_outcome_text(mailbox, why && *why ? why : NULL);
+		char *text = report_outcome_text(mailbox, *why ? why : NULL);
 		fprintf(stderr, "popscope: %s\n", text);
 		free(text);
-	} else if (failed && *pop3_errstr(pop3)) {
-		fprintf(stderr, "popscope: %s\n", pop3_errstr(pop3));
 	}
+	free(why);
 	if (outcome == OUTCOME_UNCERTAIN)
 		return EXIT_TEMPFAIL;
 	if (status == 0 && failed) {
@@ -304,6 +336,7 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 		for (size_t i = 0; i < count; i++) {
 			jobs[i].mailbox = mailbox;
 			jobs[i].dir = options->to_dir;
+			jobs[i].accept_line_ends = options->accept_line_end_count;
 		}
 		save_all(pop3, mailbox, jobs, count);
 		if (delete &&!batch_interrupted() && pop3_is_ready(pop3))

@@ -50,6 +50,7 @@ pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace)
 	pop3->next_id = 1;
 	pop3->capa.login_delay = -1;
 	pop3->capa.expire = -1;
+	pop3->floor_start_ms = -1;
 	return pop3;
 }
 
@@ -131,7 +132,8 @@ static void finish_cmd(pop3_t *pop3, pop3_cmd_t *cmd, pop3_error_t error)
 	reply.body_truncated = cmd->body_truncated;
 	reply.body_octets = cmd->decoder.octets;
 	reply.body_lines = cmd->decoder.lines;
-	reply.terminated = cmd->decoder.done;
+	/* Past its bound a body is not believed, whatever followed. */
+	reply.terminated = cmd->decoder.done && !cmd->oversize;
 	reply.bad_stuffing = cmd->decoder.bad_stuffing;
 	reply.latency_ms = cmd->latency_ms;
 	reply.sent = cmd->sent_ms != 0;
@@ -193,40 +195,6 @@ static bool line_is_clean(const char *line)
 	return true;
 }
 
-static bool command_is(const char *line, const char *name)
-{
-	size_t n = strlen(name);
-	return strncasecmp(line, name, n) == 0 && (line[n] == '\0' || line[n] == ' ');
-}
-
-pop3_reply_shape_t pop3_command_shape(const char *line)
-{
-	while (*line == ' ')
-		line++;
-	const char *arg = strchr(line, ' ');
-	while (arg && *arg == ' ')
-		arg++;
-	bool has_arg = arg && *arg;
-	if (command_is(line, "LIST") || command_is(line, "UIDL"))
-		return has_arg ? POP3_REPLY_SINGLE : POP3_REPLY_MULTI;
-	if (command_is(line, "AUTH"))
-		return has_arg ? POP3_REPLY_SINGLE : POP3_REPLY_MULTI;
-	if (command_is(line, "TOP") || command_is(line, "RETR") || command_is(line, "CAPA"))
-		return POP3_REPLY_MULTI;
-	return POP3_REPLY_SINGLE;
-}
-
-static bool command_is_barrier(const char *line)
-{
-	static const char *const barriers[] = {"USER", "PASS", "APOP", "AUTH", "STLS", "QUIT"};
-	while (*line == ' ')
-		line++;
-	for (size_t i = 0; i < sizeof barriers / sizeof *barriers; i++)
-		if (command_is(line, barriers[i]))
-			return true;
-	return false;
-}
-
 static void append_pending(pop3_t *pop3, pop3_cmd_t *cmd)
 {
 	if (pop3->pending_tail)
@@ -248,23 +216,61 @@ static void refuse_request(const pop3_request_t *request, pop3_error_t error)
 	request->done(request->ctx, &reply);
 }
 
+/* build_line: the command line of a request, from the table (or as the
+ * user typed it); *command is its table entry. NULL when the line would
+ * hold CR or LF, or when a gated command comes as typed text. */
+static char *build_line(const pop3_request_t *request, const pop3_command_t **command,
+			bool *has_argument)
+{
+	char *line;
+	if (request->verb == POP3_CMD_RAW) {
+		if (!request->line)
+			return NULL;
+		*command = pop3_command_typed(request->line, has_argument);
+		/* DELE goes only as its verb, which callers send after the gate agreed. */
+		if ((*command)->gated)
+			return NULL;
+		line = xstrdup(request->line);
+	} else {
+		*command = pop3_command(request->verb);
+		buf_t text;
+		buf_init(&text);
+		buf_append_str(&text, (*command)->name);
+		for (unsigned i = 0; i < request->argc && i < 2; i++)
+			buf_printf(&text, " %llu", (unsigned long long)request->args[i]);
+		if (request->line && *request->line)
+			buf_printf(&text, " %s", request->line);
+		*has_argument = request->argc > 0 || (request->line && *request->line);
+		line = xstrdup(text.data);
+		secret_wipe(text.data, text.len);
+		buf_free(&text);
+	}
+	if (!line_is_clean(line)) {
+		secret_free(line);
+		return NULL;
+	}
+	return line;
+}
+
 uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool barrier,
 			      pop3_continue_fn on_continue)
 {
-	if (!line_is_clean(request->line)) {
+	const pop3_command_t *command;
+	bool has_argument = false;
+	char *line = build_line(request, &command, &has_argument);
+	if (!line) {
 		refuse_request(request, POP3_E_PROTOCOL);
 		return 0;
 	}
 	pop3_cmd_t *cmd = xcalloc(1, sizeof *cmd);
 	cmd->id = pop3->next_id++;
-	cmd->line = xstrdup(request->line);
-	cmd->trace_line = trace_mask_command(request->line, strlen(request->line), false);
-	pop3_reply_shape_t shape = request->shape;
-	if (shape == POP3_REPLY_AUTO)
-		shape = pop3_command_shape(request->line);
-	cmd->multiline = shape == POP3_REPLY_MULTI;
-	cmd->barrier = barrier || command_is_barrier(request->line);
+	cmd->line = line;
+	cmd->trace_line = trace_mask_command(line, strlen(line), false);
+	cmd->multiline = pop3_command_multiline(command, has_argument);
+	cmd->barrier = barrier || command->barrier;
 	cmd->collect_limit = request->collect_limit;
+	cmd->max_octets = pop3_body_bound(pop3, request, command->verb);
+	cmd->expect_octets = request->expect_octets;
 	cmd->sink = request->sink;
 	cmd->done = request->done;
 	cmd->ctx = request->ctx;
@@ -311,8 +317,7 @@ void pop3_cancel(pop3_t *pop3, uint64_t id)
 
 void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx)
 {
-	pop3_request_t request = {
-	    .line = "QUIT", .shape = POP3_REPLY_SINGLE, .done = done, .ctx = ctx};
+	pop3_request_t request = {.verb = POP3_CMD_QUIT, .done = done, .ctx = ctx};
 	if (pop3->phase != PHASE_READY || pop3->quit_sent) {
 		refuse_request(&request, POP3_E_CLOSED);
 		return;
@@ -343,6 +348,10 @@ static bool can_send_next(const pop3_t *pop3)
 	const pop3_cmd_t *cmd = pop3->pending_head;
 	if (!cmd || (pop3->phase != PHASE_LOGIN && pop3->phase != PHASE_READY))
 		return false;
+	/* The peer has closed: a command written now is never read (so a QUIT
+	 * held back here is known not to have reached the server). */
+	if (conn_state(pop3->conn) == CONN_CLOSED)
+		return false;
 	if (pop3->inflight_count == 0)
 		return true;
 	if (cmd->barrier || pop3->inflight_tail->barrier)
@@ -350,8 +359,31 @@ static bool can_send_next(const pop3_t *pop3)
 	return pop3->inflight_count < send_window(pop3);
 }
 
+/* refuse_unsolicited: bytes wait in the input while no command is in
+ * flight, so nobody asked for them; a command sent now would take them for
+ * its reply. Fails the session and returns true when there are such bytes. */
+static bool refuse_unsolicited(pop3_t *pop3)
+{
+	size_t avail;
+	const char *data = conn_input(pop3->conn, &avail);
+	if (avail == 0)
+		return false;
+	const char *lf = memchr(data, '\n', avail);
+	size_t len = lf ? (size_t)(lf - data) : avail;
+	if (len > POP3_MAX_STATUS_LINE)
+		len = POP3_MAX_STATUS_LINE;
+	if (len && data[len - 1] == '\r')
+		len--;
+	trace_emit(pop3->trace, TRACE_RECV, -1, data, len);
+	pop3_fail(pop3, POP3_E_PROTOCOL, data, len, POP3_CODE_NONE, "%s",
+		  _("the server sent a reply nobody asked for"));
+	return true;
+}
+
 static void send_pending(pop3_t *pop3)
 {
+	if (pop3->inflight_count == 0 && can_send_next(pop3) && refuse_unsolicited(pop3))
+		return;
 	while (can_send_next(pop3)) {
 		pop3_cmd_t *cmd = pop3->pending_head;
 		/* The first command after a quiet spell starts the clock: the
@@ -402,6 +434,12 @@ static int body_out(void *ctx, const char *data, size_t len)
 {
 	body_target_t *target = ctx;
 	pop3_cmd_t *cmd = target->cmd;
+	/* The decoder has counted these bytes already; past the bound nothing
+	 * more is delivered anywhere. */
+	if (cmd->decoder.octets > cmd->max_octets) {
+		cmd->oversize = true;
+		return 1;
+	}
 	trace_body_bytes(target->pop3, cmd, data, len);
 	if (cmd->cancelled || cmd->sink_failed)
 		return 0;
@@ -432,6 +470,7 @@ static void trace_body_summary(pop3_t *pop3, pop3_cmd_t *cmd)
 static void complete_head(pop3_t *pop3)
 {
 	pop3_cmd_t *cmd = pop3->inflight_head;
+	pop3_floor_reset(pop3);
 	pop3->inflight_head = cmd->next;
 	if (!pop3->inflight_head)
 		pop3->inflight_tail = NULL;
@@ -507,6 +546,7 @@ static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
 				  _("the server's greeting is not a POP3 greeting"));
 		return false;
 	}
+	pop3_floor_reset(pop3);
 	pop3->greeting = sanitize_display(line, len, false, false);
 	pop3->apop_timestamp = pop3_apop_timestamp(line, len);
 	pop3_emit(pop3, POP3_EVENT_GREETING);
@@ -534,6 +574,10 @@ static void process_input(pop3_t *pop3)
 			body_target_t target = {pop3, cmd};
 			size_t used = pop3_body_feed(&cmd->decoder, data, avail, body_out, &target);
 			conn_consume(pop3->conn, used);
+			if (cmd->oversize) {
+				pop3_fail_oversize(pop3, cmd);
+				return;
+			}
 			if (cmd->decoder.done) {
 				if (cmd->trace_line_buf.len &&
 				    cmd->traced_lines < pop3->config.trace_body_lines)
@@ -546,6 +590,10 @@ static void process_input(pop3_t *pop3)
 			continue;
 		}
 
+		if (!cmd && pop3->phase != PHASE_GREETING) {
+			refuse_unsolicited(pop3);
+			return;
+		}
 		size_t line_len;
 		long used = pop3_find_line(data, avail, POP3_MAX_STATUS_LINE, &line_len);
 		if (used < 0) {
@@ -562,13 +610,8 @@ static void process_input(pop3_t *pop3)
 		bool alive;
 		if (pop3->phase == PHASE_GREETING)
 			alive = handle_greeting(pop3, line, line_len);
-		else if (cmd)
+		else
 			alive = handle_status_line(pop3, cmd, line, line_len);
-		else {
-			pop3_fail(pop3, POP3_E_PROTOCOL, line, line_len, POP3_CODE_NONE,
-				  _("the server sent data nobody asked for"));
-			alive = false;
-		}
 		free(line);
 		if (!alive)
 			return;
@@ -713,53 +756,16 @@ const struct pollfd *pop3_poll_fds(pop3_t *pop3, size_t *count)
 	return conn_poll_fds(pop3->conn, count);
 }
 
-static bool waiting_for_server(const pop3_t *pop3)
-{
-	switch (pop3->phase) {
-	case PHASE_RESOLVING:
-	case PHASE_CONNECTING:
-	case PHASE_TLS_IMPLICIT:
-	case PHASE_TLS_STLS:
-	case PHASE_GREETING: return true;
-	case PHASE_LOGIN:
-	case PHASE_READY: return pop3->inflight_count > 0 || conn_output_pending(pop3->conn) > 0;
-	default: return false;
-	}
-}
-
-/* deadline_left_ms: milliseconds until the timeout fails the session, -1 = none. */
-static int deadline_left_ms(const pop3_t *pop3)
-{
-	if (!waiting_for_server(pop3))
-		return -1;
-	long long left = pop3->last_progress_ms + pop3->config.timeout_ms - pop3_now_ms();
-	return left < 0 ? 0 : (int)left;
-}
-
 int pop3_timeout_ms(const pop3_t *pop3)
 {
 	/* Commands queued since the last round go out in the next one. */
 	if (can_send_next(pop3))
 		return 0;
-	int deadline = deadline_left_ms(pop3);
+	int deadline = pop3_deadline_left_ms(pop3);
 	int timers = conn_timeout_ms(pop3->conn);
 	if (deadline < 0)
 		return timers;
 	return timers >= 0 && timers < deadline ? timers : deadline;
-}
-
-static void fail_timeout(pop3_t *pop3)
-{
-	int seconds = pop3->config.timeout_ms / 1000;
-	if (pop3->phase == PHASE_RESOLVING)
-		pop3_fail(pop3, POP3_E_RESOLVE, NULL, 0, POP3_CODE_NONE,
-			  ngettext("cannot resolve %s port %s: no answer within %d second",
-				   "cannot resolve %s port %s: no answer within %d seconds",
-				   seconds),
-			  pop3->config.host, pop3->config.port, seconds);
-	else
-		pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
-			  _("no answer from the server within %d seconds"), seconds);
 }
 
 static void check_closed(pop3_t *pop3)
@@ -796,11 +802,14 @@ void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)
 		conn_handle_io(pop3->conn, fds, count);
 	size_t after_in, after_out = conn_output_pending(pop3->conn);
 	conn_input(pop3->conn, &after_in);
+	long long now = pop3_now_ms();
 	/* Name server traffic is no progress: resolving must end within the
 	 * timeout as a whole. */
 	if (pop3->phase != PHASE_RESOLVING &&
 	    (after_in != before_in || after_out != before_out || revents & (POLLIN | POLLOUT)))
-		pop3->last_progress_ms = pop3_now_ms();
+		pop3->last_progress_ms = now;
+	/* Only reading grows the input; it shrinks as it is consumed below. */
+	pop3_floor_count(pop3, after_in > before_in ? after_in - before_in : 0, now);
 
 	advance_connection(pop3);
 	process_input(pop3);
@@ -809,8 +818,7 @@ void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)
 	if (pop3->phase != PHASE_FAILED && pop3->phase != PHASE_CLOSED)
 		conn_flush(pop3->conn);
 
-	if (deadline_left_ms(pop3) == 0)
-		fail_timeout(pop3);
+	pop3_check_timers(pop3);
 }
 
 /* ---- accessors ---- */

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "net/conn.h"
+#include "pop3/command.h"
 #include "pop3/reply.h"
 #include "trace.h"
 
@@ -25,7 +26,7 @@ typedef struct pop3 pop3_t;
 typedef enum {
 	POP3_TLS_IMPLICIT, /* pop3s:// */
 	POP3_TLS_STLS,     /* pop3:// with STLS required */
-	POP3_TLS_NONE,     /* pop3:// --plaintext: STLS if offered? no: plain as asked */
+	POP3_TLS_NONE,     /* pop3:// --plaintext: no TLS, as the user asked by name */
 } pop3_tls_mode_t;
 
 typedef struct {
@@ -42,6 +43,11 @@ typedef struct {
 	int timeout_ms;                /* resolve, connect and I/O timeout */
 	unsigned pipeline_window;      /* commands in flight with PIPELINING (>= 1) */
 	unsigned trace_body_lines;     /* body lines copied to the trace per reply */
+	/* The speed floor (--speed-limit): from the first byte of a reply (or of
+	 * the greeting) until it is complete, fewer than speed_limit bytes per
+	 * second, counted over each stretch of timeout_ms, fail the session with
+	 * POP3_E_TIMEOUT. timeout_ms itself stays the idle timeout. 0 = no floor. */
+	unsigned speed_limit;
 } pop3_config_t;
 
 /* Engine-level failures, independent of the server's -ERR. */
@@ -61,6 +67,7 @@ typedef enum {
 	POP3_E_CLOSED,    /* the server closed the connection */
 	POP3_E_CANCELLED, /* the command was cancelled by us */
 	POP3_E_SINK,      /* the body sink refused data (disk full...) */
+	POP3_E_OVERSIZE,  /* a multi-line reply ran past its bound (see pop3_request_t) */
 } pop3_error_t;
 
 /* Phases of pop3_open, reported through the event callback in order, each
@@ -104,19 +111,38 @@ typedef struct {
 typedef int (*pop3_sink_fn)(void *ctx, const char *data, size_t len);
 typedef void (*pop3_done_fn)(void *ctx, const pop3_reply_t *reply);
 
-typedef enum {
-	POP3_REPLY_AUTO, /* infer from the command (LIST / UIDL without argument, TOP, RETR, CAPA, bare AUTH) */
-	POP3_REPLY_SINGLE,
-	POP3_REPLY_MULTI,
-} pop3_reply_shape_t;
-
+/* Every multi-line body has a bound on its content octets. A body that runs
+ * past it fails the command with POP3_E_OVERSIZE at once: neither the sink
+ * nor the collected body gets another byte, and as the stream cannot be
+ * brought back in step the engine closes the connection without QUIT (so
+ * the server deletes nothing) and fails the session.
+ *
+ * The bound is the smaller of
+ *  - expect_octets + pop3_size_margin(expect_octets) when expect_octets is
+ *    set: the size LIST gave may be exceeded by 1/16, at least 4096 octets;
+ *  - max_octets when set, else the engine's default: for RETR and TOP the
+ *    mailbox size STAT gave plus its margin, for LIST and UIDL 128 octets a
+ *    message STAT counted, either at least POP3_MIN_REPLY_BOUND (1 MiB);
+ *    for CAPA and AUTH POP3_MIN_REPLY_BOUND; for anything else, and before
+ *    STAT, POP3_MAX_MESSAGE_SIZE.
+ * collect_limit only decides what is kept in memory; it never ends a reply. */
+/* A command: its verb and arguments, built into a line by the engine from
+ * the table in command.h, or (POP3_CMD_RAW) a line as the user typed it.
+ * A line that would hold CR or LF is refused (POP3_E_PROTOCOL), and so is a
+ * gated command (DELE) given as typed text: DELE goes only as its verb,
+ * which the front ends send after gate_delete_begin agreed. */
 typedef struct {
-	const char *line; /* command without CRLF; CR, LF and NUL are refused */
-	pop3_reply_shape_t shape;
+	pop3_verb_t verb;
+	uint64_t args[2]; /* message-number arguments (TOP: number, lines) */
+	unsigned argc;
+	const char *line;     /* POP3_CMD_RAW: the whole command; else text after the
+			   * verb and numbers (USER name, AUTH mechanism...) or NULL */
 	size_t collect_limit; /* collect the body in memory up to this many bytes */
 	pop3_sink_fn sink;    /* or stream it here (both may be set) */
 	pop3_done_fn done;    /* called exactly once (also on failure / cancel) */
 	void *ctx;
+	uint64_t expect_octets; /* the message's size from LIST; 0 = unknown */
+	uint64_t max_octets;    /* most body octets accepted; 0 = the engine's default */
 } pop3_request_t;
 
 pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace);
@@ -178,8 +204,5 @@ bool pop3_is_tls(const pop3_t *pop3);
 /* STAT after login. */
 uint64_t pop3_stat_count(const pop3_t *pop3);
 uint64_t pop3_stat_octets(const pop3_t *pop3);
-
-/* pop3_command_shape: whether a command line gets a multi-line reply. */
-pop3_reply_shape_t pop3_command_shape(const char *line);
 
 #endif

@@ -37,6 +37,8 @@ struct pop3_cmd {
 	bool multiline;
 	bool barrier; /* sent alone: changes the session state */
 	size_t collect_limit;
+	uint64_t max_octets;    /* the body's bound (see pop3_request_t) */
+	uint64_t expect_octets; /* as the request gave it, named when the bound is passed */
 	pop3_sink_fn sink;
 	pop3_done_fn done;
 	void *ctx;
@@ -44,6 +46,7 @@ struct pop3_cmd {
 
 	bool cancelled;
 	bool sink_failed;
+	bool oversize; /* the body ran past max_octets */
 	bool in_body;
 	pop3_body_t decoder;
 	buf_t body; /* collected body */
@@ -75,6 +78,10 @@ struct pop3 {
 	bool quit_sent;
 
 	long long last_progress_ms; /* the timeout counts from here */
+	/* The speed floor's current stretch: it starts with the first byte of
+	 * a reply (-1: no stretch yet) and counts the bytes read since. */
+	long long floor_start_ms;
+	uint64_t floor_bytes;
 
 	pop3_error_t error;
 	char *errstr;
@@ -111,5 +118,21 @@ void pop3_start_stls_handshake(pop3_t *pop3);
 /* pop3_login_begin: ask CAPA, after the greeting and again after STLS's
  * handshake; each completion decides the next login step. */
 void pop3_login_begin(pop3_t *pop3);
+
+/* limits.c: the body bound of a request, the timeout and the speed floor. */
+uint64_t pop3_body_bound(const pop3_t *pop3, const pop3_request_t *request, pop3_verb_t verb);
+/* pop3_fail_oversize: the body of cmd ran past its bound; the session
+ * ends without QUIT. */
+void pop3_fail_oversize(pop3_t *pop3, const pop3_cmd_t *cmd);
+/* pop3_deadline_left_ms: milliseconds until the timeout or the speed floor
+ * fails the session, -1 = none. */
+int pop3_deadline_left_ms(const pop3_t *pop3);
+/* pop3_floor_count: bytes arrived; the first byte of a reply starts a stretch. */
+void pop3_floor_count(pop3_t *pop3, size_t received, long long now);
+/* pop3_floor_reset: a reply is complete; the floor waits for the next one. */
+void pop3_floor_reset(pop3_t *pop3);
+/* pop3_check_timers: after a loop round: fail a session silent for the
+ * timeout, or a reply below the speed floor. */
+void pop3_check_timers(pop3_t *pop3);
 
 #endif

@@ -18,14 +18,15 @@ static void request_capa(pop3_t *pop3);
 static void start_auth(pop3_t *pop3);
 static void on_stls(void *ctx, const pop3_reply_t *reply);
 
-/* submit: a login step; done gets the engine as its context. */
-static void submit(pop3_t *pop3, const char *line, pop3_reply_shape_t shape, pop3_done_fn done,
+/* submit: a login step (text: what follows the verb, or NULL); done gets
+ * the engine as its context. */
+static void submit(pop3_t *pop3, pop3_verb_t verb, const char *text, pop3_done_fn done,
 		   pop3_continue_fn on_continue)
 {
 	pop3_request_t request = {
-	    .line = line,
-	    .shape = shape,
-	    .collect_limit = shape == POP3_REPLY_MULTI ? 64 * 1024 : 0,
+	    .verb = verb,
+	    .line = text,
+	    .collect_limit = verb == POP3_CMD_CAPA ? 64 * 1024 : 0,
 	    .done = done,
 	    .ctx = pop3,
 	};
@@ -75,11 +76,11 @@ static void after_capa(pop3_t *pop3)
 				    "unencrypted (use pop3s:// or, knowingly, --plaintext)"));
 			return;
 		}
-		submit(pop3, "STLS", POP3_REPLY_SINGLE, on_stls, NULL);
+		submit(pop3, POP3_CMD_STLS, NULL, on_stls, NULL);
 		return;
 	}
 	if (pop3->logged_in) {
-		submit(pop3, "STAT", POP3_REPLY_SINGLE, on_stat, NULL);
+		submit(pop3, POP3_CMD_STAT, NULL, on_stat, NULL);
 		return;
 	}
 	if (pop3->config.skip_login) {
@@ -106,7 +107,7 @@ static void request_capa(pop3_t *pop3)
 {
 	/* RFC 2595 / 2449: capabilities change with TLS and login; ask again. */
 	pop3_capa_free(&pop3->capa);
-	submit(pop3, "CAPA", POP3_REPLY_MULTI, on_capa, NULL);
+	submit(pop3, POP3_CMD_CAPA, NULL, on_capa, NULL);
 }
 
 static void on_stls(void *ctx, const pop3_reply_t *reply)
@@ -185,9 +186,7 @@ static void on_user(void *ctx, const pop3_reply_t *reply)
 		fail_auth(pop3, reply);
 		return;
 	}
-	char *line = xasprintf("PASS %s", pop3->config.password);
-	submit(pop3, line, POP3_REPLY_SINGLE, on_login_reply, NULL);
-	secret_free(line);
+	submit(pop3, POP3_CMD_PASS, pop3->config.password, on_login_reply, NULL);
 }
 
 static char *sasl_continue(pop3_t *pop3, const char *challenge, size_t len)
@@ -233,6 +232,43 @@ static char *apop_digest(const char *timestamp, const char *password)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	secret_wipe(md, sizeof md);
 	return hex;
+}
+
+/* offers: whether the space-separated mechanism list holds mech. */
+static bool offers(const char *list, const char *mech)
+{
+	size_t len = strlen(mech);
+	for (const char *p = list; p && *p;) {
+		size_t word = strcspn(p, " ");
+		if (word == len && strncasecmp(p, mech, len) == 0)
+			return true;
+		p += word;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+/* forced_not_offered: --auth names a SASL mechanism the server's CAPA
+ * does not list: say so here rather than send it (servers drop the
+ * connection or stall on an unknown mechanism). Returns true after
+ * failing the session. */
+static bool forced_not_offered(pop3_t *pop3, const char *mech)
+{
+	if (!pop3->config.auth || !pop3->capa.known || strcasecmp(mech, "USER") == 0 ||
+	    strcasecmp(mech, "APOP") == 0 || offers(pop3->capa.sasl, mech))
+		return false;
+	buf_t offered;
+	buf_init(&offered);
+	buf_append_str(&offered, pop3->capa.sasl ? pop3->capa.sasl : "");
+	if (pop3->capa.user)
+		buf_printf(&offered, "%sUSER", offered.len ? " " : "");
+	if (pop3->apop_timestamp)
+		buf_printf(&offered, "%sAPOP", offered.len ? " " : "");
+	pop3_fail(pop3, POP3_E_AUTH, NULL, 0, POP3_CODE_NONE,
+		  _("the server does not offer %s; it offers %s"), mech,
+		  offered.len ? offered.data : _("no login method popscope knows"));
+	buf_free(&offered);
+	return true;
 }
 
 static const char *choose_method(pop3_t *pop3)
@@ -289,10 +325,10 @@ static void start_sasl(pop3_t *pop3, const char *mech)
 		free(errstr);
 		return;
 	}
-	char *line = initial ? xasprintf("AUTH %s %s", mech, initial) : xasprintf("AUTH %s", mech);
+	char *text = initial ? xasprintf("%s %s", mech, initial) : xstrdup(mech);
 	secret_free(initial);
-	submit(pop3, line, POP3_REPLY_SINGLE, on_login_reply, sasl_continue);
-	secret_free(line);
+	submit(pop3, POP3_CMD_AUTH, text, on_login_reply, sasl_continue);
+	secret_free(text);
 }
 
 static void start_auth(pop3_t *pop3)
@@ -303,6 +339,8 @@ static void start_auth(pop3_t *pop3)
 			  _("the server offers no OAuth mechanism (XOAUTH2 or OAUTHBEARER)"));
 		return;
 	}
+	if (forced_not_offered(pop3, mech))
+		return;
 	pop3->auth_method = xstrdup(mech);
 	if (!conn_is_tls(pop3->conn) && !pop3->config.allow_plaintext_password &&
 	    reveals_password(mech)) {
@@ -323,9 +361,7 @@ static void start_auth(pop3_t *pop3)
 	trace_emitf(pop3->trace, TRACE_INFO, _("authenticating as %s with %s"), pop3->config.user,
 		    mech);
 	if (strcasecmp(mech, "USER") == 0) {
-		char *line = xasprintf("USER %s", pop3->config.user);
-		submit(pop3, line, POP3_REPLY_SINGLE, on_user, NULL);
-		free(line);
+		submit(pop3, POP3_CMD_USER, pop3->config.user, on_user, NULL);
 		return;
 	}
 	if (strcasecmp(mech, "APOP") == 0) {
@@ -340,9 +376,9 @@ static void start_auth(pop3_t *pop3)
 				  _("APOP is not possible: MD5 is not available"));
 			return;
 		}
-		char *line = xasprintf("APOP %s %s", pop3->config.user, digest);
-		submit(pop3, line, POP3_REPLY_SINGLE, on_login_reply, NULL);
-		secret_free(line);
+		char *text = xasprintf("%s %s", pop3->config.user, digest);
+		submit(pop3, POP3_CMD_APOP, text, on_login_reply, NULL);
+		secret_free(text);
 		secret_free(digest);
 		return;
 	}

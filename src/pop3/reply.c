@@ -27,6 +27,12 @@ long pop3_find_line(const char *data, size_t len, size_t max, size_t *line_len)
 	return (long)(end + 1);
 }
 
+uint64_t pop3_size_margin(uint64_t announced)
+{
+	uint64_t margin = announced / 16;
+	return margin > POP3_MIN_SIZE_MARGIN ? margin : POP3_MIN_SIZE_MARGIN;
+}
+
 /* starts_with: line begins with the literal prefix (case-sensitive, as RFC 1939 says). */
 static bool starts_with(const char *line, size_t len, const char *prefix)
 {

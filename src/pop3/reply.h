@@ -15,6 +15,19 @@
 #define POP3_MAX_MESSAGES 10000000u
 /* Largest message size we believe (LIST / STAT), 1 TiB. */
 #define POP3_MAX_MESSAGE_SIZE (UINT64_C(1) << 40)
+/* The smallest default bound on a multi-line reply (see pop3_request_t in
+ * engine.h), and the bound on CAPA and AUTH lists, 1 MiB. */
+#define POP3_MIN_REPLY_BOUND (UINT64_C(1) << 20)
+/* Octets a LIST or UIDL body may spend on each message STAT counted. */
+#define POP3_SCAN_LINE_BOUND 128
+/* The least margin pop3_size_margin gives. */
+#define POP3_MIN_SIZE_MARGIN 4096
+
+/* pop3_size_margin: how many octets a body may run past the size announced
+ * for it before it counts as oversize: 1/16 of the size, at least
+ * POP3_MIN_SIZE_MARGIN (room for a server that counts a line ending as one
+ * octet, in lines of 16 octets or more). */
+uint64_t pop3_size_margin(uint64_t announced);
 
 /* pop3_find_line: look for the end of a line (LF, CR optional) in data.
  * Returns the number of bytes to consume including the line ending and sets

@@ -23,9 +23,8 @@ int session_delete(session_t *session, uint64_t number, char **errstr)
 			    (unsigned long long)number, *errstr);
 		return -1;
 	}
-	char line[64];
-	snprintf(line, sizeof line, "DELE %llu", (unsigned long long)number);
-	session_submit(session, req_new(session, REQ_DELE, number), line, 0, NULL);
+	session_submit(session, req_new(session, REQ_DELE, number),
+		       (pop3_request_t){.verb = POP3_CMD_DELE, .args = {number}, .argc = 1});
 	return 0;
 }
 
@@ -52,7 +51,8 @@ int session_undelete_all(session_t *session, char **errstr)
 		*errstr = xstrdup(_("not connected"));
 		return -1;
 	}
-	session_submit(session, req_new(session, REQ_RSET, 0), "RSET", 0, NULL);
+	session_submit(session, req_new(session, REQ_RSET, 0),
+		       (pop3_request_t){.verb = POP3_CMD_RSET});
 	return 0;
 }
 
@@ -121,7 +121,7 @@ void session_quit(session_t *session, bool commit)
 	}
 	req_t *req = req_new(session, REQ_RSET, 0);
 	req->then_quit = true;
-	session_submit(session, req, "RSET", 0, NULL);
+	session_submit(session, req, (pop3_request_t){.verb = POP3_CMD_RSET});
 }
 
 void session_print_summary(const session_t *session, FILE *out)

@@ -81,11 +81,11 @@ long long session_now_ms(void);
 void session_touch(session_t *session);
 req_t *req_new(session_t *session, req_kind_t kind, uint64_t number);
 void req_free(session_t *session, req_t *req);
-/* session_submit: hand a request to the engine. The engine may call the
- * completion before returning (then req is gone), so callers must not
- * touch req after it. Returns the engine's id, 0 when refused. */
-uint64_t session_submit(session_t *session, req_t *req, const char *line, size_t collect,
-			pop3_sink_fn sink);
+/* session_submit: hand a request (verb, arguments, limits, sink) to the
+ * engine with req as its context. The engine may call the completion
+ * before returning (then req is gone), so callers must not touch req after
+ * it. Returns the engine's id, 0 when refused. */
+uint64_t session_submit(session_t *session, req_t *req, pop3_request_t request);
 /* session_submit_quit: pop3_quit with req as its context. */
 void session_submit_quit(session_t *session, req_t *req);
 /* session_reply_problem: what went wrong with a reply, for the user

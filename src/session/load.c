@@ -73,6 +73,13 @@ void session_on_uidl(session_t *session, const pop3_reply_t *reply)
 		trace_emitf(session->trace, TRACE_INFO,
 			    "reconnect: %zu earlier saves matched by UIDL and size", carried);
 	}
+	/* The preview was taken on the last connection: that number may name
+	 * another message now. */
+	uint64_t shown = session->preview.number;
+	if (shown && mailbox_connection(session->mailbox) > 1) {
+		session_preview_reset(session);
+		session_preview(session, shown);
+	}
 	session_pump_headers(session);
 	session_touch(session);
 }
@@ -115,12 +122,14 @@ void session_pump_headers(session_t *session)
 			return;
 		const mailbox_msg_t *msg = mailbox_at(session->mailbox, i);
 		mailbox_mark_headers_asked(session->mailbox, i, true);
-		char line[64];
-		snprintf(line, sizeof line, "TOP %llu 0", (unsigned long long)msg->number);
 		req_t *req = req_new(session, REQ_HEADERS, msg->number);
 		session->headers_inflight++;
 		session_touch(session);
-		if (!session_submit(session, req, line, HEADER_COLLECT_LIMIT, NULL))
+		if (!session_submit(session, req,
+				    (pop3_request_t){.verb = POP3_CMD_TOP,
+						     .args = {msg->number, 0},
+						     .argc = 2,
+						     .collect_limit = HEADER_COLLECT_LIMIT}))
 			return;
 	}
 }
@@ -173,7 +182,8 @@ static void keep_alive(session_t *session)
 	    pop3_busy(session->pop3) > 0 ||
 	    session_now_ms() - session->last_submit_ms < KEEPALIVE_MS)
 		return;
-	session_submit(session, req_new(session, REQ_NOOP, 0), "NOOP", 0, NULL);
+	session_submit(session, req_new(session, REQ_NOOP, 0),
+		       (pop3_request_t){.verb = POP3_CMD_NOOP});
 }
 
 void session_tick(session_t *session)

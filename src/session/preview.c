@@ -67,16 +67,16 @@ void session_preview(session_t *session, uint64_t number)
 	}
 	p->state = PREVIEW_LOADING;
 	p->via_retr = session->no_top;
-	char line[64];
-	if (p->via_retr)
-		snprintf(line, sizeof line, "RETR %llu", (unsigned long long)number);
-	else
-		snprintf(line, sizeof line, "TOP %llu %u", (unsigned long long)number,
-			 session->preview_lines);
+	pop3_request_t request = {
+	    .verb = p->via_retr ? POP3_CMD_RETR : POP3_CMD_TOP,
+	    .args = {number, session->preview_lines},
+	    .argc = p->via_retr ? 1 : 2,
+	    .collect_limit = p->via_retr ? PREVIEW_RETR_LIMIT : PREVIEW_COLLECT_LIMIT,
+	    .expect_octets = p->via_retr ? mailbox_find(session->mailbox, number)->size : 0,
+	};
 	req_t *req = req_new(session, REQ_PREVIEW, number);
 	session->preview_req = req;
-	if (!session_submit(session, req, line,
-			    p->via_retr ? PREVIEW_RETR_LIMIT : PREVIEW_COLLECT_LIMIT, NULL))
+	if (!session_submit(session, req, request))
 		session->preview_req = NULL;
 	session_touch(session);
 }
@@ -197,11 +197,15 @@ int session_fetch(session_t *session, uint64_t number, const char *spool_dir, ch
 	req->fd = fd;
 	req->spool_path = path;
 	session->fetch_req = req;
-	char line[64];
-	snprintf(line, sizeof line, "RETR %llu", (unsigned long long)number);
 	session_set_status(session, false, _("Fetching message %llu (Esc cancels)..."),
 			   (unsigned long long)number);
-	session_submit(session, req, line, 0, fetch_sink);
+	session_submit(
+	    session, req,
+	    (pop3_request_t){.verb = POP3_CMD_RETR,
+			     .args = {number},
+			     .argc = 1,
+			     .sink = fetch_sink,
+			     .expect_octets = mailbox_find(session->mailbox, number)->size});
 	return 0;
 }
 

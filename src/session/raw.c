@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util/gettext.h"
 #include "util/numparse.h"
@@ -31,36 +30,40 @@ session_raw_result_t session_raw(session_t *session, const char *line, char **er
 		return SESSION_RAW_REFUSED;
 	}
 	char *cmd = xstrndup(line, len);
-	size_t verb_len = strcspn(cmd, " ");
-	const char *arg = cmd + verb_len;
+	const char *arg = cmd + strcspn(cmd, " ");
 	while (*arg == ' ')
 		arg++;
 	session_raw_result_t result = SESSION_RAW_SENT;
 	uint64_t number;
-#define VERB_IS(v) (verb_len == strlen(v) && strncasecmp(cmd, v, verb_len) == 0)
-	if (VERB_IS("QUIT")) {
-		result = SESSION_RAW_QUIT;
-	} else if (VERB_IS("STLS")) {
+	switch (pop3_command_typed(cmd, NULL)->verb) {
+	case POP3_CMD_QUIT: result = SESSION_RAW_QUIT; break;
+	case POP3_CMD_STLS:
 		*errstr = xstrdup(_("STLS is only possible before login; popscope did it already"));
 		result = SESSION_RAW_REFUSED;
-	} else if (VERB_IS("DELE")) {
+		break;
+	case POP3_CMD_DELE:
+		/* Through the gate, like the d key. */
 		if (!parse_u64_str(arg, POP3_MAX_MESSAGES, &number)) {
 			*errstr = xstrdup(_("DELE needs one message number"));
 			result = SESSION_RAW_REFUSED;
 		} else if (session_delete(session, number, errstr) < 0) {
 			result = SESSION_RAW_REFUSED;
 		}
-	} else if (VERB_IS("RSET")) {
+		break;
+	case POP3_CMD_RSET:
 		if (session_undelete_all(session, errstr) < 0)
 			result = SESSION_RAW_REFUSED;
-	} else if (!session_connected(session)) {
-		*errstr = xstrdup(_("not connected"));
-		result = SESSION_RAW_REFUSED;
-	} else {
-		req_t *req = req_new(session, REQ_RAW, 0);
-		session_submit(session, req, cmd, RAW_COLLECT_LIMIT, NULL);
+		break;
+	default:
+		if (!session_connected(session)) {
+			*errstr = xstrdup(_("not connected"));
+			result = SESSION_RAW_REFUSED;
+			break;
+		}
+		session_submit(session, req_new(session, REQ_RAW, 0),
+			       (pop3_request_t){.line = cmd, .collect_limit = RAW_COLLECT_LIMIT});
+		break;
 	}
-#undef VERB_IS
 	secret_wipe(cmd, len);
 	free(cmd);
 	return result;

@@ -61,10 +61,14 @@ int session_save(session_t *session, uint64_t number, const char *dir, const cha
 	}
 	req_t *req = req_new(session, REQ_SAVE, number);
 	req->file = file;
-	char line[64];
-	snprintf(line, sizeof line, "RETR %llu", (unsigned long long)number);
 	session_set_status(session, false, _("Saving message %llu..."), (unsigned long long)number);
-	session_submit(session, req, line, 0, save_sink);
+	session_submit(
+	    session, req,
+	    (pop3_request_t){.verb = POP3_CMD_RETR,
+			     .args = {number},
+			     .argc = 1,
+			     .sink = save_sink,
+			     .expect_octets = mailbox_find(session->mailbox, number)->size});
 	return 0;
 }
 
@@ -99,16 +103,47 @@ void session_on_save(session_t *session, req_t *req, const pop3_reply_t *reply)
 		return;
 	}
 	unsigned long long number = (unsigned long long)req->number;
+	/* The view accepts a final line end the server added; a copy whose
+	 * size differs by one octet a line only batch mode accepts, on
+	 * request (--accept-line-end-count). */
+	mailbox_size_t verdict =
+	    mailbox_judge_size(msg->size, reply->body_octets, reply->body_lines);
+	bool complete =
+	    reply->error == POP3_OK && reply->ok && reply->terminated && !reply->bad_stuffing;
+	char *note =
+	    verdict == SIZE_AS_LISTED || !complete
+		? NULL
+		: mailbox_size_note(verdict, msg->size, reply->body_octets, reply->body_lines);
+	uint64_t expected = verdict == SIZE_FINAL_LINE_END ? reply->body_octets : msg->size;
 	store_result_t result = {0};
 	char *why = NULL;
-	if (verify(session, req, file, reply, msg->size, &result, &why) == 0) {
-		gate_save_verified(session->mailbox, req->number, result.path,
-				   result.bytes_on_disk);
-		session_set_status(session, false, _("Saved message %llu to %s (%llu octets)"),
-				   number, result.path, (unsigned long long)result.bytes_on_disk);
+	if (verify(session, req, file, reply, expected, &result, &why) == 0) {
+		gate_save_verified(session->mailbox, req->number, result.path, result.bytes_on_disk,
+				   note);
+		if (note) {
+			trace_emitf(session->trace, TRACE_WARN, "message %llu: %s", number, note);
+			session_set_status(
+			    session, false, _("Saved message %llu to %s (%llu octets). Note: %s"),
+			    number, result.path, (unsigned long long)result.bytes_on_disk, note);
+		} else {
+			session_set_status(session, false,
+					   _("Saved message %llu to %s (%llu octets)"), number,
+					   result.path, (unsigned long long)result.bytes_on_disk);
+		}
+		free(note);
 		store_result_free(&result);
 		return;
 	}
+	if (note && verdict != SIZE_FINAL_LINE_END) {
+		free(why);
+		why =
+		    verdict == SIZE_LINE_ENDS_AS_ONE
+			? xasprintf(_("%s; not saved (popscope --save %llu --accept-line-end-count "
+				      "accepts such a copy)"),
+				    note, number)
+			: xasprintf(_("%s; not saved"), note);
+	}
+	free(note);
 	gate_save_failed(session->mailbox, req->number, why ? why : _("save failed"),
 			 reply->error == POP3_OK && reply->body_octets != msg->size);
 	session_set_status(session, true, _("Saving message %llu failed: %s"), number,

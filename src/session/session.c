@@ -112,17 +112,10 @@ req_t *req_new(session_t *session, req_kind_t kind, uint64_t number)
 
 static void on_reply(void *ctx, const pop3_reply_t *reply);
 
-uint64_t session_submit(session_t *session, req_t *req, const char *line, size_t collect,
-			pop3_sink_fn sink)
+uint64_t session_submit(session_t *session, req_t *req, pop3_request_t request)
 {
-	pop3_request_t request = {
-	    .line = line,
-	    .shape = POP3_REPLY_AUTO,
-	    .collect_limit = collect,
-	    .sink = sink,
-	    .done = on_reply,
-	    .ctx = req,
-	};
+	request.done = on_reply;
+	request.ctx = req;
 	if (!session->pop3) {
 		pop3_reply_t reply = {.error = POP3_E_CLOSED, .text = "", .body = ""};
 		on_reply(req, &reply);
@@ -212,10 +205,12 @@ void session_attach(session_t *session, pop3_t *pop3)
 	session->no_top = capa && capa->known && !capa->top;
 	session->has_uidl = !capa || !capa->known || capa->uidl;
 	session_set_status(session, false, "%s", _("Listing messages..."));
-	session_submit(session, req_new(session, REQ_LIST, 0), "LIST", 64u * 1024 * 1024, NULL);
+	session_submit(session, req_new(session, REQ_LIST, 0),
+		       (pop3_request_t){.verb = POP3_CMD_LIST, .collect_limit = 64u * 1024 * 1024});
 	if (session->has_uidl)
-		session_submit(session, req_new(session, REQ_UIDL, 0), "UIDL", 32u * 1024 * 1024,
-			       NULL);
+		session_submit(
+		    session, req_new(session, REQ_UIDL, 0),
+		    (pop3_request_t){.verb = POP3_CMD_UIDL, .collect_limit = 32u * 1024 * 1024});
 }
 
 /* abandon_requests: whatever the engine still owes us is void. */

@@ -11,7 +11,7 @@
 
 static bool use_color;
 static bool ascii;
-static int role_attr[ROLE_COUNT];
+static attr_t role_attr[ROLE_COUNT];
 
 void draw_init(bool no_color, bool ascii_only)
 {
@@ -53,18 +53,13 @@ void draw_init(bool no_color, bool ascii_only)
 	for (size_t i = 0; i < sizeof colors / sizeof *colors; i++) {
 		short pair = (short)(i + 1);
 		init_pair(pair, colors[i].fg, colors[i].bg);
-		role_attr[colors[i].role] = (int)(COLOR_PAIR(pair) | (attr_t)colors[i].extra);
+		role_attr[colors[i].role] = (attr_t)COLOR_PAIR(pair) | (attr_t)colors[i].extra;
 	}
 }
 
-bool draw_ascii_only(void)
+static attr_t attr_for(draw_role_t role)
 {
-	return ascii;
-}
-
-int draw_attr(draw_role_t role)
-{
-	return role < ROLE_COUNT ? role_attr[role] : (int)A_NORMAL;
+	return role < ROLE_COUNT ? role_attr[role] : A_NORMAL;
 }
 
 /* next_char: decode one character of sanitized UTF-8 and its width. */
@@ -88,49 +83,51 @@ static size_t next_char(const char *s, size_t n, wchar_t *wc, int *width)
 	return len;
 }
 
-int draw_width(const char *text)
+/* clean_width: display cells of sanitized UTF-8 text. */
+static int clean_width(const char *clean)
 {
 	int cols = 0;
-	size_t n = strlen(text);
+	size_t n = strlen(clean);
 	while (n) {
 		wchar_t wc;
 		int w;
-		size_t len = next_char(text, n, &wc, &w);
+		size_t len = next_char(clean, n, &wc, &w);
 		cols += w;
-		text += len;
+		clean += len;
 		n -= len;
 	}
 	return cols;
 }
 
-int draw_text(int y, int x, int width, const char *text, draw_role_t role, bool fill)
+/* put_clean: the one place text goes to the screen. Its callers in this
+ * file hand it only the output of sanitize_display. */
+static int put_clean(int y, int x, int width, const char *clean, draw_role_t role, bool fill)
 {
 	if (width <= 0 || y < 0 || x < 0 || y >= LINES || x >= COLS)
 		return 0;
 	if (x + width > COLS)
 		width = COLS - x;
-	attr_t attr = (attr_t)draw_attr(role);
-	attrset(attr);
+	attrset(attr_for(role));
 	move(y, x);
 	int used = 0;
-	size_t n = strlen(text);
+	size_t n = strlen(clean);
 	wchar_t chunk[128];
 	int count = 0;
 	while (n) {
 		wchar_t wc;
 		int w;
-		size_t len = next_char(text, n, &wc, &w);
+		size_t len = next_char(clean, n, &wc, &w);
 		if (used + w > width)
 			break;
 		if (w == 0 && count == 0) {
 			/* A combining mark with nothing to combine with. */
-			text += len;
+			clean += len;
 			n -= len;
 			continue;
 		}
 		chunk[count++] = wc;
 		used += w;
-		text += len;
+		clean += len;
 		n -= len;
 		if (count == (int)(sizeof chunk / sizeof *chunk) - 1) {
 			addnwstr(chunk, count);
@@ -146,18 +143,48 @@ int draw_text(int y, int x, int width, const char *text, draw_role_t role, bool 
 	return used;
 }
 
-int draw_untrusted(int y, int x, int width, const char *text, size_t len, draw_role_t role,
-		   bool fill)
+/* make_safe: the text as it may be drawn; a tab is kept (it shows as one space). */
+static char *make_safe(const char *text, size_t len)
 {
-	char *clean = sanitize_display(text ? text : "", text ? len : 0, true, ascii);
-	int used = draw_text(y, x, width, clean, role, fill);
+	return sanitize_display(text ? text : "", text ? len : 0, true, ascii);
+}
+
+int draw_text(int y, int x, int width, const char *text, draw_role_t role, bool fill)
+{
+	return draw_text_len(y, x, width, text, text ? strlen(text) : 0, role, fill);
+}
+
+int draw_text_len(int y, int x, int width, const char *text, size_t len, draw_role_t role,
+		  bool fill)
+{
+	char *clean = make_safe(text, len);
+	int used = put_clean(y, x, width, clean, role, fill);
+	free(clean);
+	return used;
+}
+
+int draw_text_end(int y, int x, int width, const char *text, draw_role_t role)
+{
+	char *clean = make_safe(text, text ? strlen(text) : 0);
+	const char *tail = clean;
+	while (clean_width(tail) > width - 1 && *tail)
+		tail++;
+	while ((*tail & 0xC0) == 0x80)
+		tail++;
+	int used = put_clean(y, x, width, tail, role, true);
 	free(clean);
 	return used;
 }
 
 void draw_fill(int y, int x, int width, draw_role_t role)
 {
-	draw_text(y, x, width, "", role, true);
+	put_clean(y, x, width, "", role, true);
+}
+
+void draw_vline(int y, int x, int height)
+{
+	for (int i = 0; i < height; i++)
+		mvaddch(y + i, x, ACS_VLINE);
 }
 
 void draw_size(uint64_t octets, char *out, size_t outlen)

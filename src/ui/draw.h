@@ -1,6 +1,10 @@
-/* draw.h: the drawing helpers every view uses: text of any origin drawn
- * at a position within a width (sanitized, wide characters measured with
- * wcwidth), colors by role (off with NO_COLOR / --no-color). */
+/* draw.h: the only way text reaches the screen. Every draw_text*
+ * function takes text of any origin, server bytes included, and makes it
+ * safe itself (sanitize_display: C0/C1 controls, DEL, ESC, bidi overrides
+ * and broken UTF-8 become visible replacements, a tab one space), then cuts
+ * it to a width in display cells (wcwidth, so wide characters count two).
+ * Colors by role (off with NO_COLOR / --no-color). tests/ui/draw_only.sh
+ * fails when another file in src/ui calls curses to output text. */
 #ifndef POPSCOPE_DRAW_H
 #define POPSCOPE_DRAW_H
 
@@ -28,22 +32,23 @@ typedef enum {
 /* draw_init: after initscr; colors unless no_color or the terminal has none.
  * ascii_only: the locale is not UTF-8 (sanitize to ASCII). */
 void draw_init(bool no_color, bool ascii_only);
-bool draw_ascii_only(void);
-/* draw_attr: the curses attribute for a role (returned as int to keep
- * curses out of callers' signatures that do not need it). */
-int draw_attr(draw_role_t role);
 
-/* draw_text: UTF-8 text that is ALREADY sanitized, at (y, x), cut to width
- * columns; the rest of the width is filled with spaces when fill. Returns
- * the columns used. */
+/* draw_text: text of any origin (NULL: none) at (y, x), cut to width
+ * cells; the rest of the width is filled with spaces when fill. Returns the
+ * cells used. */
 int draw_text(int y, int x, int width, const char *text, draw_role_t role, bool fill);
-/* draw_untrusted: server bytes: sanitized (sanitize_display), then drawn. */
-int draw_untrusted(int y, int x, int width, const char *text, size_t len, draw_role_t role,
-		   bool fill);
+/* draw_text_len: draw_text for len bytes that need not end in a NUL (a
+ * NUL within them shows as a replacement character). */
+int draw_text_len(int y, int x, int width, const char *text, size_t len, draw_role_t role,
+		  bool fill);
+/* draw_text_end: a line being typed: the end of text that fits in
+ * width - 1 cells (the last one is for the cursor), the rest of the width
+ * filled. Returns the cells used. */
+int draw_text_end(int y, int x, int width, const char *text, draw_role_t role);
 /* draw_fill: blank a run of a line in a role. */
 void draw_fill(int y, int x, int width, draw_role_t role);
-/* draw_width: display columns of sanitized UTF-8 text. */
-int draw_width(const char *text);
+/* draw_vline: a vertical line of height cells from (y, x) down. */
+void draw_vline(int y, int x, int height);
 
 /* draw_size: human size "512", "1.2K", "34M" into out (>= 8 bytes). */
 void draw_size(uint64_t octets, char *out, size_t outlen);

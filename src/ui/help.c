@@ -2,24 +2,32 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
+#include <stdio.h>
 
 #include "ui/draw.h"
 #include "util/gettext.h"
 
-int help_draw(int lines, int cols, int offset)
+/* The help's own state. */
+typedef struct {
+	int offset; /* entries scrolled off the top */
+	int max;    /* the largest useful offset, at the last draw */
+	int height; /* lines at the last draw */
+} help_t;
+
+static void help_draw(ui_t *ui, view_t *view, int top, int left, int lines, int cols)
 {
+	help_t *help = view->private;
 	size_t count;
 	const keymap_entry_t *entries = keymap_entries(&count);
-	erase();
-	draw_text(0, 0, cols, _("popscope help (j/k scroll, any other key closes)"), ROLE_TITLE,
-		  true);
+	help->height = lines;
+	draw_text(top, left, cols, _("popscope help (j/k scroll, any other key closes)"),
+		  ROLE_TITLE, true);
 	int y = 2, skipped = 0, total = 0;
 	for (size_t i = 0; i < count && y < lines; i++) {
 		if (!entries[i].help || !entries[i].label)
 			continue;
 		total++;
-		if (skipped < offset) {
+		if (skipped < help->offset) {
 			skipped++;
 			continue;
 		}
@@ -31,22 +39,47 @@ int help_draw(int lines, int cols, int offset)
 			    !entries[j].help)
 				n += snprintf(keys + n, sizeof keys - (size_t)n, " %s",
 					      entries[j].label);
-		draw_text(y, 2, 16, keys, ROLE_SEND, false);
-		draw_text(y, 20, cols - 21, _(entries[i].help), ROLE_NORMAL, false);
+		draw_text(top + y, left + 2, 16, keys, ROLE_SEND, false);
+		draw_text(top + y, left + 20, cols - 21, _(entries[i].help), ROLE_NORMAL, false);
 		y++;
 	}
 	y++;
 	if (y < lines)
-		draw_text(y++, 2, cols - 3,
+		draw_text(top + y++, left + 2, cols - 3,
 			  _("Flags: S saved, D deletion pending, x deleted, ~ saving, "
 			    "! size mismatch, E error."),
 			  ROLE_DIM, false);
 	if (y < lines)
-		draw_text(y++, 2, cols - 3,
+		draw_text(top + y++, left + 2, cols - 3,
 			  _("Digits then Enter jump to a message number. "
 			    "Deletions happen at quit."),
 			  ROLE_DIM, false);
 	/* The most the help can scroll: every entry plus the notes must fit. */
 	int max = total + 5 - lines;
-	return max > 0 ? max : 0;
+	help->max = max > 0 ? max : 0;
 }
+
+/* help_request: scrolling keys scroll; any other request is not handled,
+ * which closes the help. */
+static bool help_request(ui_t *ui, view_t *view, ui_request_t request)
+{
+	help_t *help = view->private;
+	switch (request) {
+	case UIREQ_DOWN: help->offset += 1; break;
+	case UIREQ_PAGE_DOWN: help->offset += help->height / 2; break;
+	case UIREQ_UP: help->offset -= 1; break;
+	case UIREQ_PAGE_UP: help->offset -= help->height / 2; break;
+	default: return false;
+	}
+	if (help->offset > help->max)
+		help->offset = help->max;
+	if (help->offset < 0)
+		help->offset = 0;
+	return true;
+}
+
+const view_ops_t help_view_ops = {
+    .private_size = sizeof(help_t),
+    .draw = help_draw,
+    .request = help_request,
+};

@@ -2,13 +2,11 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
-#include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ui/draw.h"
 #include "util/gettext.h"
-#include "util/xalloc.h"
 
 static void flags_text(const mailbox_msg_t *msg, char out[5])
 {
@@ -86,46 +84,87 @@ static void draw_row(ui_t *ui, const mailbox_msg_t *msg, int y, int x, int w, bo
 		col += c.date + 1;
 	}
 	if (msg->headers) {
-		const char *from = msg->from ? msg->from : "";
-		draw_untrusted(y, col, c.from, from, strlen(from), role, false);
+		draw_text(y, col, c.from, msg->from, role, false);
 		col += c.from + 1;
-		const char *subject = msg->subject ? msg->subject : "";
-		draw_untrusted(y, col, c.subject, subject, strlen(subject), role, false);
+		draw_text(y, col, c.subject, msg->subject, role, false);
 	} else {
 		draw_text(y, col, c.from, "...", selected ? role : ROLE_DIM, false);
 	}
 }
 
-static void clamp_offset(view_t *view, size_t count)
+/* The list's own state. */
+typedef struct {
+	int height;      /* rows at the last draw */
+	size_t offset;   /* first row shown */
+	size_t selected; /* the selected row */
+	uint64_t selected_number;
+} list_t;
+
+static list_t *list_of(ui_t *ui)
 {
-	size_t h = view->height > 0 ? (size_t)view->height : 1;
-	if (view->selected >= count)
-		view->selected = count ? count - 1 : 0;
-	if (view->selected < view->offset)
-		view->offset = view->selected;
-	if (view->selected >= view->offset + h)
-		view->offset = view->selected - h + 1;
-	if (count <= h)
-		view->offset = 0;
-	else if (view->offset > count - h)
-		view->offset = count - h;
+	return ui->views[PANE_LIST].private;
 }
 
-void list_view_follow_selection(ui_t *ui)
+const mailbox_msg_t *list_view_selected(ui_t *ui)
 {
-	view_t *view = &ui->views[PANE_LIST];
+	return session_row(ui->session, list_of(ui)->selected);
+}
+
+size_t list_view_selected_row(ui_t *ui)
+{
+	return list_of(ui)->selected;
+}
+
+void list_view_select_row(ui_t *ui, size_t row)
+{
+	list_t *list = list_of(ui);
+	const mailbox_msg_t *msg = session_row(ui->session, row);
+	if (!msg)
+		return;
+	list->selected = row;
+	list->selected_number = msg->number;
+	preview_view_follow(ui, msg->number);
+}
+
+static void clamp_offset(list_t *list, size_t count)
+{
+	size_t h = list->height > 0 ? (size_t)list->height : 1;
+	if (list->selected >= count)
+		list->selected = count ? count - 1 : 0;
+	if (list->selected < list->offset)
+		list->offset = list->selected;
+	if (list->selected >= list->offset + h)
+		list->offset = list->selected - h + 1;
+	if (count <= h)
+		list->offset = 0;
+	else if (list->offset > count - h)
+		list->offset = count - h;
+}
+
+/* follow_selection: the selected message may have moved (sorting, a new
+ * listing after reconnect): find its row again. */
+static void follow_selection(ui_t *ui, list_t *list)
+{
 	size_t row;
-	if (view->selected_number && session_row_of(ui->session, view->selected_number, &row))
-		view->selected = row;
-	clamp_offset(view, session_count(ui->session));
+	if (list->selected_number && session_row_of(ui->session, list->selected_number, &row))
+		list->selected = row;
+	clamp_offset(list, session_count(ui->session));
+}
+
+static void list_header(ui_t *ui, view_t *view, char *out, size_t size)
+{
+	snprintf(out, size, " %s (%s %s%s)", _(view->ops->name), _("sorted by"),
+		 session_sort_name(session_sort_key(ui->session)),
+		 session_sort_reverse(ui->session) ? _(", reversed") : "");
 }
 
 static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 {
+	list_t *list = view->private;
 	session_t *s = ui->session;
 	size_t count = session_count(s);
-	view->height = h - 1;
-	list_view_follow_selection(ui);
+	list->height = h - 1;
+	follow_selection(ui, list);
 	columns_t c = columns_for(w);
 	/* Column headings. */
 	char head[256];
@@ -146,63 +185,89 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 		return;
 	}
 	for (int i = 0; i < h - 1; i++) {
-		size_t row = view->offset + (size_t)i;
+		size_t row = list->offset + (size_t)i;
 		const mailbox_msg_t *msg = session_row(s, row);
 		if (!msg)
 			break;
-		draw_row(ui, msg, y + 1 + i, x, w, row == view->selected);
+		draw_row(ui, msg, y + 1 + i, x, w, row == list->selected);
 	}
-	session_want_rows(s, view->offset, (size_t)(h - 1));
+	session_want_rows(s, list->offset, (size_t)(h - 1));
 }
 
-static void move_selection(ui_t *ui, view_t *view, long delta)
+static void move_selection(ui_t *ui, list_t *list, long delta)
 {
 	size_t count = session_count(ui->session);
 	if (!count)
 		return;
-	long target = (long)view->selected + delta;
+	long target = (long)list->selected + delta;
 	if (target < 0)
 		target = 0;
 	if ((size_t)target >= count)
 		target = (long)count - 1;
-	ui_select_row(ui, (size_t)target);
+	list_view_select_row(ui, (size_t)target);
+}
+
+/* open_selected: Enter shows the selected message now and moves to the preview. */
+static void open_selected(ui_t *ui)
+{
+	const mailbox_msg_t *msg = list_view_selected(ui);
+	if (!msg)
+		return;
+	preview_view_show(ui, msg->number);
+	if (ui->layout.visible[PANE_PREVIEW])
+		ui->layout.focus = PANE_PREVIEW;
 }
 
 static bool list_request(ui_t *ui, view_t *view, ui_request_t request)
 {
-	long page = view->height > 1 ? view->height - 1 : 1;
+	list_t *list = view->private;
+	long page = list->height > 1 ? list->height - 1 : 1;
 	switch (request) {
-	case UIREQ_UP: move_selection(ui, view, -1); return true;
-	case UIREQ_DOWN: move_selection(ui, view, 1); return true;
-	case UIREQ_PAGE_UP: move_selection(ui, view, -page); return true;
-	case UIREQ_PAGE_DOWN: move_selection(ui, view, page); return true;
-	case UIREQ_HOME: ui_select_row(ui, 0); return true;
+	case UIREQ_UP: move_selection(ui, list, -1); return true;
+	case UIREQ_DOWN: move_selection(ui, list, 1); return true;
+	case UIREQ_PAGE_UP: move_selection(ui, list, -page); return true;
+	case UIREQ_PAGE_DOWN: move_selection(ui, list, page); return true;
+	case UIREQ_HOME: list_view_select_row(ui, 0); return true;
 	case UIREQ_END:
 		if (session_count(ui->session))
-			ui_select_row(ui, session_count(ui->session) - 1);
+			list_view_select_row(ui, session_count(ui->session) - 1);
 		return true;
+	case UIREQ_ENTER: open_selected(ui); return true;
 	default: return false;
 	}
 }
 
 static void list_click(ui_t *ui, view_t *view, int line)
 {
+	list_t *list = view->private;
 	if (line < 1)
 		return; /* the column headings */
-	size_t row = view->offset + (size_t)(line - 1);
+	size_t row = list->offset + (size_t)(line - 1);
 	if (row < session_count(ui->session))
-		ui_select_row(ui, row);
+		list_view_select_row(ui, row);
 }
 
 static void list_scroll(ui_t *ui, view_t *view, int delta)
 {
-	move_selection(ui, view, delta);
+	move_selection(ui, view->private, delta);
+}
+
+/* list_tick: select the first message once there is one. */
+static int list_tick(ui_t *ui, view_t *view)
+{
+	list_t *list = view->private;
+	if (!list->selected_number && session_count(ui->session))
+		list_view_select_row(ui, 0);
+	return -1;
 }
 
 const view_ops_t list_view_ops = {
     .name = N_("Messages"),
+    .private_size = sizeof(list_t),
+    .header = list_header,
     .draw = list_draw,
     .request = list_request,
     .click = list_click,
     .wheel = list_scroll,
+    .tick = list_tick,
 };

@@ -2,9 +2,8 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ui/draw.h"
 #include "util/gettext.h"
@@ -22,66 +21,91 @@ static draw_role_t role_for(trace_kind_t kind)
 	}
 }
 
+/* The log's own state. */
+typedef struct {
+	int height;        /* lines at the last draw */
+	size_t offset;     /* first event shown */
+	size_t line_count; /* events at the last draw */
+	bool follow;       /* stay at the end */
+} log_t;
+
+static void log_open(ui_t *ui, view_t *view)
+{
+	log_t *log = view->private;
+	log->follow = true;
+}
+
+static void log_header(ui_t *ui, view_t *view, char *out, size_t size)
+{
+	log_t *log = view->private;
+	snprintf(out, size, " %s%s", _(view->ops->name),
+		 log->follow ? "" : _(" (scrolled; End follows)"));
+}
+
 static void log_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 {
+	log_t *log = view->private;
 	size_t count = trace_count(ui->trace);
-	view->height = h;
-	view->line_count = count;
-	if (view->follow || view->offset + (size_t)h > count)
-		view->offset = count > (size_t)h ? count - (size_t)h : 0;
+	log->height = h;
+	log->line_count = count;
+	if (log->follow || log->offset + (size_t)h > count)
+		log->offset = count > (size_t)h ? count - (size_t)h : 0;
 	for (int i = 0; i < h; i++) {
-		size_t index = view->offset + (size_t)i;
+		size_t index = log->offset + (size_t)i;
 		if (index >= count)
 			break;
 		const trace_event_t *event = trace_get(ui->trace, index);
 		if (!event)
 			continue;
-		/* trace_format gives already-sanitized text (the ring stores it so). */
 		char *line = trace_format(event);
-		draw_untrusted(y + i, x, w, line, strlen(line), role_for(event->kind), false);
+		draw_text(y + i, x, w, line, role_for(event->kind), false);
 		free(line);
 	}
 }
 
-static void scroll_by(view_t *view, long delta)
+static void scroll_by(log_t *log, long delta)
 {
-	long max = (long)view->line_count - view->height;
-	long target = (long)view->offset + delta;
+	long max = (long)log->line_count - log->height;
+	long target = (long)log->offset + delta;
 	if (target >= max) {
 		target = max;
-		view->follow = true;
+		log->follow = true;
 	} else {
-		view->follow = false;
+		log->follow = false;
 	}
 	if (target < 0)
 		target = 0;
-	view->offset = (size_t)target;
+	log->offset = (size_t)target;
 }
 
 static bool log_request(ui_t *ui, view_t *view, ui_request_t request)
 {
-	long page = view->height > 1 ? view->height - 1 : 1;
+	log_t *log = view->private;
+	long page = log->height > 1 ? log->height - 1 : 1;
 	switch (request) {
-	case UIREQ_UP: scroll_by(view, -1); return true;
-	case UIREQ_DOWN: scroll_by(view, 1); return true;
-	case UIREQ_PAGE_UP: scroll_by(view, -page); return true;
-	case UIREQ_PAGE_DOWN: scroll_by(view, page); return true;
+	case UIREQ_UP: scroll_by(log, -1); return true;
+	case UIREQ_DOWN: scroll_by(log, 1); return true;
+	case UIREQ_PAGE_UP: scroll_by(log, -page); return true;
+	case UIREQ_PAGE_DOWN: scroll_by(log, page); return true;
 	case UIREQ_HOME:
-		view->follow = false;
-		view->offset = 0;
+		log->follow = false;
+		log->offset = 0;
 		return true;
-	case UIREQ_END: view->follow = true; return true;
+	case UIREQ_END: log->follow = true; return true;
 	default: return false;
 	}
 }
 
 static void log_scroll(ui_t *ui, view_t *view, int delta)
 {
-	scroll_by(view, delta);
+	scroll_by(view->private, delta);
 }
 
 const view_ops_t log_view_ops = {
     .name = N_("Protocol log"),
+    .private_size = sizeof(log_t),
+    .open = log_open,
+    .header = log_header,
     .draw = log_draw,
     .request = log_request,
     .wheel = log_scroll,

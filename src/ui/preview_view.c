@@ -2,7 +2,6 @@
 
 #include "ui/views.h"
 
-#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -12,28 +11,65 @@
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
-/* The preview's text, built once per message / mode and split into lines. */
-static struct {
-	const void *key_raw, *key_text;
-	uint64_t key_number;
-	int key_state;
-	bool key_rawmode, key_reply;
-	unsigned long key_serial;
-	int key_width;
-	buf_t text;
-	struct {
-		size_t start, len;
-	} * lines; /* screen lines: long lines are wrapped at the pane width */
-	size_t count;
-} cache;
+/* The preview follows the selection after it rests this long. */
+#define PREVIEW_DELAY_MS 120
 
-void preview_view_reset(ui_t *ui)
+/* The preview's own state. */
+typedef struct {
+	int height;        /* lines at the last draw */
+	size_t offset;     /* first line shown */
+	size_t line_count; /* screen lines of the text */
+	bool raw;          /* v: the raw source instead of the decoded text */
+	bool raw_reply;    /* the last raw multi-line reply instead of a message */
+	unsigned long raw_serial_seen;
+	uint64_t want; /* the message to load once the selection rests */
+	long long due_ms;
+	/* The text, built once per message / mode and split into lines. */
+	struct {
+		const void *key_raw, *key_text;
+		uint64_t key_number;
+		int key_state;
+		bool key_rawmode, key_reply;
+		unsigned long key_serial;
+		int key_width;
+		buf_t text;
+		struct {
+			size_t start, len;
+		} * lines; /* screen lines: long lines are wrapped at the pane width */
+		size_t count;
+	} cache;
+} preview_t;
+
+static preview_t *preview_of(ui_t *ui)
 {
-	buf_free(&cache.text);
-	free(cache.lines);
-	memset(&cache, 0, sizeof cache);
-	cache.key_state = -1;
-	ui->views[PANE_PREVIEW].offset = 0;
+	return ui->views[PANE_PREVIEW].private;
+}
+
+void preview_view_follow(ui_t *ui, uint64_t number)
+{
+	preview_t *pv = preview_of(ui);
+	pv->raw_reply = false;
+	pv->want = number;
+	pv->due_ms = ui_now_ms() + PREVIEW_DELAY_MS;
+}
+
+void preview_view_show(ui_t *ui, uint64_t number)
+{
+	preview_of(ui)->raw_reply = false;
+	session_preview(ui->session, number);
+}
+
+static void preview_open(ui_t *ui, view_t *view)
+{
+	preview_t *pv = view->private;
+	pv->cache.key_state = -1;
+}
+
+static void preview_close(ui_t *ui, view_t *view)
+{
+	preview_t *pv = view->private;
+	buf_free(&pv->cache.text);
+	free(pv->cache.lines);
 }
 
 static void add_header(buf_t *out, const char *name, const char *value)
@@ -66,11 +102,41 @@ static void build_parts(buf_t *out, const mime_message_t *mime)
 	}
 }
 
-static void build(ui_t *ui, const session_preview_t *p, bool rawmode)
+/* add_state_notes: why a message cannot be deleted, or what went wrong
+ * with it last, above its preview. */
+static void add_state_notes(buf_t *out, const mailbox_msg_t *msg)
 {
-	buf_t *out = &cache.text;
+	if (!msg)
+		return;
+	if (msg->note)
+		buf_printf(out, _("Not saved: %s\n"), msg->note);
+	if (msg->error)
+		buf_printf(out, _("Last error: %s\n"), msg->error);
+	switch (msg->uidl_status) {
+	case UIDL_MISSING:
+		buf_printf(out, "%s\n",
+			   _("No UIDL: popscope can save this message but not delete it."));
+		break;
+	case UIDL_DUPLICATE:
+		buf_printf(out, "%s\n",
+			   _("Its UIDL is shared with another message: popscope can save it but "
+			     "not delete it."));
+		break;
+	case UIDL_MALFORMED:
+		buf_printf(out, "%s\n",
+			   _("Its UIDL is malformed: popscope can save it but not delete it."));
+		break;
+	case UIDL_UNKNOWN:
+	case UIDL_OK: break;
+	}
+}
+
+static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
+{
+	buf_t *out = &pv->cache.text;
+	bool rawmode = pv->raw;
 	buf_clear(out);
-	if (ui->preview_raw_reply) {
+	if (pv->raw_reply) {
 		size_t len;
 		unsigned long serial;
 		const char *reply = session_raw_reply(ui->session, &len, &serial);
@@ -96,12 +162,20 @@ static void build(ui_t *ui, const session_preview_t *p, bool rawmode)
 	buf_printf(out, _("Message %llu, %s"), (unsigned long long)p->number, size);
 	if (p->from_spool)
 		buf_printf(out, " (%s)", _("whole message"));
-	else if (p->via_retr)
+	else if (p->via_retr && p->partial) {
+		char cut[16];
+		draw_size(p->raw_len, cut, sizeof cut);
+		buf_printf(out,
+			   _(" (this server has no TOP: fetched with RETR, preview cut at %s; f "
+			     "fetches all)"),
+			   cut);
+	} else if (p->via_retr)
 		buf_printf(out, " (%s)", _("this server has no TOP: fetched with RETR"));
 	else if (p->partial)
 		buf_printf(out, _(" (first %u lines via TOP; f fetches all)"),
 			   ui->options ? ui->options->preview_lines : 200);
 	buf_printf(out, "  [%s]\n", rawmode ? _("raw source, v: decoded") : _("v: raw source"));
+	add_state_notes(out, msg);
 	if (rawmode || !p->mime) {
 		if (p->error)
 			buf_printf(out, "(%s)\n", p->error);
@@ -149,25 +223,25 @@ static size_t fit(const char *s, size_t len, int width)
 	return pos ? pos : (len ? 1 : 0);
 }
 
-static void add_line(size_t *cap, size_t start, size_t len)
+static void add_line(preview_t *pv, size_t *cap, size_t start, size_t len)
 {
-	if (cache.count == *cap) {
+	if (pv->cache.count == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
-		cache.lines = xreallocarray(cache.lines, *cap, sizeof *cache.lines);
+		pv->cache.lines = xreallocarray(pv->cache.lines, *cap, sizeof *pv->cache.lines);
 	}
-	cache.lines[cache.count].start = start;
-	cache.lines[cache.count].len = len;
-	cache.count++;
+	pv->cache.lines[pv->cache.count].start = start;
+	pv->cache.lines[pv->cache.count].len = len;
+	pv->cache.count++;
 }
 
-static void split_lines(int width)
+static void split_lines(preview_t *pv, int width)
 {
-	free(cache.lines);
-	cache.lines = NULL;
-	cache.count = 0;
+	free(pv->cache.lines);
+	pv->cache.lines = NULL;
+	pv->cache.count = 0;
 	size_t cap = 0;
-	const char *d = cache.text.data ? cache.text.data : "";
-	size_t len = cache.text.len, pos = 0;
+	const char *d = pv->cache.text.data ? pv->cache.text.data : "";
+	size_t len = pv->cache.text.len, pos = 0;
 	if (width < 1)
 		width = 1;
 	while (pos <= len) {
@@ -179,7 +253,7 @@ static void split_lines(int width)
 		size_t at = pos;
 		do {
 			size_t n = fit(d + at, line_end - at, width);
-			add_line(&cap, at, n);
+			add_line(pv, &cap, at, n);
 			at += n;
 		} while (at < line_end);
 		if (!nl)
@@ -188,85 +262,111 @@ static void split_lines(int width)
 	}
 }
 
-static void refresh_cache(ui_t *ui, view_t *view, int width)
+static void refresh_cache(ui_t *ui, preview_t *pv, int width)
 {
 	const session_preview_t *p = session_get_preview(ui->session);
 	size_t len;
 	unsigned long serial;
 	session_raw_reply(ui->session, &len, &serial);
-	if (cache.key_raw == p->raw && cache.key_text == p->text && cache.key_number == p->number &&
-	    cache.key_state == (int)p->state && cache.key_rawmode == view->raw &&
-	    cache.key_reply == ui->preview_raw_reply && cache.key_serial == serial &&
-	    cache.key_width == width && cache.lines)
+	if (pv->cache.key_raw == p->raw && pv->cache.key_text == p->text &&
+	    pv->cache.key_number == p->number && pv->cache.key_state == (int)p->state &&
+	    pv->cache.key_rawmode == pv->raw && pv->cache.key_reply == pv->raw_reply &&
+	    pv->cache.key_serial == serial && pv->cache.key_width == width && pv->cache.lines)
 		return;
 	bool same_message =
-	    cache.key_number == p->number && cache.key_reply == ui->preview_raw_reply;
-	cache.key_raw = p->raw;
-	cache.key_text = p->text;
-	cache.key_number = p->number;
-	cache.key_state = (int)p->state;
-	cache.key_rawmode = view->raw;
-	cache.key_reply = ui->preview_raw_reply;
-	cache.key_serial = serial;
-	cache.key_width = width;
-	build(ui, p, view->raw);
-	split_lines(width);
+	    pv->cache.key_number == p->number && pv->cache.key_reply == pv->raw_reply;
+	pv->cache.key_raw = p->raw;
+	pv->cache.key_text = p->text;
+	pv->cache.key_number = p->number;
+	pv->cache.key_state = (int)p->state;
+	pv->cache.key_rawmode = pv->raw;
+	pv->cache.key_reply = pv->raw_reply;
+	pv->cache.key_serial = serial;
+	pv->cache.key_width = width;
+	build(ui, pv, p);
+	split_lines(pv, width);
 	if (!same_message)
-		view->offset = 0;
+		pv->offset = 0;
 }
 
 static void preview_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 {
-	refresh_cache(ui, view, w);
-	view->height = h;
-	view->line_count = cache.count;
-	if (view->offset + (size_t)h > cache.count)
-		view->offset = cache.count > (size_t)h ? cache.count - (size_t)h : 0;
-	const char *d = cache.text.data ? cache.text.data : "";
+	preview_t *pv = view->private;
+	refresh_cache(ui, pv, w);
+	pv->height = h;
+	pv->line_count = pv->cache.count;
+	if (pv->offset + (size_t)h > pv->cache.count)
+		pv->offset = pv->cache.count > (size_t)h ? pv->cache.count - (size_t)h : 0;
+	const char *d = pv->cache.text.data ? pv->cache.text.data : "";
 	for (int i = 0; i < h; i++) {
-		size_t line = view->offset + (size_t)i;
-		if (line >= cache.count)
+		size_t line = pv->offset + (size_t)i;
+		if (line >= pv->cache.count)
 			break;
-		draw_role_t role =
-		    (line == 0 && !ui->preview_raw_reply) ? ROLE_HEADER : ROLE_NORMAL;
-		draw_untrusted(y + i, x, w, d + cache.lines[line].start, cache.lines[line].len,
-			       role, false);
+		draw_role_t role = (line == 0 && !pv->raw_reply) ? ROLE_HEADER : ROLE_NORMAL;
+		draw_text_len(y + i, x, w, d + pv->cache.lines[line].start,
+			      pv->cache.lines[line].len, role, false);
 	}
 }
 
-static void scroll_by(view_t *view, long delta)
+static void scroll_by(preview_t *pv, long delta)
 {
-	long max = (long)view->line_count - view->height;
-	long target = (long)view->offset + delta;
+	long max = (long)pv->line_count - pv->height;
+	long target = (long)pv->offset + delta;
 	if (target > max)
 		target = max;
 	if (target < 0)
 		target = 0;
-	view->offset = (size_t)target;
+	pv->offset = (size_t)target;
 }
 
 static bool preview_request(ui_t *ui, view_t *view, ui_request_t request)
 {
-	long page = view->height > 1 ? view->height - 1 : 1;
+	preview_t *pv = view->private;
+	long page = pv->height > 1 ? pv->height - 1 : 1;
 	switch (request) {
-	case UIREQ_UP: scroll_by(view, -1); return true;
-	case UIREQ_DOWN: scroll_by(view, 1); return true;
-	case UIREQ_PAGE_UP: scroll_by(view, -page); return true;
-	case UIREQ_PAGE_DOWN: scroll_by(view, page); return true;
-	case UIREQ_HOME: view->offset = 0; return true;
-	case UIREQ_END: scroll_by(view, (long)view->line_count); return true;
+	case UIREQ_UP: scroll_by(pv, -1); return true;
+	case UIREQ_DOWN: scroll_by(pv, 1); return true;
+	case UIREQ_PAGE_UP: scroll_by(pv, -page); return true;
+	case UIREQ_PAGE_DOWN: scroll_by(pv, page); return true;
+	case UIREQ_HOME: pv->offset = 0; return true;
+	case UIREQ_END: scroll_by(pv, (long)pv->line_count); return true;
+	case UIREQ_RAW_TOGGLE: pv->raw = !pv->raw; return true;
 	default: return false;
 	}
 }
 
 static void preview_scroll(ui_t *ui, view_t *view, int delta)
 {
-	scroll_by(view, delta);
+	scroll_by(view->private, delta);
+}
+
+/* preview_tick: load the followed message once the selection rested (when
+ * the pane shows), and switch to a new raw multi-line reply. */
+static int preview_tick(ui_t *ui, view_t *view)
+{
+	preview_t *pv = view->private;
+	if (pv->want && ui_now_ms() >= pv->due_ms) {
+		if (ui->layout.visible[PANE_PREVIEW] && session_state(ui->session) == SESSION_READY)
+			session_preview(ui->session, pv->want);
+		pv->want = 0;
+	}
+	size_t len;
+	unsigned long raw_serial;
+	session_raw_reply(ui->session, &len, &raw_serial);
+	if (raw_serial != pv->raw_serial_seen) {
+		pv->raw_serial_seen = raw_serial;
+		pv->raw_reply = true;
+	}
+	return pv->want ? PREVIEW_DELAY_MS : -1;
 }
 
 const view_ops_t preview_view_ops = {
     .name = N_("Preview"),
+    .private_size = sizeof(preview_t),
+    .open = preview_open,
+    .close = preview_close,
     .draw = preview_draw,
     .request = preview_request,
     .wheel = preview_scroll,
+    .tick = preview_tick,
 };

@@ -10,7 +10,6 @@
 #include <wchar.h>
 
 #include "ui/draw.h"
-#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 #define HISTORY_MAX 100
@@ -90,10 +89,10 @@ void prompt_dialog(prompt_t *prompt, const char *question, const char *keys, int
 	prompt->arg = arg;
 }
 
-void prompt_add_line(prompt_t *prompt, const char *sanitized_line)
+void prompt_add_line(prompt_t *prompt, const char *line)
 {
 	if (prompt->line_count < PROMPT_MAX_LINES)
-		prompt->lines[prompt->line_count++] = xstrdup(sanitized_line);
+		prompt->lines[prompt->line_count++] = xstrdup(line);
 }
 
 bool prompt_active(const prompt_t *prompt)
@@ -237,19 +236,12 @@ void prompt_draw(const prompt_t *prompt, int status_y, int cols, int lines)
 	if (prompt->kind == PROMPT_LINE) {
 		char *shown = prompt->mask_secrets ? prompt_mask_command(prompt->input)
 						   : xstrdup(prompt->input);
-		char *clean = sanitize_display(shown, strlen(shown), false, draw_ascii_only());
 		int qw = draw_text(status_y, 0, cols, prompt->question, ROLE_NORMAL, false);
 		/* Keep the end of a long input in view. */
-		const char *tail = clean;
-		while (draw_width(tail) > cols - qw - 1 && *tail)
-			tail++;
-		while ((*tail & 0xC0) == 0x80)
-			tail++;
-		int iw = draw_text(status_y, qw, cols - qw, tail, ROLE_NORMAL, true);
+		int iw = draw_text_end(status_y, qw, cols - qw, shown, ROLE_NORMAL);
 		move(status_y, qw + iw < cols ? qw + iw : cols - 1);
 		secret_wipe(shown, strlen(shown));
 		free(shown);
-		free(clean);
 		return;
 	}
 	if (prompt->kind != PROMPT_DIALOG)

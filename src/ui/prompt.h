@@ -38,7 +38,7 @@ typedef struct {
 	prompt_history_t history;
 	int history_pos;               /* -1 = editing a new line */
 	bool mask_secrets;             /* PASS / AUTH / APOP arguments shown as stars */
-	char *lines[PROMPT_MAX_LINES]; /* dialog detail, already sanitized */
+	char *lines[PROMPT_MAX_LINES]; /* dialog detail, as given (drawing makes it safe) */
 	size_t line_count;
 	char *keys; /* dialog answers, e.g. "yn" */
 	int default_key;
@@ -51,7 +51,7 @@ void prompt_line(prompt_t *prompt, const char *question, const char *initial,
 /* prompt_dialog: question plus detail lines (added with prompt_add_line). */
 void prompt_dialog(prompt_t *prompt, const char *question, const char *keys, int default_key,
 		   prompt_done_fn done, uint64_t arg);
-void prompt_add_line(prompt_t *prompt, const char *sanitized_line);
+void prompt_add_line(prompt_t *prompt, const char *line);
 bool prompt_active(const prompt_t *prompt);
 /* prompt_key: a key (wide char or curses KEY_ code, is_function_key says
  * which). Returns true when the prompt finished (done was called). */

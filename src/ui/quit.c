@@ -4,11 +4,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ui/draw.h"
 #include "util/gettext.h"
-#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 #define QUIT_LIST_MAX 12
@@ -57,11 +55,9 @@ void quit_begin(ui_t *ui)
 		}
 		char size[16];
 		draw_size(msg->size, size, sizeof size);
-		char *raw = xasprintf("%llu  %s  %s  %s", (unsigned long long)msg->number, size,
-				      msg->from ? msg->from : "", msg->subject ? msg->subject : "");
-		char *line = sanitize_display(raw, strlen(raw), false, draw_ascii_only());
+		char *line = xasprintf("%llu  %s  %s  %s", (unsigned long long)msg->number, size,
+				       mailbox_sender(msg), mailbox_subject(msg));
 		prompt_add_line(&ui->prompt, line);
-		free(raw);
 		free(line);
 		shown++;
 	}

@@ -1,6 +1,9 @@
-/* views.h: what the UI files share: the UI state and the view table.
- * Each view (list, preview, log) fills a small table of operations, as
- * tig does; ui.c routes requests and clicks to the focused view. */
+/* views.h: what the files of src/ui share: the UI state, the view
+ * interface and what each file offers the others. Each view (list,
+ * preview, log, help) is one file that fills a table of operations and
+ * keeps its state behind it, as tig does; views.c puts a view in each
+ * pane, ui.c routes keys, requests and clicks to the focused view or to
+ * the overlay. */
 #ifndef POPSCOPE_VIEWS_H
 #define POPSCOPE_VIEWS_H
 
@@ -19,8 +22,18 @@
 typedef struct ui ui_t;
 typedef struct view view_t;
 
+/* A view keeps its own state in view->private: ops->private_size bytes,
+ * zeroed, allocated and freed by view_open / view_close (views.c). Other
+ * files reach that state only through the functions the view offers below. */
 typedef struct {
-	const char *name; /* N_() */
+	const char *name; /* N_(): the pane header unless header is set */
+	size_t private_size;
+	/* open: set up the private state (NULL when zero is the start) */
+	void (*open)(ui_t *ui, view_t *view);
+	/* close: free what the private state points to (NULL when nothing) */
+	void (*close)(ui_t *ui, view_t *view);
+	/* header: the pane's header line into out (NULL: the view's name) */
+	void (*header)(ui_t *ui, view_t *view, char *out, size_t size);
 	/* draw: the content area (below the pane header) */
 	void (*draw)(ui_t *ui, view_t *view, int y, int x, int h, int w);
 	/* request: true when the view handled it */
@@ -30,17 +43,14 @@ typedef struct {
 	void (*click)(ui_t *ui, view_t *view, int line);
 	/* wheel: the mouse wheel, by delta lines */
 	void (*wheel)(ui_t *ui, view_t *view, int delta);
+	/* tick: after each round of the main loop (NULL when not needed); returns
+	 * how soon, in ms, the view wants the next round, or -1 */
+	int (*tick)(ui_t *ui, view_t *view);
 } view_ops_t;
 
 struct view {
-	const view_ops_t *ops;
-	int height;      /* content lines at the last draw */
-	size_t offset;   /* first row or line shown */
-	size_t selected; /* list: selected row */
-	uint64_t selected_number;
-	bool follow;       /* log: stay at the end */
-	bool raw;          /* preview: raw source */
-	size_t line_count; /* content lines (preview, log) */
+	const view_ops_t *ops; /* NULL while the view is closed */
+	void *private;
 };
 
 struct ui {
@@ -55,11 +65,9 @@ struct ui {
 	char *fatal; /* why the first connection failed */
 	session_t *session;
 	layout_t layout;
-	view_t views[PANE_COUNT];
+	view_t views[PANE_COUNT]; /* one per pane, as registered in views.c */
+	view_t overlay;           /* a full-screen view over the panes (help) while open */
 	prompt_t prompt;
-	bool help;
-	int help_offset;
-	int help_max;
 	bool running;
 	bool quitting;
 	bool ascii;
@@ -67,42 +75,63 @@ struct ui {
 	char jump[24];
 	size_t jump_len;
 	char *search;
-	uint64_t preview_want;
-	long long preview_due_ms;
-	unsigned long raw_serial_seen;
-	bool preview_raw_reply; /* the preview shows the last raw multi-line reply */
-	char *message;          /* a UI-side status message, overrides the session's once */
+	char *message; /* a UI-side status message, overrides the session's once */
 	bool message_error;
 };
 
 extern const view_ops_t list_view_ops;
 extern const view_ops_t preview_view_ops;
 extern const view_ops_t log_view_ops;
+extern const view_ops_t help_view_ops;
 
-/* ui.c */
+/* views.c: the registered views and their life */
+/* views_open: a view for each pane, as registered. */
+void views_open(ui_t *ui);
+/* views_close: close the pane views and the overlay. */
+void views_close(ui_t *ui);
+/* views_tick: every open view's tick; the soonest next round any of them
+ * wants (ms), or -1. */
+int views_tick(ui_t *ui);
+void view_open(ui_t *ui, view_t *view, const view_ops_t *ops);
+void view_close(ui_t *ui, view_t *view);
+
+/* list_view.c */
+/* list_view_selected: the message selected in the list, or NULL. */
+const mailbox_msg_t *list_view_selected(ui_t *ui);
+size_t list_view_selected_row(ui_t *ui);
+/* list_view_select_row: move the list selection (kept visible; the preview follows). */
+void list_view_select_row(ui_t *ui, size_t row);
+
+/* preview_view.c */
+/* preview_view_follow: the list selection moved to message number; the
+ * preview loads it once the selection rests. */
+void preview_view_follow(ui_t *ui, uint64_t number);
+/* preview_view_show: load message number now (Enter). */
+void preview_view_show(ui_t *ui, uint64_t number);
+
+/* ui.c: the main loop, the terminal, request dispatch */
 void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 long long ui_now_ms(void);
-/* ui_selected: the message selected in the list, or NULL. */
-const mailbox_msg_t *ui_selected(ui_t *ui);
-/* ui_select_row: move the list selection (keeps it visible; schedules a preview). */
-void ui_select_row(ui_t *ui, size_t row);
+
+/* connection.c: the engine's life: connect, its events, reconnect */
+void ui_connect(ui_t *ui);
+/* ui_cancel_connect: Esc while the engine resolves, connects or logs in
+ * gives the attempt up instead of waiting for it (no QUIT was possible
+ * yet, so the server deletes nothing); R tries again. */
+void ui_cancel_connect(ui_t *ui);
+/* ui_reconnect: a new connection after the last one ended (R). */
 void ui_reconnect(ui_t *ui);
 
-/* list_view.c */
-void list_view_follow_selection(ui_t *ui);
-/* preview_view.c */
-void preview_view_reset(ui_t *ui);
-
-/* help.c: draws the help scrolled by offset entries; returns the largest useful offset. */
-int help_draw(int lines, int cols, int offset);
+/* screen.c: the whole screen: title line, panes, status and key-hint lines, prompt */
+void screen_draw(ui_t *ui);
 
 /* quit.c */
 void quit_begin(ui_t *ui);
-/* quit_finish_screen: what the status line says while QUIT is in flight. */
+/* quit_summary: what was saved where and what was deleted, after the screen closed. */
 void quit_summary(ui_t *ui, FILE *out);
 
-/* actions (ui.c): the keys that change the mailbox */
+/* actions.c: the keys that save, fetch, delete, or send a raw command */
 void ui_action_save(ui_t *ui);
 void ui_action_delete(ui_t *ui);
 void ui_action_undo(ui_t *ui);
@@ -110,5 +139,15 @@ void ui_action_command(ui_t *ui);
 void ui_action_save_part(ui_t *ui);
 void ui_action_fetch(ui_t *ui);
 void ui_action_write_log(ui_t *ui);
+
+/* navigate.c: the keys that find and order messages */
+void ui_action_search(ui_t *ui);
+/* ui_action_search_step: the next (forward) or previous match of the last search. */
+void ui_action_search_step(ui_t *ui, bool forward);
+/* ui_action_jump: select the message whose number was typed (ui->jump). */
+void ui_action_jump(ui_t *ui);
+void ui_action_sort_next(ui_t *ui);
+void ui_action_sort_reverse(ui_t *ui);
+void ui_action_sort_biggest(ui_t *ui);
 
 #endif

@@ -41,5 +41,11 @@ run_popscope --check --auth XOAUTH2 "$POP3S_URL" --ca-file "$CA_FILE" \
 check_sane "--auth XOAUTH2 (not offered): no crash"
 isnt "$STATUS" 0 "--auth XOAUTH2 (not offered): fails"
 unlike "$(login_line)" "OK" "--auth XOAUTH2 (not offered): no other mechanism used"
+is_status 77 "--auth XOAUTH2 (not offered): exit 77"
+like "$ERR" 'does not offer XOAUTH2; it offers PLAIN LOGIN CRAM-MD5' \
+	"--auth XOAUTH2 (not offered): refused here, with the mechanisms offered"
+run_popscope --list --auth XOAUTH2 "$POP3S_URL" --ca-file "$CA_FILE" \
+	--oauth-token-command "printf %s token" --trace "$WORK/auth-trace"
+unlike "$(cat "$WORK/auth-trace")" 'C: AUTH' "--auth XOAUTH2 (not offered): no AUTH was sent"
 
 done_testing

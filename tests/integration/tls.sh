@@ -46,6 +46,9 @@ run_popscope --check "$POP3S_URL" --ca-file "$WRONG_CA_FILE" --insecure \
 check_sane "--insecure: no crash"
 is_status 0 "--insecure: proceeds despite an unverifiable certificate"
 like "$ERR" '^popscope: ' "--insecure: a warning on stderr"
+like "$OUT" '^certificate +WARN +NOT VERIFIED \(--insecure; the check said: unable to get local issuer certificate\)' \
+	"--insecure: the certificate step says it was not verified, never OK"
+unlike "$OUT" '^certificate +OK' "--insecure: no 'certificate OK'"
 
 run_popscope --check "pop3s://$USER@$HOST:$POP3_PORT" --ca-file "$CA_FILE" \
 	--password-command "$PW_CMD"

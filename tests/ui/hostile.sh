@@ -1,13 +1,14 @@
 #!/bin/bash
 # The full-screen view against a misbehaving server's LIST and UIDL: a LIST
 # that cannot be trusted shows nothing to act on; messages whose UIDL is
-# shared or garbled can be saved but never deleted; no raw control byte
-# reaches the terminal.
+# shared or garbled can be saved but never deleted; a save does not carry
+# over a reconnect to another message under the same UIDL; no raw control
+# byte reaches the terminal.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/tap.sh"
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 15
+plan 29
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -56,6 +57,11 @@ ok $? "uidl_duplicates: message 1 is flagged U"
 save_and_delete
 tui_wait 'shares its UIDL with another message'
 ok $? "uidl_duplicates: saved, then d is refused with the reason"
+tui_keys :
+tui_type 'DELE 1'
+tui_keys Enter
+tui_wait 'Not sent: message 1 shares its UIDL'
+ok $? "uidl_duplicates: DELE typed at the command line is refused too"
 tui_keys q
 tui_wait_exit >/dev/null
 unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_duplicates: no DELE reached the server"
@@ -72,6 +78,71 @@ ok $? "uidl_control_chars: d is refused: the UIDL is malformed"
 tui_keys q
 tui_wait_exit >/dev/null
 unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_control_chars: no DELE reached the server"
+# Message 1 is saved, the link drops; after R the server lists another,
+# larger message under the same UIDL: not saved, and DELE is refused.
+hostile uidl_reuse
+tui_start --plaintext
+tui_wait '^>? +1 +187 ' 15 || bail_out "uidl_reuse: the list did not appear"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait 'Connection lost' 15
+ok $? "uidl_reuse: the save completes, then the connection drops"
+tui_keys R
+tui_wait '^>? *E +1 +[0-9]{3,} ' 15
+ok $? "uidl_reuse: after R message 1 is larger and not marked saved"
+unlike "$(tui_screen)" '^>? *S +1 ' "uidl_reuse: no S flag on message 1"
+tui_wait '^Not saved: the earlier save of this UIDL had 187 octets'
+ok $? "uidl_reuse: the preview says why the earlier save does not count"
+tui_keys d
+tui_wait 'earlier save of this UIDL had 187 octets, the server now lists'
+ok $? "uidl_reuse: d is refused and says why"
+tui_keys q
+tui_wait_exit >/dev/null
+unlike "$(cat "$HOSTILE_LOG")" "DELE" "uidl_reuse: no DELE reached the server"
+
+# The link drops after QUIT reached the server: the summary says the
+# deletion is uncertain, and the exit status is 75.
+hostile quit_cut
+tui_start --plaintext
+tui_wait '^>? +1 +187 ' 15 || bail_out "quit_cut: the list did not appear"
+save_and_delete
+tui_wait 'Delete message 1 from the server at quit\? \[y/N\]'
+tui_keys y
+tui_wait 'Message 1 marked for deletion'
+tui_keys q
+tui_wait 'will be DELETED from the server at quit'
+tui_keys c
+is "$(tui_wait_exit)" 75 "quit_cut: exit status 75"
+like "$(tui_screen)" '^uncertain 1 uidl-one ' "quit_cut: the summary lists the deletion as uncertain"
+like "$(tui_screen)" 'QUIT was sent but not confirmed' "quit_cut: and says to check the server"
+
+# A message without a final line end, counted without the CRLF the server
+# adds: the copy is complete, saved with a note, and may be deleted.
+hostile size_final_line_end
+tui_start --plaintext
+tui_wait '^>? +1 +185 ' 15 || bail_out "size_final_line_end: the list did not appear"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait '^>? *S +1 +185 '
+ok $? "size_final_line_end: saved"
+like "$(cat "$TUI_DIR/log.txt")" 'message 1: LIST said 185 octets and 187 arrived: the server ended a last' \
+	"size_final_line_end: the protocol log says why the size differs"
+tui_keys d
+tui_wait 'Delete message 1 from the server at quit\? \[y/N\]'
+ok $? "size_final_line_end: the save counts, d asks for confirmation"
+tui_keys n q
+tui_wait_exit >/dev/null
+
+# No TOP: the preview is the start of RETR, and says where it was cut.
+hostile no_top_big
+tui_start --plaintext
+tui_wait 'fetched with RETR, preview cut' 20
+ok $? "no_top_big: the preview says it was cut"
+tui_keys q
+tui_wait_exit >/dev/null
+
 if grep -q "$(printf '\033')" "$TUI_ALL_SCREENS"; then
 	fail "no ESC byte on any screen"
 else

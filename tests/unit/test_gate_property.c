@@ -308,7 +308,7 @@ static void session(world_t *w, mailbox_t *mb, uint64_t seed)
 			unsigned outcome = roll(w, 6);
 			if (outcome < 4) {
 				w->verified[w->msgs[n - 1].content] = true;
-				gate_save_verified(mb, n, "/saved", w->msgs[n - 1].size);
+				gate_save_verified(mb, n, "/saved", w->msgs[n - 1].size, NULL);
 				note(w, "save %llu verified (content %u)", (unsigned long long)n,
 				     w->msgs[n - 1].content);
 			} else if (outcome == 4) {

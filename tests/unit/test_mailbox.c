@@ -35,7 +35,7 @@ static void save(mailbox_t *mb, uint64_t number, const char *path)
 {
 	char *why = NULL;
 	assert_int_equal(gate_save_begin(mb, number, &why), 0);
-	gate_save_verified(mb, number, path, 10);
+	gate_save_verified(mb, number, path, 10, NULL);
 }
 
 static bool may_delete(mailbox_t *mb, uint64_t number, char **why)
@@ -290,6 +290,36 @@ static void test_headers_kept_across_connections(void **state)
 	mailbox_free(mb);
 }
 
+static void test_placeholders(void **state)
+{
+	mailbox_t *mb = mailbox_new();
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	assert_string_equal(mailbox_sender(mailbox_find(mb, 1)), "(headers not loaded)");
+	mailbox_take_headers(mb, 1, "\r\n", 2); /* no header at all */
+	assert_string_equal(mailbox_sender(mailbox_find(mb, 1)), "(no sender)");
+	assert_string_equal(mailbox_subject(mailbox_find(mb, 1)), "(no subject)");
+	char *text = mailbox_describe(mailbox_find(mb, 1));
+	assert_string_equal(
+	    text, "message 1 (UIDL a, 100 octets, from (no sender), subject (no subject))");
+	free(text);
+	mailbox_free(mb);
+}
+
+static void test_size_verdicts(void **state)
+{
+	assert_int_equal(mailbox_judge_size(270, 270, 9), SIZE_AS_LISTED);
+	assert_int_equal(mailbox_judge_size(270, 272, 9), SIZE_FINAL_LINE_END);
+	assert_int_equal(mailbox_judge_size(270, 279, 9), SIZE_LINE_ENDS_AS_ONE);
+	assert_int_equal(mailbox_judge_size(270, 278, 9), SIZE_DIFFERENT);
+	assert_int_equal(mailbox_judge_size(270, 261, 9), SIZE_DIFFERENT); /* fewer */
+	assert_int_equal(mailbox_judge_size(295, 1029, 20), SIZE_DIFFERENT);
+	/* Two lines: one CRLF more is read as the final line end. */
+	assert_int_equal(mailbox_judge_size(10, 12, 2), SIZE_FINAL_LINE_END);
+	char *note = mailbox_size_note(SIZE_FINAL_LINE_END, 270, 272, 9);
+	assert_non_null(strstr(note, "LIST said 270 octets and 272 arrived"));
+	free(note);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +331,8 @@ int main(void)
 	    cmocka_unit_test(test_quit_outcomes),
 	    cmocka_unit_test(test_carry_over),
 	    cmocka_unit_test(test_headers_kept_across_connections),
+	    cmocka_unit_test(test_placeholders),
+	    cmocka_unit_test(test_size_verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

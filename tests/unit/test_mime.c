@@ -148,6 +148,22 @@ static void test_from_bare_address(void **state)
 	mime_summary_free(&s);
 }
 
+/* A display name that looks like an address is shown with the real one. */
+static void test_from_name_like_an_address(void **state)
+{
+	const char *h = "From: \"ceo@bank.example\" <attacker@evil.example>\r\n\r\n";
+	const char *h2 = "From: \"bob@example.net\" <bob@example.net>\r\n\r\n";
+	mime_summary_t s;
+
+	mime_summarize(h, strlen(h), &s);
+	assert_string_equal(s.from, "ceo@bank.example <attacker@evil.example>");
+	assert_string_equal(s.from_address, "attacker@evil.example");
+	mime_summary_free(&s);
+	mime_summarize(h2, strlen(h2), &s);
+	assert_string_equal(s.from, "bob@example.net");
+	mime_summary_free(&s);
+}
+
 static void test_from_encoded_name(void **state)
 {
 	const char *h = "From: =?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <jm@example.de>\r\n"
@@ -552,6 +568,39 @@ static void test_truncated_multipart(void **state)
 
 /* ---- hostile input ---- */
 
+/* A NUL inside a header must not end it early: everything after it stays,
+ * and the NUL itself shows as U+2400. */
+static void test_nul_in_headers(void **state)
+{
+	static const char headers[] = "From: ceo@bank.example\0 <attacker@evil.example>\r\n"
+				      "Subject: Invoice\0 paid, wire the rest\r\n"
+				      "\r\n"
+				      "body\0with a NUL\r\n";
+	mime_summary_t s;
+	char *err = NULL;
+
+	(void)state;
+	mime_summarize(headers, sizeof headers - 1, &s);
+	assert_string_equal(s.from, "ceo@bank.example\xe2\x90\x80 <attacker@evil.example>");
+	assert_string_equal(s.from_address, "attacker@evil.example");
+	assert_string_equal(s.subject, "Invoice\xe2\x90\x80 paid, wire the rest");
+	mime_summary_free(&s);
+
+	/* The same through the full parse; the body keeps its NUL as it is. */
+	mime_message_t *m = mime_parse(headers, sizeof headers - 1, &err);
+	assert_non_null(m);
+	assert_string_equal(mime_message_summary(m)->from_address, "attacker@evil.example");
+	assert_string_equal(mime_message_summary(m)->subject,
+			    "Invoice\xe2\x90\x80 paid, wire the rest");
+	buf_t out;
+	buf_init(&out);
+	assert_int_equal(mime_part_decode(m, 0, &out, &err), 0);
+	assert_int_equal(out.len, sizeof "body\0with a NUL\r\n" - 1);
+	assert_memory_equal(out.data, "body\0with a NUL\r\n", out.len);
+	buf_free(&out);
+	mime_free(m);
+}
+
 static void exercise(const char *data, size_t len)
 {
 	mime_summary_t s;
@@ -686,6 +735,7 @@ int main(void)
 	    cmocka_unit_test(test_subject_broken),
 	    cmocka_unit_test(test_from_display_name),
 	    cmocka_unit_test(test_from_bare_address),
+	    cmocka_unit_test(test_from_name_like_an_address),
 	    cmocka_unit_test(test_from_encoded_name),
 	    cmocka_unit_test(test_date),
 	    cmocka_unit_test(test_header_only),
@@ -700,6 +750,7 @@ int main(void)
 	    cmocka_unit_test(test_message_rfc822_leaf),
 	    cmocka_unit_test(test_truncated_multipart),
 	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_nul_in_headers),
 	    cmocka_unit_test(test_deep_nesting),
 	};
 

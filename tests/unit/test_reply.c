@@ -719,6 +719,17 @@ static void test_apop_timestamp(void **state)
 	assert_null(pop3_apop_timestamp("<a@b>", 4));
 }
 
+static void test_size_margin(void **state)
+{
+	(void)state;
+	assert_int_equal(pop3_size_margin(0), 4096);
+	assert_int_equal(pop3_size_margin(177), 4096);
+	assert_int_equal(pop3_size_margin(16 * 4096), 4096);
+	assert_int_equal(pop3_size_margin(16 * 4096 + 16), 4097);
+	assert_int_equal(pop3_size_margin(UINT64_C(1) << 30), UINT64_C(1) << 26);
+	assert_int_equal(pop3_size_margin(UINT64_MAX), UINT64_MAX / 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -742,6 +753,7 @@ int main(void)
 	    cmocka_unit_test(test_capa_minimal_and_odd),
 	    cmocka_unit_test(test_capa_garbage_bounded),
 	    cmocka_unit_test(test_apop_timestamp),
+	    cmocka_unit_test(test_size_margin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

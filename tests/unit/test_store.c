@@ -879,6 +879,247 @@ static void test_mbox_lock(void **state)
 	free(path);
 }
 
+/* ---- mbox: appends cut short ---- */
+
+/* count_messages: the "From " lines of an mbox that start a message. */
+static size_t count_messages(const char *path)
+{
+	size_t len = 0, n = 0;
+	char *all = read_all(path, &len);
+
+	assert_non_null(all);
+	for (size_t i = 0; i + 5 <= len; i++)
+		if ((i == 0 || (i >= 2 && all[i - 1] == '\n' && all[i - 2] == '\n')) &&
+		    memcmp(all + i, "From ", 5) == 0)
+			n++;
+	free(all);
+	return n;
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* old_mbox: three messages of about 8 kB each, bigger than the one saved. */
+static void old_mbox(const char *path)
+{
+	buf_t b;
+
+	buf_init(&b);
+	for (int m = 0; m < 3; m++) {
+		buf_append_str(&b,
+			       "From old@example.org Thu Jan  1 00:00:00 1970\nSubject: old\n\n");
+		for (int i = 0; i < 100; i++)
+			buf_append_str(&b,
+				       "an old line of text that pads the mbox to a good size\n");
+		buf_append_str(&b, "\n");
+	}
+	buf_append(&b, "", 1);
+	write_file(path, b.data);
+	buf_free(&b);
+}
+
+/* big_message: about 5 kB with CRLF line endings. */
+static char *big_message(size_t *len)
+{
+	buf_t b;
+
+	buf_init(&b);
+	buf_append_str(&b, "From: new@example.org\r\nSubject: new\r\n\r\n");
+	for (int i = 0; i < 80; i++)
+		buf_append_str(&b, "the message being saved when the power goes\r\n");
+	*len = b.len;
+	buf_append(&b, "", 1);
+	return buf_steal(&b);
+}
+
+/* killed_append: a child saves a message into path and is killed by
+ * SIGXFSZ after `cut` octets of the append reached the mbox (the spool
+ * and the journal are smaller than the limit, the mbox is not). */
+static void killed_append(const char *path, off_t cut)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		size_t len;
+		char *data = big_message(&len);
+		char *err = NULL;
+		store_result_t result;
+		struct rlimit core = {0, 0};
+		struct rlimit size = {(rlim_t)(file_size(path) + cut),
+				      (rlim_t)(file_size(path) + cut)};
+		store_file_t *f = store_begin_mbox(path, NULL, &err);
+		if (!f || store_write(f, data, len, &err) != 0)
+			_exit(1);
+		if (setrlimit(RLIMIT_CORE, &core) != 0 || setrlimit(RLIMIT_FSIZE, &size) != 0)
+			_exit(2);
+		store_commit(f, true, len, &result, &err);
+		_exit(3); /* not reached: the append is killed */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGXFSZ);
+}
+
+/* save_big: a whole save of big_message into path. */
+static void save_big(const char *path)
+{
+	size_t len;
+	char *data = big_message(&len);
+	char *err = NULL;
+	store_result_t result;
+	store_file_t *f = store_begin_mbox(path, NULL, &err);
+
+	assert_non_null(f);
+	assert_int_equal(store_write(f, data, len, &err), 0);
+	assert_int_equal(store_commit(f, true, len, &result, &err), 0);
+	store_result_free(&result);
+	free(data);
+}
+
+static void test_mbox_killed_mid_append(void **state)
+{
+	char *path = path_in(*state, "box");
+	char *journal = path_in(*state, ".box.popscope-journal");
+	size_t old_len;
+
+	old_mbox(path);
+	char *old = read_all(path, &old_len);
+	assert_int_equal(count_messages(path), 3);
+
+	killed_append(path, 1000);
+	/* The cut append is there, and the journal that can undo it. */
+	assert_int_equal(file_size(path), (off_t)old_len + 1000);
+	assert_int_equal(access(journal, F_OK), 0);
+
+	/* The next save undoes it first, then appends whole. */
+	char *err = NULL;
+	store_file_t *f = store_begin_mbox(path, NULL, &err);
+	assert_non_null(f);
+	assert_null(err);
+	assert_file_is(path, old, old_len);
+	assert_int_equal(access(journal, F_OK), -1);
+	store_abort(f);
+	assert_file_is(path, old, old_len);
+
+	save_big(path);
+	assert_int_equal(count_messages(path), 4);
+	size_t len;
+	char *all = read_all(path, &len);
+	assert_memory_equal(all, old, old_len);
+	assert_non_null(strstr(all + old_len, "\nthe message being saved when the power goes\n\n"));
+	free(all);
+	assert_false(has_temp_files(*state));
+	assert_int_equal(access(journal, F_OK), -1);
+	free(old);
+	free(journal);
+	free(path);
+}
+
+static void test_mbox_killed_while_streaming(void **state)
+{
+	char *path = path_in(*state, "box");
+	size_t old_len;
+
+	old_mbox(path);
+	char *old = read_all(path, &old_len);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *err = NULL;
+		store_file_t *f = store_begin_mbox(path, NULL, &err);
+		if (!f || store_write(f, "From: half\r\n", 13, &err) != 0)
+			_exit(1);
+		raise(SIGKILL);
+		_exit(2);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	/* The mbox was never touched. */
+	assert_file_is(path, old, old_len);
+	save_big(path);
+	assert_int_equal(count_messages(path), 4);
+	free(old);
+	free(path);
+}
+
+static void test_mbox_cut_append_then_foreign_mail(void **state)
+{
+	char *path = path_in(*state, "box");
+	const char foreign[] = "\n\nFrom other@example.org Thu Jan  1 00:00:00 1970\n\nmine\n\n";
+
+	old_mbox(path);
+	killed_append(path, 1000);
+	/* Another program appends after the cut message. */
+	int fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, foreign, sizeof foreign - 1), (ssize_t)(sizeof foreign - 1));
+	close(fd);
+	size_t before_len;
+	char *before = read_all(path, &before_len);
+
+	/* Truncating would lose that mail: the save is refused, nothing moves. */
+	char *err = NULL;
+	assert_null(store_begin_mbox(path, NULL, &err));
+	assert_non_null(err);
+	assert_non_null(strstr(err, "interrupted"));
+	assert_non_null(strstr(err, ".box.popscope-journal"));
+	free(err);
+	assert_file_is(path, before, before_len);
+	free(before);
+	free(path);
+}
+
+static void test_mbox_finished_append_kept(void **state)
+{
+	char *path = path_in(*state, "box");
+	char *journal = path_in(*state, ".box.popscope-journal");
+	DIR *d;
+	struct dirent *e;
+	char *spool = NULL;
+
+	old_mbox(path);
+	killed_append(path, 1000);
+	/* Finish the append by hand, as if the kill came just after it. */
+	d = opendir(*state);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, ".popscope-", 10) == 0)
+			spool = path_in(*state, e->d_name);
+	closedir(d);
+	assert_non_null(spool);
+	size_t spool_len;
+	char *spooled = read_all(spool, &spool_len);
+	int fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, spooled + 1000, spool_len - 1000), (ssize_t)(spool_len - 1000));
+	close(fd);
+	size_t whole_len;
+	char *whole = read_all(path, &whole_len);
+
+	/* A finished append is a saved message: it stays. */
+	char *err = NULL;
+	store_file_t *f = store_begin_mbox(path, NULL, &err);
+	assert_non_null(f);
+	store_abort(f);
+	assert_file_is(path, whole, whole_len);
+	assert_int_equal(count_messages(path), 4);
+	assert_int_equal(access(journal, F_OK), -1);
+	assert_int_equal(access(spool, F_OK), -1);
+	free(whole);
+	free(spooled);
+	free(spool);
+	free(journal);
+	free(path);
+}
+
 /* ---- names ---- */
 
 static void assert_safe_name(const char *name)
@@ -945,18 +1186,34 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_dir, teardown_dir)
-	    T(test_eml_save_commit),        T(test_eml_unknown_size),
-	    T(test_eml_empty_message),      T(test_eml_symlinked_dir),
-	    T(test_eml_no_overwrite),       T(test_eml_without_hard_links),
-	    T(test_eml_suffixes_exhausted), T(test_eml_symlink_not_followed),
-	    T(test_eml_mode_0600),          T(test_eml_wrong_size),
-	    T(test_eml_missing_terminator), T(test_eml_abort),
-	    T(test_eml_bad_names),          T(test_eml_readonly_dir),
-	    T(test_eml_write_error),        T(test_mbox_every_split),
-	    T(test_mbox_endings),           T(test_mbox_many_gt),
-	    T(test_mbox_from_line),         T(test_mbox_two_appends),
-	    T(test_mbox_separator_added),   T(test_mbox_failure_truncates),
-	    T(test_mbox_symlink_refused),   T(test_mbox_lock),
+	    T(test_eml_save_commit),
+	    T(test_eml_unknown_size),
+	    T(test_eml_empty_message),
+	    T(test_eml_symlinked_dir),
+	    T(test_eml_no_overwrite),
+	    T(test_eml_without_hard_links),
+	    T(test_eml_suffixes_exhausted),
+	    T(test_eml_symlink_not_followed),
+	    T(test_eml_mode_0600),
+	    T(test_eml_wrong_size),
+	    T(test_eml_missing_terminator),
+	    T(test_eml_abort),
+	    T(test_eml_bad_names),
+	    T(test_eml_readonly_dir),
+	    T(test_eml_write_error),
+	    T(test_mbox_every_split),
+	    T(test_mbox_endings),
+	    T(test_mbox_many_gt),
+	    T(test_mbox_from_line),
+	    T(test_mbox_two_appends),
+	    T(test_mbox_separator_added),
+	    T(test_mbox_failure_truncates),
+	    T(test_mbox_symlink_refused),
+	    T(test_mbox_lock),
+	    T(test_mbox_killed_mid_append),
+	    T(test_mbox_killed_while_streaming),
+	    T(test_mbox_cut_append_then_foreign_mail),
+	    T(test_mbox_finished_append_kept),
 	    T(test_default_names),
 #undef T
 	};

@@ -320,6 +320,46 @@ static void test_file_sink_symlink(void **state)
 	free(link);
 }
 
+/* A FIFO (with or without a reader) or a device is refused at once. */
+static void test_file_sink_not_regular(void **state)
+{
+	char *fifo = xasprintf("%s/fifo", (char *)*state);
+	const char *const devices[] = {"/dev/null", "/dev/tty"};
+	char *err = NULL;
+	trace_t *trace = trace_new(1);
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(trace_open_file(trace, fifo, &err), -1);
+	assert_non_null(strstr(err, "is not a regular file"));
+	free(err);
+
+	/* A reader at the other end would let a plain open succeed. */
+	int reader = open(fifo, O_RDWR | O_NONBLOCK);
+	assert_true(reader >= 0);
+	assert_int_equal(trace_open_file(trace, fifo, &err), -1);
+	assert_non_null(strstr(err, fifo));
+	assert_non_null(strstr(err, "is not a regular file"));
+	free(err);
+	char byte;
+	assert_int_equal(read(reader, &byte, 1), -1); /* nothing was written */
+	close(reader);
+
+	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
+		if (access(devices[i], W_OK) != 0)
+			continue;
+		assert_int_equal(trace_open_file(trace, devices[i], &err), -1);
+		assert_non_null(strstr(err, "is not a regular file"));
+		free(err);
+	}
+
+	/* A saved log never goes into one either. */
+	assert_int_equal(trace_save(trace, fifo, &err), -1);
+	assert_non_null(strstr(err, "already exists"));
+	free(err);
+	trace_free(trace);
+	free(fifo);
+}
+
 static void test_stream_sink(void **state)
 {
 	FILE *stream = tmpfile();
@@ -404,6 +444,7 @@ int main(void)
 	    cmocka_unit_test(test_format_kinds),
 	    cmocka_unit_test_setup_teardown(test_file_sink, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_file_sink_symlink, setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_file_sink_not_regular, setup_dir, teardown_dir),
 	    cmocka_unit_test(test_stream_sink),
 	    cmocka_unit_test_setup_teardown(test_save, setup_dir, teardown_dir),
 	};
