@@ -13,6 +13,8 @@
 #                             --check ones and auth:MECH (which test the
 #                             default and each mechanism): for a server where
 #                             the default login is a known gap
+#   interop_save_args ARG...  more options for the --save and --delete runs
+#                             (Twisted: --accept-line-end-count)
 #   interop_checks            every check below, in this order:
 #     mechs                   the server offers the mechanisms its fixture set up
 #     check:pop3s check:stls check:plain check:no-stls
@@ -102,6 +104,7 @@ interop_start()
 		UI_ARGS+=(--plaintext)
 	fi
 	RUN=("${CONN[@]}")
+	SAVE_ARGS=()
 	# The server's own view, before popscope changes anything; the raw RETRs
 	# come from a session that sent no TOP.
 	probe snapshot "$WORK/probe" $SAVE_KINDS >"$WORK/probe.log" 2>&1 ||
@@ -139,6 +142,12 @@ interop_auth()
 	RUN+=(--auth "$1")
 	UI_ARGS+=(--auth "$1")
 	diag "list, save, delete and the full-screen view log in with --auth $1"
+}
+
+interop_save_args()
+{
+	SAVE_ARGS+=("$@")
+	diag "--save and --delete run with $*"
 }
 
 probe()
@@ -275,7 +284,7 @@ check_save()
 			fail "--save of the $kind message: it is on the server" "no Message-ID <$kind@popscope.test>"
 			continue
 		fi
-		run_popscope --save "$n" --to "$WORK/saves" "${RUN[@]}" "$URL"
+		run_popscope --save "$n" --to "$WORK/saves" "${SAVE_ARGS[@]}" "${RUN[@]}" "$URL"
 		sane "--save $n ($kind): no crash"
 		is_status 0 "--save $n ($kind): exit 0"
 		path=$(awk -v n="$n" '$1 == "saved" && $2 == n { print $4 }' "$WORK/stdout")
@@ -323,7 +332,7 @@ check_delete()
 	n=$(number_of generic-20)
 	uidl=$(awk -v n="$n" '$1 == n { print $2 }' "$PROBE/uidl")
 	mkdir -p "$WORK/deleted"
-	run_popscope --delete "$n" --to "$WORK/deleted" "${RUN[@]}" "$URL"
+	run_popscope --delete "$n" --to "$WORK/deleted" "${SAVE_ARGS[@]}" "${RUN[@]}" "$URL"
 	sane "--delete $n: no crash"
 	is_status 0 "--delete $n: exit 0"
 	like "$OUT" "^deleted $n $uidl\$" "--delete $n: reports 'deleted $n $uidl'"
