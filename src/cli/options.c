@@ -108,7 +108,8 @@ void options_usage(FILE *stream)
 		"  --timeout SECONDS     resolve, connect and I/O timeout (default 30)\n"
 		"  --speed-limit BYTES   fail a reply slower than BYTES a second over\n"
 		"                        --timeout seconds (default 100; 0: no floor)\n"
-		"  --pipeline N          commands in flight with PIPELINING (default 128)\n"
+		"  --pipeline N          at most N commands in flight with PIPELINING\n"
+		"                        (default: as many as the link needs)\n"
 		"\n"
 		"Output:\n"
 		"  --to DIR              where --save and --delete write files\n"
@@ -256,7 +257,6 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 	options->timeout_seconds = 30;
 	options->speed_limit = 100;
 	options->preview_lines = 200;
-	options->pipeline_window = 128;
 	const char *no_color = getenv("NO_COLOR");
 	options->no_color = no_color && *no_color;
 
@@ -310,7 +310,8 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 					    &options->preview_lines);
 			break;
 		case OPT_PIPELINE:
-			rc = parse_positive(optarg, 4096, "--pipeline", &options->pipeline_window);
+			rc = parse_positive(optarg, 1000000, "--pipeline",
+					    &options->pipeline_window);
 			break;
 		case 'h': options->mode = MODE_HELP; return 0;
 		case OPT_VERSION: options->mode = MODE_VERSION; return 0;

@@ -50,7 +50,7 @@ typedef struct {
 	const char *log_file;     /* --log FILE (UI: stream the protocol log) */
 	bool no_color;            /* --no-color or NO_COLOR set */
 	unsigned preview_lines;   /* --preview-lines N for TOP (default 200) */
-	unsigned pipeline_window; /* --pipeline N (default 128; 1 disables) */
+	unsigned pipeline_window; /* --pipeline N (0: no cap; 1 disables pipelining) */
 } cli_options_t;
 
 /* options_parse: fill *options from argv. Returns 0, or -1 after printing one
