@@ -5,7 +5,7 @@
 #
 # Environment: POPSCOPE (binary, default src/popscope), MESSAGES (10000),
 # RUNS (3, median), RTT_RUNS (1, for the slow sequential clients at RTT),
-# RTT_MS (20), PIPELINES ("128 16 1"), CURL_TOPS (200, the TOP sample),
+# RTT_MS (20), PIPELINES ("default 128 1"; default: no --pipeline), CURL_TOPS (200, the TOP sample),
 # DELAY_METHOD (auto|netem|proxy|veth0|none), RUN_TIMEOUT (900 s per run).
 set -u
 # shellcheck source=bench/lib.sh
@@ -14,7 +14,7 @@ set -u
 MESSAGES=${MESSAGES:-10000}
 RTT_RUNS=${RTT_RUNS:-1}
 RTT_MS=${RTT_MS:-20}
-PIPELINES=${PIPELINES:-128 16 1}
+PIPELINES=${PIPELINES:-default 128 1}
 CURL_TOPS=${CURL_TOPS:-200}
 DELAY_METHOD=${DELAY_METHOD:-auto}
 # The veth pair for the netem method: a /30 that must be unused here.
@@ -64,18 +64,20 @@ scan_table()
 	echo "$title"
 	bench_row "client" "wall s" "peak RSS MiB" "ms/message"
 	bench_row "------" "------" "------------" "----------"
+	local option label
 	for window in $PIPELINES; do
 		runs=$RUNS
-		[ "$window" -lt 16 ] && runs=$seq_runs
+		option=(--pipeline "$window") label="popscope --list --pipeline $window"
+		[ "$window" = default ] && option=() label="popscope --list (default window)"
+		[ "$window" != default ] && [ "$window" -lt 16 ] && runs=$seq_runs
 		out=$WORK/list-$window.txt
-		bench_repeat "$runs" "$out" "$@" "$POPSCOPE" --list --pipeline "$window" \
+		bench_repeat "$runs" "$out" "$@" "$POPSCOPE" --list "${option[@]}" \
 			--ca-file "$CA_FILE" --password-command "$PW_CMD" "$url"
 		lines=$(wc -l <"$out")
-		[ "$lines" -eq "$MESSAGES" ] || bench_note "popscope --pipeline $window printed" \
+		[ "$lines" -eq "$MESSAGES" ] || bench_note "$label printed" \
 			"$lines lines, expected $MESSAGES"
 		per=$(awk -v t="$R_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
-		bench_row "popscope --list --pipeline $window$([ "$window" = 128 ] && echo ' (default)')" \
-			"$R_WALL$([ "$R_OK" = 0 ] || echo '!')" "$(mb "$R_RSS")" "$per"
+		bench_row "$label" "$R_WALL$([ "$R_OK" = 0 ] || echo '!')" "$(mb "$R_RSS")" "$per"
 	done
 
 	bench_repeat "$seq_runs" "$WORK/poplib.txt" "$@" "$PYTHON3" "$BENCH_DIR/poplib_scan.py" \
@@ -83,7 +85,7 @@ scan_table()
 	per=$(awk -v t="$R_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
 	bench_row "python poplib (sequential)" "$R_WALL$([ "$R_OK" = 0 ] || echo '!')" \
 		"$(mb "$R_RSS")" "$per"
-	cmp -s "$WORK/poplib.txt" "$WORK/list-128.txt" ||
+	cmp -s "$WORK/poplib.txt" "$WORK/list-${PIPELINES%% *}.txt" ||
 		bench_note "note: poplib's listing differs from popscope's (see $WORK if kept)"
 
 	if [ "$HAVE_CURL" = 1 ]; then

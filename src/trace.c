@@ -220,16 +220,23 @@ static void ring_push(trace_t *trace, trace_event_t *event)
 	trace->count++;
 }
 
+bool trace_wanted(const trace_t *trace)
+{
+	return trace->capacity || trace->fd >= 0 || trace->stream;
+}
+
 void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *text, size_t len)
 {
 	trace_event_t event;
 
+	trace->serial++;
+	if (!trace_wanted(trace))
+		return;
 	if (clock_gettime(CLOCK_REALTIME, &event.when) != 0)
 		memset(&event.when, 0, sizeof event.when);
 	event.kind = kind;
 	event.latency_ms = latency_ms < 0 ? -1 : latency_ms;
 	event.text = stored_text(trace, text, len);
-	trace->serial++;
 	write_sinks(trace, &event);
 	ring_push(trace, &event);
 
@@ -250,6 +257,10 @@ void trace_emitf(trace_t *trace, trace_kind_t kind, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!trace_wanted(trace)) {
+		trace->serial++;
+		return;
+	}
 	va_start(ap, fmt);
 	char *text = xvasprintf(fmt, ap);
 	va_end(ap);

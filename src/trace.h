@@ -47,6 +47,10 @@ int trace_open_file(trace_t *trace, const char *path, char **errstr);
 /* trace_set_stream: also write every event to an open stream (stderr for -v). */
 void trace_set_stream(trace_t *trace, FILE *stream);
 
+/* trace_wanted: something reads the events (the ring, a file, a stream).
+ * When nothing does, emitting costs only the serial; callers may skip
+ * preparing text. */
+bool trace_wanted(const trace_t *trace);
 /* trace_emit: record one event; text is raw bytes (already masked) of length len. */
 void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *text, size_t len);
 /* trace_emitf: record a note of ours (printf format). */

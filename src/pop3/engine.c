@@ -468,19 +468,25 @@ static void send_pending(pop3_t *pop3)
 
 static void trace_body_bytes(pop3_t *pop3, pop3_cmd_t *cmd, const char *data, size_t len)
 {
-	unsigned limit = pop3->config.trace_body_lines;
-	for (size_t i = 0; i < len && cmd->traced_lines < limit; i++) {
-		if (data[i] == '\n') {
-			buf_t *line = &cmd->trace_line_buf;
-			size_t n = line->len;
-			if (n && line->data[n - 1] == '\r')
-				n--;
-			trace_emit(pop3->trace, TRACE_BODY, -1, line->data ? line->data : "", n);
-			buf_clear(line);
-			cmd->traced_lines++;
-		} else if (cmd->trace_line_buf.len < TRACE_LINE_MAX) {
-			buf_append(&cmd->trace_line_buf, data + i, 1);
-		}
+	/* The first lines of a body go to the trace, when anything reads it. */
+	unsigned limit = trace_wanted(pop3->trace) ? pop3->config.trace_body_lines : 0;
+	buf_t *line = &cmd->trace_line_buf;
+	size_t i = 0;
+	while (i < len && cmd->traced_lines < limit) {
+		const char *lf = memchr(data + i, '\n', len - i);
+		size_t end = lf ? (size_t)(lf - data) : len;
+		size_t room = line->len < TRACE_LINE_MAX ? TRACE_LINE_MAX - line->len : 0;
+		if (room)
+			buf_append(line, data + i, end - i < room ? end - i : room);
+		if (!lf)
+			return;
+		size_t n = line->len;
+		if (n && line->data[n - 1] == '\r')
+			n--;
+		trace_emit(pop3->trace, TRACE_BODY, -1, line->data ? line->data : "", n);
+		buf_clear(line);
+		cmd->traced_lines++;
+		i = end + 1;
 	}
 }
 
@@ -646,7 +652,7 @@ static void process_input(pop3_t *pop3)
 				return;
 			}
 			if (cmd->decoder.done) {
-				if (cmd->trace_line_buf.len &&
+				if (cmd->trace_line_buf.len && trace_wanted(pop3->trace) &&
 				    cmd->traced_lines < pop3->config.trace_body_lines)
 					trace_emit(pop3->trace, TRACE_BODY, -1,
 						   cmd->trace_line_buf.data,
