@@ -33,8 +33,12 @@ typedef struct {
 
 typedef struct trace trace_t;
 
-/* trace_new: a log keeping the last `capacity` events in memory (0 = none kept). */
+/* trace_new: a log keeping the last `capacity` events in memory (0 = none
+ * kept); the ring grows as events come. */
 trace_t *trace_new(size_t capacity);
+/* trace_set_byte_limit: also keep no more than max_bytes of events (the
+ * oldest go first; 0 = no bound in bytes). */
+void trace_set_byte_limit(trace_t *trace, size_t max_bytes);
 void trace_free(trace_t *trace);
 
 /* trace_set_ascii: sanitize for a non-UTF-8 terminal (the C locale). */
