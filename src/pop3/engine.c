@@ -94,6 +94,7 @@ void pop3_free(pop3_t *pop3)
 	free(pop3->greeting);
 	free(pop3->apop_timestamp);
 	free(pop3->auth_method);
+	free(pop3->auth_fallback);
 	pop3_capa_free(&pop3->capa);
 	if (pop3->sasl)
 		sasl_finish(pop3->sasl);
