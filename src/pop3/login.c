@@ -267,13 +267,14 @@ static void login_refused(pop3_t *pop3, const pop3_reply_t *reply)
  * password, so any refusal but a server state gets the retry; a wrong
  * password is then refused again and reported as such. A forced -PLUS,
  * a failure on our side (the server's proof did not verify: maybe someone
- * in the middle) or a plain variant not on offer get no retry. Returns
- * true when the retry is under way. */
+ * in the middle), a plain variant not on offer or a server that already
+ * closed the connection get no retry. Returns true when the retry is
+ * under way. */
 static bool retry_without_binding(pop3_t *pop3, const pop3_reply_t *reply)
 {
 	if (!pop3->sasl || pop3->config.auth || pop3->auth_fallback ||
 	    !sasl_is_plus(pop3->auth_method) || server_state_code(reply->code) ||
-	    sasl_failure(pop3->sasl, NULL))
+	    sasl_failure(pop3->sasl, NULL) || conn_state(pop3->conn) == CONN_CLOSED)
 		return false;
 	size_t base_len = strlen(pop3->auth_method) - strlen("-PLUS");
 	char *base = xstrndup(pop3->auth_method, base_len);
