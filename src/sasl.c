@@ -66,14 +66,8 @@ static const struct sasl_mech sasl_mechs[] = {
  * the one more servers get wrong; before PLAIN and LOGIN, which send the
  * password itself. OAUTHBEARER is the standard one, XOAUTH2 its older cousin. */
 static const char *const sasl_password_order[] = {
-    "SCRAM-SHA-256-PLUS",
-    "SCRAM-SHA-1-PLUS",
-    "SCRAM-SHA-256",
-    "SCRAM-SHA-1",
-    "CRAM-MD5",
-    "DIGEST-MD5",
-    "PLAIN",
-    "LOGIN",
+    "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1",
+    "CRAM-MD5",           "DIGEST-MD5",       "PLAIN",         "LOGIN",
 };
 static const char *const sasl_token_order[] = {"OAUTHBEARER", "XOAUTH2"};
 
@@ -88,7 +82,7 @@ struct sasl_exchange {
 	bool failed;
 	char *failure;        /* why our side ended the exchange */
 	bool server_unproven; /* the server's proof of the password did not verify */
-	bool error_answered; /* OAuth: the dummy response to an error was sent */
+	bool error_answered;  /* OAuth: the dummy response to an error was sent */
 };
 
 static Gsasl *sasl_ctx;
@@ -565,7 +559,8 @@ static char *sasl_oauth_step(sasl_exchange_t *exchange, const char *challenge, c
 		return sasl_b64_encode(exchange->payload, exchange->payload_len);
 	}
 	if (exchange->error_answered) {
-		sasl_fail(exchange, errstr, _("the server sent a challenge after its error report"));
+		sasl_fail(exchange, errstr,
+			  _("the server sent a challenge after its error report"));
 		return NULL;
 	}
 

@@ -133,8 +133,9 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 		if (pop3_auth_fallback(pop3)) {
 			/* TRANSLATORS: %1$s is "MECH-PLUS failed (server said: ...)",
 			 * %2$s the mechanism that logged in. */
-			snprintf(detail, sizeof detail, _("%1$s; logged in with %2$s, without "
-							  "channel binding"),
+			snprintf(detail, sizeof detail,
+				 _("%1$s; logged in with %2$s, without "
+				   "channel binding"),
 				 pop3_auth_fallback(pop3), pop3_auth_method(pop3));
 			step("login", "WARN", -1, detail);
 		}

@@ -180,8 +180,8 @@ static bool server_state_code(pop3_code_t code)
 static bool blames_protocol(const char *text, size_t len)
 {
 	static const char *const words[] = {
-	    "protocol",	   "cancel",	      "channel binding", "channel-binding",
-	    "unsupported", "not supported", "malformed",	 "invalid base64",
+	    "protocol",    "cancel",        "channel binding", "channel-binding",
+	    "unsupported", "not supported", "malformed",       "invalid base64",
 	};
 	char *lower = xstrndup(text, len);
 	for (char *c = lower; *c; c++)
@@ -284,8 +284,8 @@ static bool retry_without_binding(pop3_t *pop3, const pop3_reply_t *reply)
 	}
 	char *server = sanitize_display(reply->text, reply->text_len, false, false);
 	/* TRANSLATORS: %1$s is the -PLUS mechanism, %2$s the server's words. */
-	pop3->auth_fallback = xasprintf(_("%1$s failed (server said: %2$s)"), pop3->auth_method,
-					server);
+	pop3->auth_fallback =
+	    xasprintf(_("%1$s failed (server said: %2$s)"), pop3->auth_method, server);
 	/* TRANSLATORS: the first %s is "MECH failed (server said: ...)", the
 	 * second the mechanism tried next. */
 	trace_emitf(pop3->trace, TRACE_WARN, _("%s; trying %s without channel binding"),

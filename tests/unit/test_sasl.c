@@ -573,7 +573,11 @@ static int digest_server_callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_propert
 	return GSASL_OK;
 }
 
-enum digest_case { DIGEST_OK, DIGEST_WRONG_PASSWORD, DIGEST_BAD_RSPAUTH };
+enum digest_case {
+	DIGEST_OK,
+	DIGEST_WRONG_PASSWORD,
+	DIGEST_BAD_RSPAUTH
+};
 
 static void run_digest(const char *password, enum digest_case want)
 {
@@ -907,8 +911,7 @@ static void test_choose(void **state)
 	/* DIGEST-MD5: after CRAM-MD5, before what sends the password. */
 	assert_string_equal(sasl_choose("PLAIN DIGEST-MD5 CRAM-MD5", true, false, true),
 			    "CRAM-MD5");
-	assert_string_equal(sasl_choose("PLAIN LOGIN DIGEST-MD5", true, false, true),
-			    "DIGEST-MD5");
+	assert_string_equal(sasl_choose("PLAIN LOGIN DIGEST-MD5", true, false, true), "DIGEST-MD5");
 	assert_string_equal(sasl_choose("DIGEST-MD5 SCRAM-SHA-1", true, false, false),
 			    "SCRAM-SHA-1");
 	assert_string_equal(sasl_choose("LOGIN PLAIN", true, false, true), "PLAIN");
