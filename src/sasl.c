@@ -40,32 +40,34 @@ struct sasl_mech {
 	bool needs_password;
 	bool needs_token;
 	bool plus; /* needs channel binding */
+	/* How many client responses carry the credentials: once this many
+	 * were sent, a refusal may be about them; before, it cannot be. */
+	unsigned proof_step;
 };
 
 static const struct sasl_mech sasl_mechs[] = {
-    {"SCRAM-SHA-256-PLUS", SASL_KIND_GSASL, true, true, false, true},
-    {"SCRAM-SHA-1-PLUS", SASL_KIND_GSASL, true, true, false, true},
-    {"SCRAM-SHA-256", SASL_KIND_GSASL, true, true, false, false},
-    {"SCRAM-SHA-1", SASL_KIND_GSASL, true, true, false, false},
-    {"CRAM-MD5", SASL_KIND_GSASL, false, true, false, false},
-    {"PLAIN", SASL_KIND_GSASL, true, true, false, false},
-    {"LOGIN", SASL_KIND_GSASL, false, true, false, false},
-    {"GSSAPI", SASL_KIND_GSASL, true, false, false, false},
-    {"OAUTHBEARER", SASL_KIND_OAUTHBEARER, true, false, true, false},
-    {"XOAUTH2", SASL_KIND_XOAUTH2, true, false, true, false},
+    {"SCRAM-SHA-256-PLUS", SASL_KIND_GSASL, true, true, false, true, 2},
+    {"SCRAM-SHA-1-PLUS", SASL_KIND_GSASL, true, true, false, true, 2},
+    {"SCRAM-SHA-256", SASL_KIND_GSASL, true, true, false, false, 2},
+    {"SCRAM-SHA-1", SASL_KIND_GSASL, true, true, false, false, 2},
+    {"CRAM-MD5", SASL_KIND_GSASL, false, true, false, false, 1},
+    {"DIGEST-MD5", SASL_KIND_GSASL, false, true, false, false, 1},
+    {"PLAIN", SASL_KIND_GSASL, true, true, false, false, 1},
+    {"LOGIN", SASL_KIND_GSASL, false, true, false, false, 2},
+    {"GSSAPI", SASL_KIND_GSASL, true, false, false, false, 1},
+    {"OAUTHBEARER", SASL_KIND_OAUTHBEARER, true, false, true, false, 1},
+    {"XOAUTH2", SASL_KIND_XOAUTH2, true, false, true, false, 1},
 };
 
 /* What sasl_choose tries, strongest first. GSSAPI is left out on purpose:
  * it needs a Kerberos ticket we cannot see, so it is used only when asked for
- * by name. OAUTHBEARER is the standard one, XOAUTH2 its older cousin. */
+ * by name. DIGEST-MD5 (historic since RFC 6331) comes after CRAM-MD5: both
+ * keep the password off the wire, but its realm and digest-uri rules make it
+ * the one more servers get wrong; before PLAIN and LOGIN, which send the
+ * password itself. OAUTHBEARER is the standard one, XOAUTH2 its older cousin. */
 static const char *const sasl_password_order[] = {
-    "SCRAM-SHA-256-PLUS",
-    "SCRAM-SHA-1-PLUS",
-    "SCRAM-SHA-256",
-    "SCRAM-SHA-1",
-    "CRAM-MD5",
-    "PLAIN",
-    "LOGIN",
+    "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-1",
+    "CRAM-MD5",           "DIGEST-MD5",       "PLAIN",         "LOGIN",
 };
 static const char *const sasl_token_order[] = {"OAUTHBEARER", "XOAUTH2"};
 
@@ -78,7 +80,9 @@ struct sasl_exchange {
 	unsigned steps;     /* client responses produced so far */
 	bool done;          /* the mechanism finished on our side */
 	bool failed;
-	bool error_answered; /* OAuth: the dummy response to an error was sent */
+	char *failure;        /* why our side ended the exchange */
+	bool server_unproven; /* the server's proof of the password did not verify */
+	bool error_answered;  /* OAuth: the dummy response to an error was sent */
 };
 
 static Gsasl *sasl_ctx;
@@ -93,6 +97,17 @@ static void sasl_set_error(char **errstr, const char *mech, const char *what)
 {
 	if (errstr)
 		*errstr = sasl_error(mech, what);
+}
+
+/* sasl_fail: our side ends the exchange; the reason is kept for
+ * sasl_failure, since the server's -ERR to our cancel comes later. */
+static void sasl_fail(sasl_exchange_t *exchange, char **errstr, const char *what)
+{
+	exchange->failed = true;
+	free(exchange->failure);
+	exchange->failure = sasl_error(exchange->mech->name, what);
+	if (errstr)
+		*errstr = xstrdup(exchange->failure);
 }
 
 /* Base64 with OpenSSL. EVP_DecodeBlock is lenient (it skips blanks and keeps
@@ -464,13 +479,11 @@ static void sasl_gsasl_free(char *data, size_t len)
  * password) without wiping it. */
 static char *sasl_gsasl_step(sasl_exchange_t *exchange, const char *input, char **errstr)
 {
-	const char *mech = exchange->mech->name;
 	unsigned char *in;
 	size_t in_len;
 
 	if (sasl_b64_decode(input, &in, &in_len) < 0) {
-		exchange->failed = true;
-		sasl_set_error(errstr, mech, _("the server's challenge is not valid base64"));
+		sasl_fail(exchange, errstr, _("the server's challenge is not valid base64"));
 		return NULL;
 	}
 
@@ -481,14 +494,17 @@ static char *sasl_gsasl_step(sasl_exchange_t *exchange, const char *input, char 
 	free(in);
 	if (rc != GSASL_OK && rc != GSASL_NEEDS_MORE) {
 		sasl_gsasl_free(out, out_len);
-		exchange->failed = true;
-		if (rc == GSASL_AUTHENTICATION_ERROR && strncmp(mech, "SCRAM-", 6) == 0 &&
-		    exchange->steps >= 2)
-			sasl_set_error(errstr, mech,
-				       _("the server's signature did not verify: it does not "
-					 "know the password, or someone is in the middle"));
-		else
-			sasl_set_error(errstr, mech, gsasl_strerror(rc));
+		/* After our proof, an authentication error is about the server's
+		 * answer to it: SCRAM's signature, DIGEST-MD5's rspauth. */
+		if (rc == GSASL_AUTHENTICATION_ERROR &&
+		    exchange->steps >= exchange->mech->proof_step) {
+			exchange->server_unproven = true;
+			sasl_fail(exchange, errstr,
+				  _("the server's proof did not verify: it does not know the "
+				    "password, or someone is in the middle"));
+		} else {
+			sasl_fail(exchange, errstr, gsasl_strerror(rc));
+		}
 		return NULL;
 	}
 	char *response = sasl_b64_encode(out, out_len);
@@ -532,13 +548,10 @@ int sasl_initial_response(sasl_exchange_t *exchange, char **response, char **err
  * section 3.2.3; Google and Microsoft do the same for XOAUTH2). */
 static char *sasl_oauth_step(sasl_exchange_t *exchange, const char *challenge, char **errstr)
 {
-	const char *mech = exchange->mech->name;
-
 	if (exchange->steps == 0) {
 		/* No initial response was sent: the server's empty "+ " asks for it. */
 		if (*challenge != '\0') {
-			exchange->failed = true;
-			sasl_set_error(errstr, mech, _("the server sent an unexpected challenge"));
+			sasl_fail(exchange, errstr, _("the server sent an unexpected challenge"));
 			return NULL;
 		}
 		exchange->steps++;
@@ -546,9 +559,8 @@ static char *sasl_oauth_step(sasl_exchange_t *exchange, const char *challenge, c
 		return sasl_b64_encode(exchange->payload, exchange->payload_len);
 	}
 	if (exchange->error_answered) {
-		exchange->failed = true;
-		sasl_set_error(errstr, mech,
-			       _("the server sent a challenge after its error report"));
+		sasl_fail(exchange, errstr,
+			  _("the server sent a challenge after its error report"));
 		return NULL;
 	}
 
@@ -576,8 +588,7 @@ char *sasl_step(sasl_exchange_t *exchange, const char *challenge_b64, char **err
 		return NULL;
 	}
 	if (strlen(challenge) > SASL_CHALLENGE_MAX) {
-		exchange->failed = true;
-		sasl_set_error(errstr, mech, _("the server's challenge is too long"));
+		sasl_fail(exchange, errstr, _("the server's challenge is too long"));
 		return NULL;
 	}
 	/* Some servers write an empty challenge the way RFC 5034 writes an empty
@@ -591,8 +602,7 @@ char *sasl_step(sasl_exchange_t *exchange, const char *challenge_b64, char **err
 	if (exchange->done) {
 		/* Mechanisms such as PLAIN would happily answer again: a challenge
 		 * after the last step is the server's doing and ends the exchange. */
-		exchange->failed = true;
-		sasl_set_error(errstr, mech, _("the server sent a challenge after the last step"));
+		sasl_fail(exchange, errstr, _("the server sent a challenge after the last step"));
 		return NULL;
 	}
 	return sasl_gsasl_step(exchange, challenge, errstr);
@@ -606,6 +616,24 @@ bool sasl_complete(const sasl_exchange_t *exchange)
 const char *sasl_server_error(const sasl_exchange_t *exchange)
 {
 	return exchange ? exchange->server_error : NULL;
+}
+
+bool sasl_credentials_sent(const sasl_exchange_t *exchange)
+{
+	return exchange && exchange->steps >= exchange->mech->proof_step;
+}
+
+const char *sasl_failure(const sasl_exchange_t *exchange, bool *server_unproven)
+{
+	if (server_unproven)
+		*server_unproven = exchange && exchange->server_unproven;
+	return exchange ? exchange->failure : NULL;
+}
+
+bool sasl_is_plus(const char *mech)
+{
+	const struct sasl_mech *found = mech ? sasl_find(mech, strlen(mech)) : NULL;
+	return found && found->plus;
 }
 
 /* GNU SASL keeps its own copies of the password and of what SCRAM derives
@@ -642,6 +670,7 @@ void sasl_finish(sasl_exchange_t *exchange)
 		free(exchange->payload);
 	}
 	secret_free(exchange->server_error);
+	free(exchange->failure);
 	secret_wipe(exchange, sizeof(*exchange));
 	free(exchange);
 }

@@ -1,7 +1,8 @@
 /* sasl.h: SASL client exchanges for POP3 AUTH (RFC 5034).
  *
- * GNU SASL does PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1/-256 and their -PLUS
- * variants (and GSSAPI where built in); XOAUTH2 and OAUTHBEARER are ours.
+ * GNU SASL does PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5 (authentication only,
+ * qop=auth: no security layer), SCRAM-SHA-1/-256 and their -PLUS variants
+ * (and GSSAPI where built in); XOAUTH2 and OAUTHBEARER are ours.
  * Payloads in and out are base64 text as they travel in POP3. */
 #ifndef POPSCOPE_SASL_H
 #define POPSCOPE_SASL_H
@@ -34,8 +35,10 @@ bool sasl_supported(const char *mech);
  * (space-separated list from CAPA SASL) that we support and that suits
  * the credentials: with a token only OAUTHBEARER, then XOAUTH2; -PLUS only when
  * channel binding is available; order SCRAM-SHA-256-PLUS, SCRAM-SHA-1-PLUS,
- * SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, PLAIN, LOGIN. GSSAPI is never chosen
- * here (only by name). Returns a static name or NULL. */
+ * SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, DIGEST-MD5, PLAIN, LOGIN: first what
+ * proves the password without sending it, DIGEST-MD5 (historic, RFC 6331,
+ * and the one servers most often get wrong) last of those. GSSAPI is never
+ * chosen here (only by name). Returns a static name or NULL. */
 const char *sasl_choose(const char *offered, bool have_password, bool have_token, bool have_cb);
 
 /* sasl_start: begin an exchange. Returns NULL with *errstr on failure. */
@@ -65,6 +68,20 @@ bool sasl_complete(const sasl_exchange_t *exchange);
 /* sasl_server_error: the decoded error report (JSON) an XOAUTH2 / OAUTHBEARER
  * server sent, or NULL. Server text, not sanitized. Owned by the exchange. */
 const char *sasl_server_error(const sasl_exchange_t *exchange);
+
+/* sasl_credentials_sent: whether the responses sent so far carry the
+ * credentials (SCRAM's client-final, PLAIN's initial response, LOGIN's
+ * second answer, ...). A refusal before that cannot be about the password. */
+bool sasl_credentials_sent(const sasl_exchange_t *exchange);
+
+/* sasl_failure: why our side ended the exchange (the reason sasl_step gave
+ * when it returned NULL), or NULL when it did not. *server_unproven (may be
+ * NULL) tells whether that reason is the server's failed proof of the
+ * password (SCRAM's signature, DIGEST-MD5's rspauth). Owned by the exchange. */
+const char *sasl_failure(const sasl_exchange_t *exchange, bool *server_unproven);
+
+/* sasl_is_plus: whether mech is a channel-binding (-PLUS) mechanism we know. */
+bool sasl_is_plus(const char *mech);
 
 /* sasl_finish: wipe and free the exchange. */
 void sasl_finish(sasl_exchange_t *exchange);

@@ -130,6 +130,15 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 			state->next_step = state->logged_in ? "stat" : "login";
 		break;
 	case POP3_EVENT_LOGGED_IN:
+		if (pop3_auth_fallback(pop3)) {
+			/* TRANSLATORS: %1$s is "MECH-PLUS failed (server said: ...)",
+			 * %2$s the mechanism that logged in. */
+			snprintf(detail, sizeof detail,
+				 _("%1$s; logged in with %2$s, without "
+				   "channel binding"),
+				 pop3_auth_fallback(pop3), pop3_auth_method(pop3));
+			step("login", "WARN", -1, detail);
+		}
 		snprintf(detail, sizeof detail, _("%s with %s"), state->config->user,
 			 pop3_auth_method(pop3));
 		step("login", "OK", ms, detail);

@@ -100,6 +100,7 @@ void pop3_free(pop3_t *pop3)
 	free(pop3->greeting);
 	free(pop3->apop_timestamp);
 	free(pop3->auth_method);
+	free(pop3->auth_fallback);
 	pop3_capa_free(&pop3->capa);
 	if (pop3->sasl)
 		sasl_finish(pop3->sasl);
@@ -857,8 +858,16 @@ static void check_closed(pop3_t *pop3)
 		pop3_emit(pop3, POP3_EVENT_CLOSED);
 		return;
 	}
-	pop3_fail(pop3, POP3_E_CLOSED, NULL, 0, POP3_CODE_NONE,
-		  _("the server closed the connection"));
+	if (pop3->auth_fallback && !pop3->logged_in)
+		/* It closed after refusing -PLUS, before the retry without channel
+		 * binding could go: the refusal is the news, not the password. */
+		pop3_fail(pop3, POP3_E_CLOSED, NULL, 0, POP3_CODE_NONE,
+			  _("the server closed the connection after %s, before the retry without "
+			    "channel binding"),
+			  pop3->auth_fallback);
+	else
+		pop3_fail(pop3, POP3_E_CLOSED, NULL, 0, POP3_CODE_NONE,
+			  _("the server closed the connection"));
 }
 
 void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)

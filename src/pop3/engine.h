@@ -214,6 +214,10 @@ const tls_info_t *pop3_tls_info(const pop3_t *pop3);
 const char *pop3_peer(const pop3_t *pop3);
 const char *pop3_greeting(const pop3_t *pop3);    /* sanitized */
 const char *pop3_auth_method(const pop3_t *pop3); /* what login used */
+/* pop3_auth_fallback: when the automatic -PLUS mechanism was refused and
+ * login retried it without channel binding, what failed and the server's
+ * words (translated, sanitized); else NULL. Defined in login.c. */
+const char *pop3_auth_fallback(const pop3_t *pop3);
 bool pop3_is_tls(const pop3_t *pop3);
 /* STAT after login. */
 uint64_t pop3_stat_count(const pop3_t *pop3);

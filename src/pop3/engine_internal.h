@@ -101,6 +101,7 @@ struct pop3 {
 	pop3_capa_t capa;
 	bool stls_done;
 	char *auth_method;
+	char *auth_fallback; /* set once a -PLUS login was retried without binding */
 	sasl_exchange_t *sasl;
 	uint64_t stat_count;
 	uint64_t stat_octets;

@@ -16,6 +16,7 @@
 
 static void request_capa(pop3_t *pop3);
 static void start_auth(pop3_t *pop3);
+static void start_sasl(pop3_t *pop3, const char *mech);
 static void on_stls(void *ctx, const pop3_reply_t *reply);
 
 /* submit: a login step (text: what follows the verb, or NULL); done gets
@@ -33,6 +34,22 @@ static void submit(pop3_t *pop3, pop3_verb_t verb, const char *text, pop3_done_f
 	pop3_submit_internal(pop3, &request, true, on_continue);
 }
 
+/* offers: whether the space-separated mechanism list holds mech. */
+static bool offers(const char *list, const char *mech)
+{
+	size_t len = strlen(mech);
+	for (const char *p = list; p && *p;) {
+		size_t word = strcspn(p, " ");
+		if (word == len && strncasecmp(p, mech, len) == 0)
+			return true;
+		p += word;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+/* fail_auth: the server refused the login or what follows it: its
+ * verdict, with the response code explained. */
 static void fail_auth(pop3_t *pop3, const pop3_reply_t *reply)
 {
 	/* The response code ([IN-USE], [AUTH], ...) travels with the failure. */
@@ -148,6 +165,142 @@ static void logged_in(pop3_t *pop3)
 	request_capa(pop3);
 }
 
+/* server_state_code: a response code about the server or the mailbox
+ * ([IN-USE], [LOGIN-DELAY], [SYS/...]), not about how we logged in: another
+ * mechanism would meet the same answer. */
+static bool server_state_code(pop3_code_t code)
+{
+	return code == POP3_CODE_IN_USE || code == POP3_CODE_LOGIN_DELAY ||
+	       code == POP3_CODE_SYS_TEMP || code == POP3_CODE_SYS_PERM;
+}
+
+/* blames_protocol: the server's words say the exchange itself went wrong
+ * (Cyrus: "bad protocol / cancel", also under [AUTH]; Dovecot:
+ * "Unsupported authentication mechanism"), not the credentials. */
+static bool blames_protocol(const char *text, size_t len)
+{
+	static const char *const words[] = {
+	    "protocol",    "cancel",        "channel binding", "channel-binding",
+	    "unsupported", "not supported", "malformed",       "invalid base64",
+	};
+	char *lower = xstrndup(text, len);
+	for (char *c = lower; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	bool found = false;
+	for (size_t i = 0; i < sizeof words / sizeof *words && !found; i++)
+		found = strstr(lower, words[i]) != NULL;
+	free(lower);
+	return found;
+}
+
+/* fail_exchange: a SASL exchange failed for a reason that is not the
+ * credentials: say so, with our reason or the server's words, and never
+ * blame the password (POP3_E_PROTOCOL, exit 76). */
+static void fail_exchange(pop3_t *pop3, const pop3_reply_t *reply, const char *ours)
+{
+	char *server = sanitize_display(reply->text, reply->text_len, false, false);
+	if (ours)
+		/* TRANSLATORS: %1$s says what went wrong on our side (it names the
+		 * mechanism), %2$s is the server's reply to our cancel. */
+		pop3_fail(pop3, POP3_E_PROTOCOL, reply->text, reply->text_len, reply->code,
+			  _("%1$s; the exchange was cancelled (server said: %2$s)"), ours, server);
+	else if (sasl_is_plus(pop3->auth_method))
+		/* TRANSLATORS: %1$s is a -PLUS mechanism, %2$s the server's reply,
+		 * %3$.*4$s the mechanism without "-PLUS". */
+		pop3_fail(pop3, POP3_E_PROTOCOL, reply->text, reply->text_len, reply->code,
+			  _("the %1$s exchange failed, not the password (server said: %2$s); the "
+			    "server may not support channel binding on this connection (--auth "
+			    "%3$.*4$s logs in without it)"),
+			  pop3->auth_method, server, pop3->auth_method,
+			  (int)(strlen(pop3->auth_method) - strlen("-PLUS")));
+	else
+		pop3_fail(pop3, POP3_E_PROTOCOL, reply->text, reply->text_len, reply->code,
+			  _("the %1$s exchange failed, not the password (server said: %2$s)"),
+			  pop3->auth_method, server);
+	free(server);
+}
+
+/* login_refused: the server answered -ERR to PASS, APOP or AUTH. Tell a
+ * verdict on the credentials from an exchange that went wrong. */
+static void login_refused(pop3_t *pop3, const pop3_reply_t *reply)
+{
+	if (server_state_code(reply->code)) {
+		fail_auth(pop3, reply);
+		return;
+	}
+	if (pop3->sasl) {
+		bool unproven = false;
+		const char *ours = sasl_failure(pop3->sasl, &unproven);
+		if (ours && unproven) {
+			/* The server could not prove it knows the password: an
+			 * authentication failure, but not the user's password. */
+			pop3_fail(pop3, POP3_E_AUTH, reply->text, reply->text_len, reply->code,
+				  "%s", ours);
+			return;
+		}
+		if (ours || !sasl_credentials_sent(pop3->sasl) ||
+		    blames_protocol(reply->text, reply->text_len)) {
+			fail_exchange(pop3, reply, ours);
+			return;
+		}
+	}
+	if (strcasecmp(pop3->auth_method, "APOP") == 0) {
+		char *server = sanitize_display(reply->text, reply->text_len, false, false);
+		pop3_fail(pop3, POP3_E_AUTH, reply->text, reply->text_len, reply->code,
+			  _("login failed: APOP was refused (server said: %s); APOP uses a secret "
+			    "the server keeps for it, which may differ from the password or not "
+			    "exist (over TLS, --auth USER)"),
+			  server);
+		free(server);
+		return;
+	}
+	fail_auth(pop3, reply);
+}
+
+/* retry_without_binding: the -PLUS mechanism popscope chose by itself was
+ * refused: try the same mechanism without channel binding, once, on the
+ * same connection (POP3 stays in the AUTHORIZATION state after -ERR).
+ * Servers that offer -PLUS without supporting the binding TLS 1.3 needs
+ * (Cyrus 3.6: tls-unique only) refuse it with words as various as "bad
+ * protocol" or "authentication failed", the same words as for a wrong
+ * password, so any refusal but a server state gets the retry; a wrong
+ * password is then refused again and reported as such. A forced -PLUS,
+ * a failure on our side (the server's proof did not verify: maybe someone
+ * in the middle), a plain variant not on offer or a server that already
+ * closed the connection get no retry. Returns true when the retry is
+ * under way. */
+static bool retry_without_binding(pop3_t *pop3, const pop3_reply_t *reply)
+{
+	if (!pop3->sasl || pop3->config.auth || pop3->auth_fallback ||
+	    !sasl_is_plus(pop3->auth_method) || server_state_code(reply->code) ||
+	    sasl_failure(pop3->sasl, NULL) || conn_state(pop3->conn) == CONN_CLOSED)
+		return false;
+	size_t base_len = strlen(pop3->auth_method) - strlen("-PLUS");
+	char *base = xstrndup(pop3->auth_method, base_len);
+	if (!offers(pop3->capa.sasl, base) || !sasl_supported(base)) {
+		free(base);
+		return false;
+	}
+	char *server = sanitize_display(reply->text, reply->text_len, false, false);
+	/* TRANSLATORS: %1$s is the -PLUS mechanism, %2$s the server's words. */
+	pop3->auth_fallback =
+	    xasprintf(_("%1$s failed (server said: %2$s)"), pop3->auth_method, server);
+	/* TRANSLATORS: the first %s is "MECH failed (server said: ...)", the
+	 * second the mechanism tried next. */
+	trace_emitf(pop3->trace, TRACE_WARN, _("%s; trying %s without channel binding"),
+		    pop3->auth_fallback, base);
+	free(server);
+	sasl_finish(pop3->sasl);
+	pop3->sasl = NULL;
+	free(pop3->auth_method);
+	pop3->auth_method = base;
+	trace_emitf(pop3->trace, TRACE_INFO, _("authenticating as %s with %s"), pop3->config.user,
+		    base);
+	start_sasl(pop3, base);
+	return true;
+}
+
 static void on_login_reply(void *ctx, const pop3_reply_t *reply)
 {
 	pop3_t *pop3 = ctx;
@@ -160,7 +313,8 @@ static void on_login_reply(void *ctx, const pop3_reply_t *reply)
 				trace_emitf(pop3->trace, TRACE_INFO, _("server's SASL error: %s"),
 					    detail);
 		}
-		fail_auth(pop3, reply);
+		if (!retry_without_binding(pop3, reply))
+			login_refused(pop3, reply);
 		return;
 	}
 	if (pop3->sasl && !sasl_complete(pop3->sasl)) {
@@ -183,7 +337,7 @@ static void on_user(void *ctx, const pop3_reply_t *reply)
 	if (reply->error != POP3_OK)
 		return;
 	if (!reply->ok) {
-		fail_auth(pop3, reply);
+		login_refused(pop3, reply);
 		return;
 	}
 	submit(pop3, POP3_CMD_PASS, pop3->config.password, on_login_reply, NULL);
@@ -234,20 +388,6 @@ static char *apop_digest(const char *timestamp, const char *password)
 	return hex;
 }
 
-/* offers: whether the space-separated mechanism list holds mech. */
-static bool offers(const char *list, const char *mech)
-{
-	size_t len = strlen(mech);
-	for (const char *p = list; p && *p;) {
-		size_t word = strcspn(p, " ");
-		if (word == len && strncasecmp(p, mech, len) == 0)
-			return true;
-		p += word;
-		p += strspn(p, " ");
-	}
-	return false;
-}
-
 /* forced_not_offered: --auth names a SASL mechanism the server's CAPA
  * does not list: say so here rather than send it (servers drop the
  * connection or stall on an unknown mechanism). Returns true after
@@ -287,7 +427,12 @@ static const char *choose_method(pop3_t *pop3)
 		return mech;
 	if (pop3->config.oauth_token)
 		return NULL;
-	if (pop3->apop_timestamp)
+	/* Over TLS, USER and PASS when offered: TLS guards the password, and
+	 * APOP needs a secret the server keeps apart, which many users do not
+	 * have (GNU Mailutils puts a timestamp in every greeting all the
+	 * same). Without TLS, APOP keeps the password off the wire. */
+	bool user_offered = !pop3->capa.known || pop3->capa.user;
+	if (pop3->apop_timestamp && (!conn_is_tls(pop3->conn) || !user_offered))
 		return "APOP";
 	return "USER";
 }
@@ -388,4 +533,9 @@ static void start_auth(pop3_t *pop3)
 		return;
 	}
 	start_sasl(pop3, mech);
+}
+
+const char *pop3_auth_fallback(const pop3_t *pop3)
+{
+	return pop3->auth_fallback;
 }

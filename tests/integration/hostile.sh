@@ -22,11 +22,13 @@ while IFS=$'\t' read -r name mode url expect forbid out err doc; do
 		args=("--$mode" 1 --to "$WORK/to-$name")
 		;;
 	esac
+	scheme=pop3
 	[ "$url" = plain ] && args+=(--plaintext)
+	[ "$url" = pop3s ] && scheme=pop3s && args+=(--ca-file "$HOSTILE_CERT")
 	# --timeout 3 and popscope's bounds end even an endless or crawling
 	# reply within seconds; the server itself gives up after 20.
 	POPSCOPE_TIMEOUT=15 run_popscope "${args[@]}" --timeout 3 \
-		--password-command "printf %s hostile-pw" "pop3://alice@127.0.0.1:$HOSTILE_PORT"
+		--password-command "printf %s hostile-pw" "$scheme://alice@127.0.0.1:$HOSTILE_PORT"
 	stop_hostile
 
 	diag "$name: $doc"

@@ -9,14 +9,20 @@ interop_checks
 
 # Found by this suite, beyond issue 7's list: both on bob's untouched mailbox.
 bob=(--ca-file "$CA_FILE" --password-command "printf %s $PASSWORD2")
-todo mailutils:bob-default-login "issue 7 (new, not in its list yet): Mailutils puts an APOP timestamp in every greeting, popscope then prefers APOP, which fails for a user without an APOP secret while USER/PASS works, and blames the password"
+# Mailutils puts an APOP timestamp in every greeting, also for a user
+# without an APOP secret (bob): over TLS the default login is USER/PASS.
 begin mailutils:bob-default-login
 run_popscope --check "${bob[@]}" "pop3s://$USER2@$HOST:$POP3S_PORT"
 sane "--check as bob (no APOP secret): no crash"
 is_status 0 "--check as bob, no --auth: the default login works for a user without an APOP secret"
+like "$OUT" "^login +OK .* $USER2 with USER\$" "--check as bob, no --auth: logged in with USER over TLS"
 run_popscope --check --auth USER "${bob[@]}" "pop3s://$USER2@$HOST:$POP3S_PORT"
-TAP_TODO=
 is_status 0 "--check --auth USER as bob: USER/PASS works"
+run_popscope --check --auth APOP "${bob[@]}" "pop3s://$USER2@$HOST:$POP3S_PORT"
+sane "--check --auth APOP as bob: no crash"
+is_status 77 "--check --auth APOP as bob (no APOP secret): exit 77"
+like "$OUT" '^login +FAIL +login failed: APOP was refused \(server said: .*\); APOP uses a secret the server keeps for it' \
+	"--check --auth APOP as bob: the failure names APOP's own secret, not the password"
 
 todo mailutils:first-contact "issue 7 (new, not in its list yet): Mailutils adds an X-UIDL header to an mbox message at its first UIDL, so RETR in that session sends more octets than LIST said and the save is refused"
 begin mailutils:first-contact

@@ -2,8 +2,9 @@
 #
 #   start_dovecot [N]   a private Dovecot (tests/fixture/dovecot.sh) in $WORK;
 #                       sources its env (HOST, POP3_PORT, USER, PASSWORD, ...)
-#   start_hostile NAME  tests/fixture/hostile_server.py NAME; sets HOSTILE_PORT
-#                       and HOSTILE_LOG (the commands the server received)
+#   start_hostile NAME  tests/fixture/hostile_server.py NAME; sets HOSTILE_PORT,
+#                       HOSTILE_LOG (the commands the server received) and
+#                       HOSTILE_CERT (the certificate of a pop3s scenario)
 #   run_popscope ARGS   runs $POPSCOPE under timeout with stdin from /dev/null;
 #                       sets STATUS, OUT, ERR (and the files $WORK/stdout, stderr)
 #   check_sane DESC     one test: no crash, no timeout, no sanitizer report
@@ -91,6 +92,7 @@ start_hostile()
 	[ -s "$portfile" ] || bail_out "hostile server $1 did not start"
 	HOSTILE_PORT=$(cat "$portfile")
 	HOSTILE_LOG=$portfile.log
+	HOSTILE_CERT=$portfile.crt
 }
 
 # stop_hostile: end the last hostile server (it exits by itself after one

@@ -13,6 +13,11 @@
 #                             --check ones and auth:MECH (which test the
 #                             default and each mechanism): for a server where
 #                             the default login is a known gap
+#   interop_auth_refused MECH STATUS PATTERN
+#                             auth:MECH must fail with exit STATUS and a login
+#                             FAIL line matching PATTERN: a mechanism the server
+#                             offers and cannot complete, named with --auth
+#                             (Cyrus's -PLUS over TLS 1.3)
 #   interop_save_args ARG...  more options for the --save and --delete runs
 #                             (Twisted: --accept-line-end-count)
 #   interop_checks            every check below, in this order:
@@ -41,6 +46,7 @@ SERVER_FIXTURES=$TESTS_SRCDIR/fixture/servers
 PROBE_PYTHON=$("$PYTHON3" -c 'import sys; print(sys.executable)' 2>/dev/null)
 [ -x "$PROBE_PYTHON" ] || PROBE_PYTHON=$PYTHON3
 declare -A INTEROP_TODO=()
+declare -A INTEROP_REFUSED=()
 # The message kinds saved by save:KIND, by the Message-ID make-mail.py gave them.
 SAVE_KINDS="plain attachment dots big raw-utf8 no-final-eol from-lines long-line"
 
@@ -142,6 +148,11 @@ interop_auth()
 	RUN+=(--auth "$1")
 	UI_ARGS+=(--auth "$1")
 	diag "list, save, delete and the full-screen view log in with --auth $1"
+}
+
+interop_auth_refused()
+{
+	INTEROP_REFUSED[$1]="$2 $3"
 }
 
 interop_save_args()
@@ -256,7 +267,7 @@ check_list()
 
 check_auth()
 {
-	local mechs mech
+	local mechs mech refused
 	mechs=$(awk '$1 == "USER" { print "USER" }' "$PROBE/capa")
 	# No CAPA at all (popa3d): USER/PASS is RFC 1939's login.
 	[ -s "$PROBE/capa" ] || mechs=USER
@@ -268,6 +279,12 @@ check_auth()
 		begin "auth:$mech"
 		run_popscope --check "${CONN[@]}" --auth "$mech" "$URL"
 		sane "--auth $mech: no crash"
+		refused=${INTEROP_REFUSED[$mech]:-}
+		if [ -n "$refused" ]; then
+			is_status "${refused%% *}" "--auth $mech: refused with exit ${refused%% *}"
+			like "$OUT" "^login +FAIL +${refused#* }" "--auth $mech: the login line says why"
+			continue
+		fi
 		is_status 0 "--auth $mech: exit 0"
 		like "$OUT" "^login +OK .* with $mech\$" "--auth $mech: logged in with $mech"
 	done

@@ -317,6 +317,7 @@ static void run_against_gsasl(const char *mech, const sasl_credentials_t *cred, 
 		free(first);
 	}
 
+	assert_false(sasl_credentials_sent(ex)); /* client-first: no proof yet */
 	int rc = gsasl_step64(server, ir, &challenge);
 	secret_free(ir);
 	assert_int_equal(rc, GSASL_NEEDS_MORE);
@@ -334,10 +335,12 @@ static void run_against_gsasl(const char *mech, const sasl_credentials_t *cred, 
 	assert_non_null(response);
 	rc = gsasl_step64(server, response, &challenge);
 	secret_free(response);
+	assert_true(sasl_credentials_sent(ex));
 	if (want == OUTCOME_SERVER_REJECTS) {
 		assert_int_not_equal(rc, GSASL_OK);
 		assert_int_not_equal(rc, GSASL_NEEDS_MORE);
 		assert_false(sasl_complete(ex));
+		assert_null(sasl_failure(ex, NULL)); /* nothing went wrong on our side */
 		goto out;
 	}
 	assert_int_equal(rc, GSASL_OK);
@@ -353,9 +356,12 @@ static void run_against_gsasl(const char *mech, const sasl_credentials_t *cred, 
 	}
 	response = sasl_step(ex, challenge, &err);
 	if (want == OUTCOME_CLIENT_REJECTS) {
+		bool unproven = false;
 		assert_null(response);
 		assert_non_null(err);
 		assert_false(sasl_complete(ex));
+		assert_string_equal(sasl_failure(ex, &unproven), err);
+		assert_true(unproven);
 		free(err);
 	} else {
 		assert_non_null(response);
@@ -557,6 +563,131 @@ static void test_login(void **state)
 	sasl_finish(ex);
 }
 
+/* DIGEST-MD5 (RFC 2831) against GNU SASL's server: qop=auth only, the
+ * digest-uri "pop/HOST", the server's rspauth checked. */
+static int digest_server_callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
+{
+	if (prop != GSASL_PASSWORD)
+		return GSASL_NO_CALLBACK;
+	gsasl_property_set(sctx, prop, "pencil");
+	return GSASL_OK;
+}
+
+enum digest_case {
+	DIGEST_OK,
+	DIGEST_WRONG_PASSWORD,
+	DIGEST_BAD_RSPAUTH
+};
+
+static void run_digest(const char *password, enum digest_case want)
+{
+	Gsasl *server_ctx;
+	Gsasl_session *server;
+	sasl_credentials_t cred = {.user = "user", .password = password, .host = "pop.example.org"};
+	char *ir = (char *)"sentinel", *err = NULL, *challenge = NULL;
+
+	assert_int_equal(gsasl_init(&server_ctx), GSASL_OK);
+	gsasl_callback_set(server_ctx, digest_server_callback);
+	assert_int_equal(gsasl_server_start(server_ctx, "DIGEST-MD5", &server), GSASL_OK);
+	gsasl_property_set(server, GSASL_REALM, "example.org");
+
+	sasl_exchange_t *ex = start_ok("DIGEST-MD5", &cred);
+	assert_int_equal(sasl_initial_response(ex, &ir, &err), 0);
+	assert_null(ir); /* the server speaks first */
+	assert_int_equal(gsasl_step64(server, "", &challenge), GSASL_NEEDS_MORE);
+	assert_false(sasl_credentials_sent(ex));
+	char *response = sasl_step(ex, challenge, &err);
+	gsasl_free(challenge);
+	challenge = NULL;
+	assert_non_null(response);
+	assert_true(sasl_credentials_sent(ex));
+	char *text = unb64_str(response);
+	assert_non_null(strstr(text, "username=\"user\""));
+	assert_non_null(strstr(text, "digest-uri=\"pop/pop.example.org\""));
+	assert_non_null(strstr(text, "qop=auth,"));
+	free(text);
+
+	int rc = gsasl_step64(server, response, &challenge);
+	secret_free(response);
+	if (want == DIGEST_WRONG_PASSWORD) {
+		assert_int_equal(rc, GSASL_AUTHENTICATION_ERROR);
+		assert_null(sasl_failure(ex, NULL));
+	} else {
+		assert_int_equal(rc, GSASL_OK);
+		assert_false(sasl_complete(ex)); /* rspauth not seen yet */
+		if (want == DIGEST_BAD_RSPAUTH) {
+			size_t len;
+			char *final = unb64(challenge, &len);
+			final[len - 1] = final[len - 1] == 'a' ? 'b' : 'a';
+			gsasl_free(challenge);
+			challenge = b64(final, len);
+			free(final);
+		}
+		response = sasl_step(ex, challenge, &err);
+		if (want == DIGEST_OK) {
+			assert_string_equal(response, "");
+			assert_true(sasl_complete(ex));
+			secret_free(response);
+		} else {
+			bool unproven = false;
+			assert_null(response);
+			assert_non_null(sasl_failure(ex, &unproven));
+			assert_true(unproven);
+			assert_false(sasl_complete(ex));
+			free(err);
+		}
+	}
+	if (want == DIGEST_BAD_RSPAUTH)
+		free(challenge);
+	else
+		gsasl_free(challenge);
+	sasl_finish(ex);
+	gsasl_finish(server);
+	gsasl_done(server_ctx);
+}
+
+static void test_digest_md5_gsasl_server(void **state)
+{
+	run_digest("pencil", DIGEST_OK);
+	run_digest("pencil2", DIGEST_WRONG_PASSWORD);
+	run_digest("pencil", DIGEST_BAD_RSPAUTH);
+}
+
+/* What a refusal may blame: the steps that carry the credentials. */
+static void test_credentials_sent(void **state)
+{
+	sasl_credentials_t cred = {.user = "tim", .password = "tanstaaftanstaaf"};
+	char *ir = NULL, *err = NULL;
+
+	sasl_exchange_t *ex = start_ok("PLAIN", &cred);
+	assert_false(sasl_credentials_sent(ex));
+	assert_int_equal(sasl_initial_response(ex, &ir, &err), 0);
+	secret_free(ir);
+	assert_true(sasl_credentials_sent(ex));
+	sasl_finish(ex);
+
+	ex = start_ok("LOGIN", &cred);
+	char *r = step_text(ex, "Username:");
+	free(r);
+	assert_false(sasl_credentials_sent(ex)); /* only the user name so far */
+	r = step_text(ex, "Password:");
+	free(r);
+	assert_true(sasl_credentials_sent(ex));
+	sasl_finish(ex);
+
+	/* A challenge we cannot read: our failure, kept, not the server's proof. */
+	ex = start_ok("CRAM-MD5", &cred);
+	assert_null(sasl_step(ex, "not base64!", &err));
+	bool unproven = true;
+	assert_string_equal(sasl_failure(ex, &unproven), err);
+	assert_false(unproven);
+	assert_false(sasl_credentials_sent(ex));
+	free(err);
+	sasl_finish(ex);
+	assert_null(sasl_failure(NULL, NULL));
+	assert_false(sasl_credentials_sent(NULL));
+}
+
 static void test_hostile_challenges(void **state)
 {
 	sasl_credentials_t cred = {.user = "tim", .password = "tanstaaftanstaaf"};
@@ -748,11 +879,21 @@ static void test_supported(void **state)
 	assert_true(sasl_supported("PLAIN"));
 	assert_true(sasl_supported("LOGIN"));
 	assert_true(sasl_supported("CRAM-MD5"));
+	assert_true(sasl_supported("DIGEST-MD5"));
 	assert_true(sasl_supported("SCRAM-SHA-1"));
 	assert_true(sasl_supported("SCRAM-SHA-256-PLUS"));
 	assert_false(sasl_supported("KERBEROS_V4"));
 	assert_false(sasl_supported("PLAIN2"));
 	assert_false(sasl_supported(""));
+}
+
+static void test_is_plus(void **state)
+{
+	assert_true(sasl_is_plus("SCRAM-SHA-256-PLUS"));
+	assert_true(sasl_is_plus("scram-sha-1-plus"));
+	assert_false(sasl_is_plus("SCRAM-SHA-256"));
+	assert_false(sasl_is_plus("GS2-KRB5-PLUS")); /* not one we know */
+	assert_false(sasl_is_plus(NULL));
 }
 
 static void test_choose(void **state)
@@ -767,6 +908,12 @@ static void test_choose(void **state)
 	assert_string_equal(sasl_choose("SCRAM-SHA-1-PLUS SCRAM-SHA-1", true, false, false),
 			    "SCRAM-SHA-1");
 	assert_string_equal(sasl_choose("PLAIN CRAM-MD5 LOGIN", true, false, false), "CRAM-MD5");
+	/* DIGEST-MD5: after CRAM-MD5, before what sends the password. */
+	assert_string_equal(sasl_choose("PLAIN DIGEST-MD5 CRAM-MD5", true, false, true),
+			    "CRAM-MD5");
+	assert_string_equal(sasl_choose("PLAIN LOGIN DIGEST-MD5", true, false, true), "DIGEST-MD5");
+	assert_string_equal(sasl_choose("DIGEST-MD5 SCRAM-SHA-1", true, false, false),
+			    "SCRAM-SHA-1");
 	assert_string_equal(sasl_choose("LOGIN PLAIN", true, false, true), "PLAIN");
 	assert_string_equal(sasl_choose("LOGIN", true, false, false), "LOGIN");
 	assert_string_equal(sasl_choose("  plain\tlogin ", true, false, false), "PLAIN");
@@ -808,6 +955,8 @@ int main(void)
 	    cmocka_unit_test(test_plain_without_initial_response),
 	    cmocka_unit_test(test_cram_md5_rfc2195),
 	    cmocka_unit_test(test_login),
+	    cmocka_unit_test(test_digest_md5_gsasl_server),
+	    cmocka_unit_test(test_credentials_sent),
 	    cmocka_unit_test(test_scram_vectors_selfcheck),
 	    cmocka_unit_test(test_scram_sha1_scripted),
 	    cmocka_unit_test(test_scram_sha256_scripted),
@@ -831,6 +980,7 @@ int main(void)
 	    cmocka_unit_test(test_xoauth2_error),
 	    cmocka_unit_test(test_oauth_error_garbled),
 	    cmocka_unit_test(test_supported),
+	    cmocka_unit_test(test_is_plus),
 	    cmocka_unit_test(test_choose),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
