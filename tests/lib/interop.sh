@@ -5,14 +5,10 @@
 #   interop_start NAME        start tests/fixture/servers/NAME.sh in
 #                             $WORK/server (skip_all when it cannot run here),
 #                             source its env; sets URL, CONN (the options
-#                             every run needs), RUN (CONN and the --auth of
-#                             interop_auth), PROBE_COUNT
+#                             every run needs), RUN (the same for the list,
+#                             save and delete runs), PROBE_COUNT
 #   todo CHECK REASON         CHECK is a known gap: its results are TAP TODO
 #                             ("not ok N - ... # TODO REASON")
-#   interop_auth MECH         log in with --auth MECH in every check but the
-#                             --check ones and auth:MECH (which test the
-#                             default and each mechanism): for a server where
-#                             the default login is a known gap
 #   interop_auth_refused MECH STATUS PATTERN
 #                             auth:MECH must fail with exit STATUS and a login
 #                             FAIL line matching PATTERN: a mechanism the server
@@ -141,13 +137,6 @@ interop_start()
 		n=$(number_of "$kind")
 		[ -n "$n" ] && probe rawretr "$n" "$PROBE/retr-$kind.eml"
 	done
-}
-
-interop_auth()
-{
-	RUN+=(--auth "$1")
-	UI_ARGS+=(--auth "$1")
-	diag "list, save, delete and the full-screen view log in with --auth $1"
 }
 
 interop_auth_refused()
