@@ -488,8 +488,7 @@ char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t receiv
 			      "server counts a line end as one octet (one more for each of the "
 			      "%5$llu line ends it stored) and ended the last of its %4$llu "
 			      "lines, which its copy left open (2 more)"),
-			    l, r, more, (unsigned long long)lines,
-			    (unsigned long long)(lines - 1));
+			    l, r, more, (unsigned long long)lines, (unsigned long long)(lines - 1));
 		return xasprintf(
 		    _("LIST said %llu octets and %llu arrived, %llu more, one for each "
 		      "of its %llu lines: the server counts a line end as one octet"),

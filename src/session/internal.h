@@ -81,7 +81,7 @@ struct session {
 		session_size_question_t question; /* question.note is note */
 		char *note;
 		store_file_t *file;
-	} *size_waits;
+	} * size_waits;
 	size_t size_wait_count;
 };
 

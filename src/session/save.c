@@ -219,8 +219,8 @@ int session_answer_size(session_t *session, uint64_t number, bool accept, char *
 		store_abort(wait.file);
 		char *why = xasprintf(_("%s; not saved: refused"), wait.note);
 		gate_save_failed(session->mailbox, number, why, true);
-		trace_emitf(session->trace, TRACE_WARN, "message %llu: refused by the user, not saved",
-			    n);
+		trace_emitf(session->trace, TRACE_WARN,
+			    "message %llu: refused by the user, not saved", n);
 		session_set_status(session, false, _("Message %llu not saved."), n);
 		free(why);
 	} else {

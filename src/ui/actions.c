@@ -153,10 +153,10 @@ static void size_dialog(ui_t *ui, const session_size_question_t *question)
 	text = xasprintf(_("%llu octets"), (unsigned long long)question->listed);
 	add_detail(ui, _("LIST size"), text);
 	free(text);
-	text = xasprintf(ngettext("%llu octets in %llu line", "%llu octets in %llu lines",
-				  (unsigned long)question->lines),
-			 (unsigned long long)question->received,
-			 (unsigned long long)question->lines);
+	text =
+	    xasprintf(ngettext("%llu octets in %llu line", "%llu octets in %llu lines",
+			       (unsigned long)question->lines),
+		      (unsigned long long)question->received, (unsigned long long)question->lines);
 	add_detail(ui, _("Received"), text);
 	free(text);
 	prompt_add_line(&ui->prompt, "");
