@@ -9,7 +9,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 47
+plan 52
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -190,6 +190,23 @@ cmp -s "$TUI_DIR/expected" "$TUI_DIR/saves/$saved"
 ok $? "line ends: the file holds the 187 octets that arrived"
 like "$(cat "$TUI_DIR/log.txt")" 'message 1: refused by the user, not saved' \
 	"line ends: the protocol log has the refusal"
+
+# The link drops while the question waits: the dialog goes, nothing is kept.
+hostile size_line_ends_then_close
+rm -f "$TUI_DIR"/saves/*
+tui_start --plaintext
+tui_wait '^>? +1 +179 ' 15 || bail_out "size_line_ends_then_close: the list did not appear"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait 'Connection lost'
+ok $? "line ends, link lost: the status line says so"
+unlike "$(tui_screen)" 'Keep message 1 as it arrived' "line ends, link lost: no dialog left"
+is "$(ls -A "$TUI_DIR/saves")" "" "line ends, link lost: no file, not even a temporary one"
+tui_keys q
+is "$(tui_wait_exit)" 0 "line ends, link lost: q leaves"
+like "$(cat "$TUI_DIR/log.txt")" "message 1: LIST said 179 octets and 187 arrived.*waiting for the user's answer" \
+	"line ends, link lost: the question was asked before the link went"
 
 # No TOP: the preview is the start of RETR, and says where it was cut.
 hostile no_top_big
