@@ -448,6 +448,15 @@ size_t mailbox_headers_known(const mailbox_t *mailbox)
 
 /* ---- sizes ---- */
 
+/* A server that counts a stored LF line end as one octet and also ends a
+ * last line its copy left open (Twisted) sends one CRLF per received line:
+ * lines - 1 of them were stored as one octet each, the last was not stored
+ * at all. That is listed + (lines - 1) + 2 octets. */
+static bool open_last_line_counted_as_one(uint64_t listed, uint64_t received, uint64_t lines)
+{
+	return lines > 1 && received > listed && received - listed == lines + 1;
+}
+
 mailbox_size_t mailbox_judge_size(uint64_t listed, uint64_t received, uint64_t lines)
 {
 	if (received == listed)
@@ -456,12 +465,15 @@ mailbox_size_t mailbox_judge_size(uint64_t listed, uint64_t received, uint64_t l
 		return SIZE_FINAL_LINE_END;
 	if (lines && received > listed && received - listed == lines)
 		return SIZE_LINE_ENDS_AS_ONE;
+	if (open_last_line_counted_as_one(listed, received, lines))
+		return SIZE_LINE_ENDS_AS_ONE;
 	return SIZE_DIFFERENT;
 }
 
 char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t received, uint64_t lines)
 {
 	unsigned long long l = (unsigned long long)listed, r = (unsigned long long)received;
+	unsigned long long more = (unsigned long long)(received - listed);
 	switch (verdict) {
 	case SIZE_FINAL_LINE_END:
 		return xasprintf(
@@ -469,10 +481,18 @@ char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t receiv
 		      "line that its copy left open, so the copy is complete"),
 		    l, r);
 	case SIZE_LINE_ENDS_AS_ONE:
+		if (open_last_line_counted_as_one(listed, received, lines))
+			return xasprintf(
+			    /* TRANSLATORS: %3$llu octets more = %5$llu line ends + 2. */
+			    _("LIST said %1$llu octets and %2$llu arrived, %3$llu more: the "
+			      "server counts a line end as one octet (one more for each of the "
+			      "%5$llu line ends it stored) and ended the last of its %4$llu "
+			      "lines, which its copy left open (2 more)"),
+			    l, r, more, (unsigned long long)lines, (unsigned long long)(lines - 1));
 		return xasprintf(
 		    _("LIST said %llu octets and %llu arrived, %llu more, one for each "
 		      "of its %llu lines: the server counts a line end as one octet"),
-		    l, r, (unsigned long long)(received - listed), (unsigned long long)lines);
+		    l, r, more, (unsigned long long)lines);
 	case SIZE_DIFFERENT:
 		return xasprintf(_("LIST said %llu octets but %llu arrived: possibly another "
 				   "message"),

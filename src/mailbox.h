@@ -79,7 +79,9 @@ typedef enum {
 	SIZE_FINAL_LINE_END,   /* exactly one CRLF more: the server ended a last line its
 				* copy left open (the copy is complete) */
 	SIZE_LINE_ENDS_AS_ONE, /* the difference equals the line count: LIST counted each
-				* line end as one octet (accepted only when the user says so) */
+				* line end as one octet; or the line count plus one:
+				* that, and a last line left open that the server
+				* ended (accepted only when the user says so) */
 	SIZE_DIFFERENT,        /* anything else: possibly another message, never accepted */
 } mailbox_size_t;
 

@@ -110,6 +110,31 @@ char *session_default_name(const session_t *session, uint64_t number);
 int session_save(session_t *session, uint64_t number, const char *dir, const char *name, bool mbox,
 		 char **errstr);
 
+/* A save waiting for the user's word: RETR delivered a complete copy
+ * (terminator seen, no unstuffed dot) whose size differs from LIST's the
+ * way a server that counts a line end as one octet makes it
+ * (SIZE_LINE_ENDS_AS_ONE). The octets that arrived wait in the save's
+ * temporary file (an mbox stays locked); the message stays SAVING, so it
+ * can be neither saved again nor deleted until the question is answered. */
+typedef struct {
+	uint64_t number;
+	uint64_t listed;   /* LIST's size */
+	uint64_t received; /* octets that arrived (CRLF line ends, unstuffed) */
+	uint64_t lines;    /* lines that arrived */
+	const char *note;  /* mailbox_size_note's explanation (translated) */
+} session_size_question_t;
+
+/* session_size_question: the oldest save waiting for an answer, or NULL.
+ * Valid until the next call into the session. */
+const session_size_question_t *session_size_question(const session_t *session);
+/* session_answer_size: accept: the waiting file is committed with the
+ * octets that arrived as its expected size (store_commit's other checks
+ * unchanged) and the save counts as verified, with the note; refuse: the
+ * file is removed and the message stays unsaved, the note in its error.
+ * Returns 0, or -1 with *errstr when number has no question waiting (the
+ * connection was lost: nothing was kept) or the commit failed. */
+int session_answer_size(session_t *session, uint64_t number, bool accept, char **errstr);
+
 /* session_may_delete: gate_may_delete on the session's mailbox: true when
  * DELE number may be sent; otherwise *why says why not (translated; caller
  * frees). */

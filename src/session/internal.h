@@ -74,6 +74,14 @@ struct session {
 
 	buf_t raw_reply;
 	unsigned long raw_serial;
+
+	/* Saves waiting for session_answer_size, oldest first. */
+	struct size_wait {
+		session_size_question_t question; /* question.note is note */
+		char *note;
+		store_file_t *file;
+	} * size_waits;
+	size_t size_wait_count;
 };
 
 long long session_now_ms(void);
@@ -107,6 +115,9 @@ void session_on_preview(session_t *session, req_t *req, const pop3_reply_t *repl
 void session_on_fetch(session_t *session, req_t *req, const pop3_reply_t *reply);
 void session_on_quit(session_t *session, const pop3_reply_t *reply);
 void session_preview_reset(session_t *session);
+/* session_drop_size_waits: the connection is gone or the session ends:
+ * every save waiting for an answer is given up (files removed). */
+void session_drop_size_waits(session_t *session);
 void session_pump_headers(session_t *session);
 
 #endif

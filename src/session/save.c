@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/gettext.h"
 #include "util/xalloc.h"
@@ -92,6 +93,50 @@ static int verify(session_t *session, req_t *req, store_file_t *file, const pop3
 	return store_commit(file, reply->terminated, size, result, why);
 }
 
+/* report_saved: a save passed every check: the gate's ledger, the trace
+ * and the status line. */
+static void report_saved(session_t *session, uint64_t number, const store_result_t *result,
+			 const char *note)
+{
+	unsigned long long n = (unsigned long long)number;
+	gate_save_verified(session->mailbox, number, result->path, result->bytes_on_disk, note);
+	if (note) {
+		trace_emitf(session->trace, TRACE_WARN, "message %llu: %s", n, note);
+		session_set_status(session, false,
+				   _("Saved message %llu to %s (%llu octets). Note: %s"), n,
+				   result->path, (unsigned long long)result->bytes_on_disk, note);
+	} else {
+		session_set_status(session, false, _("Saved message %llu to %s (%llu octets)"), n,
+				   result->path, (unsigned long long)result->bytes_on_disk);
+	}
+}
+
+/* ask_size: keep a complete copy whose size LIST counted with one octet a
+ * line end until the user accepts or refuses it (session_answer_size).
+ * Takes file and note. */
+static void ask_size(session_t *session, uint64_t number, const mailbox_msg_t *msg,
+		     const pop3_reply_t *reply, store_file_t *file, char *note)
+{
+	session->size_waits = xreallocarray(session->size_waits, session->size_wait_count + 1,
+					    sizeof *session->size_waits);
+	struct size_wait *wait = &session->size_waits[session->size_wait_count++];
+	*wait = (struct size_wait){
+	    .question = {.number = number,
+			 .listed = msg->size,
+			 .received = reply->body_octets,
+			 .lines = reply->body_lines,
+			 .note = note},
+	    .note = note,
+	    .file = file,
+	};
+	trace_emitf(session->trace, TRACE_WARN, "message %llu: %s; waiting for the user's answer",
+		    (unsigned long long)number, note);
+	session_set_status(session, false,
+			   _("Message %llu arrived with %llu octets, LIST said %llu: accept it?"),
+			   (unsigned long long)number, (unsigned long long)reply->body_octets,
+			   (unsigned long long)msg->size);
+}
+
 void session_on_save(session_t *session, req_t *req, const pop3_reply_t *reply)
 {
 	const mailbox_msg_t *msg = mailbox_find(session->mailbox, req->number);
@@ -103,9 +148,9 @@ void session_on_save(session_t *session, req_t *req, const pop3_reply_t *reply)
 		return;
 	}
 	unsigned long long number = (unsigned long long)req->number;
-	/* The view accepts a final line end the server added; a copy whose
-	 * size differs by one octet a line only batch mode accepts, on
-	 * request (--accept-line-end-count). */
+	/* A final line end the server added is a complete copy; one octet a
+	 * line end counted by LIST is complete too, but saved only when the
+	 * user accepts it (session_answer_size); anything else never. */
 	mailbox_size_t verdict =
 	    mailbox_judge_size(msg->size, reply->body_octets, reply->body_lines);
 	bool complete =
@@ -114,34 +159,22 @@ void session_on_save(session_t *session, req_t *req, const pop3_reply_t *reply)
 	    verdict == SIZE_AS_LISTED || !complete
 		? NULL
 		: mailbox_size_note(verdict, msg->size, reply->body_octets, reply->body_lines);
+	if (note && verdict == SIZE_LINE_ENDS_AS_ONE) {
+		ask_size(session, req->number, msg, reply, file, note);
+		return;
+	}
 	uint64_t expected = verdict == SIZE_FINAL_LINE_END ? reply->body_octets : msg->size;
 	store_result_t result = {0};
 	char *why = NULL;
 	if (verify(session, req, file, reply, expected, &result, &why) == 0) {
-		gate_save_verified(session->mailbox, req->number, result.path, result.bytes_on_disk,
-				   note);
-		if (note) {
-			trace_emitf(session->trace, TRACE_WARN, "message %llu: %s", number, note);
-			session_set_status(
-			    session, false, _("Saved message %llu to %s (%llu octets). Note: %s"),
-			    number, result.path, (unsigned long long)result.bytes_on_disk, note);
-		} else {
-			session_set_status(session, false,
-					   _("Saved message %llu to %s (%llu octets)"), number,
-					   result.path, (unsigned long long)result.bytes_on_disk);
-		}
+		report_saved(session, req->number, &result, note);
 		free(note);
 		store_result_free(&result);
 		return;
 	}
-	if (note && verdict != SIZE_FINAL_LINE_END) {
+	if (note && verdict == SIZE_DIFFERENT) {
 		free(why);
-		why =
-		    verdict == SIZE_LINE_ENDS_AS_ONE
-			? xasprintf(_("%s; not saved (popscope --save %llu --accept-line-end-count "
-				      "accepts such a copy)"),
-				    note, number)
-			: xasprintf(_("%s; not saved"), note);
+		why = xasprintf(_("%s; not saved"), note);
 	}
 	free(note);
 	gate_save_failed(session->mailbox, req->number, why ? why : _("save failed"),
@@ -149,4 +182,73 @@ void session_on_save(session_t *session, req_t *req, const pop3_reply_t *reply)
 	session_set_status(session, true, _("Saving message %llu failed: %s"), number,
 			   why ? why : "");
 	free(why);
+}
+
+const session_size_question_t *session_size_question(const session_t *session)
+{
+	return session->size_wait_count ? &session->size_waits[0].question : NULL;
+}
+
+/* take_size_wait: remove the wait for number from the list into *out. */
+static bool take_size_wait(session_t *session, uint64_t number, struct size_wait *out)
+{
+	for (size_t i = 0; i < session->size_wait_count; i++) {
+		if (session->size_waits[i].question.number != number)
+			continue;
+		*out = session->size_waits[i];
+		session->size_wait_count--;
+		memmove(&session->size_waits[i], &session->size_waits[i + 1],
+			(session->size_wait_count - i) * sizeof *session->size_waits);
+		return true;
+	}
+	return false;
+}
+
+int session_answer_size(session_t *session, uint64_t number, bool accept, char **errstr)
+{
+	unsigned long long n = (unsigned long long)number;
+	struct size_wait wait;
+	if (!take_size_wait(session, number, &wait)) {
+		*errstr = xasprintf(_("message %llu is not waiting for an answer (after a lost "
+				      "connection nothing is kept); not saved"),
+				    n);
+		return -1;
+	}
+	int rc = 0;
+	if (!accept) {
+		store_abort(wait.file);
+		char *why = xasprintf(_("%s; not saved: refused"), wait.note);
+		gate_save_failed(session->mailbox, number, why, true);
+		trace_emitf(session->trace, TRACE_WARN,
+			    "message %llu: refused by the user, not saved", n);
+		session_set_status(session, false, _("Message %llu not saved."), n);
+		free(why);
+	} else {
+		/* The octets that arrived are the ones judged: they are the expected size. */
+		store_result_t result = {0};
+		char *why = NULL;
+		if (store_commit(wait.file, true, wait.question.received, &result, &why) == 0) {
+			report_saved(session, number, &result, wait.note);
+			store_result_free(&result);
+		} else {
+			gate_save_failed(session->mailbox, number, why, false);
+			session_set_status(session, true, _("Saving message %llu failed: %s"), n,
+					   why);
+			*errstr = why;
+			rc = -1;
+		}
+	}
+	free(wait.note);
+	return rc;
+}
+
+void session_drop_size_waits(session_t *session)
+{
+	for (size_t i = 0; i < session->size_wait_count; i++) {
+		store_abort(session->size_waits[i].file);
+		free(session->size_waits[i].note);
+	}
+	free(session->size_waits);
+	session->size_waits = NULL;
+	session->size_wait_count = 0;
 }

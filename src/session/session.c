@@ -183,6 +183,7 @@ void session_free(session_t *session)
 	/* req_free unlinks the head first; the analyzer does not follow that. */
 	while (session->reqs)
 		req_free(session, session->reqs); // NOLINT(clang-analyzer-unix.Malloc)
+	session_drop_size_waits(session);
 	mailbox_free(session->mailbox);
 	free(session->order);
 	free(session->row_of);
@@ -229,6 +230,7 @@ static void abandon_requests(session_t *session)
 		session->fetch_req = NULL;
 	}
 	session->preview_req = NULL;
+	session_drop_size_waits(session);
 	if (session->preview.state == PREVIEW_LOADING) {
 		session->preview.state = PREVIEW_FAILED;
 		session->preview.error = xstrdup(_("the connection was lost"));

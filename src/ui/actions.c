@@ -129,6 +129,62 @@ void ui_action_delete(ui_t *ui)
 	add_detail(ui, _("Saved to"), msg->saved_path);
 }
 
+static void on_size_answer(ui_t *ui, const char *answer, int key, uint64_t number)
+{
+	char *err = NULL;
+	if (session_answer_size(ui->session, number, key == 'y', &err) < 0)
+		ui_message(ui, true, _("Not saved: %s"), err ? err : "");
+	free(err);
+}
+
+/* size_dialog: the second confirmation of a save whose size LIST counted
+ * with one octet a line end: both sizes, the line count and the
+ * explanation; default No. */
+static void size_dialog(ui_t *ui, const session_size_question_t *question)
+{
+	unsigned long long n = (unsigned long long)question->number;
+	const mailbox_msg_t *msg = session_by_number(ui->session, question->number);
+	char *text =
+	    xasprintf(_("Keep message %llu as it arrived? Its size is not LIST's. [y/N]"), n);
+	prompt_dialog(&ui->prompt, text, "yn", 'n', on_size_answer, question->number);
+	free(text);
+	add_detail(ui, _("From"), msg ? mailbox_sender(msg) : "");
+	add_detail(ui, _("Subject"), msg ? mailbox_subject(msg) : "");
+	text = xasprintf(_("%llu octets"), (unsigned long long)question->listed);
+	add_detail(ui, _("LIST size"), text);
+	free(text);
+	text =
+	    xasprintf(ngettext("%llu octets in %llu line", "%llu octets in %llu lines",
+			       (unsigned long)question->lines),
+		      (unsigned long long)question->received, (unsigned long long)question->lines);
+	add_detail(ui, _("Received"), text);
+	free(text);
+	prompt_add_line(&ui->prompt, "");
+	prompt_add_paragraph(&ui->prompt, question->note);
+	prompt_add_line(&ui->prompt, "");
+	prompt_add_paragraph(&ui->prompt,
+			     _("y: save these octets as they arrived; the save counts as "
+			       "verified, so the message can then be deleted. n: discard them, "
+			       "nothing is saved."));
+}
+
+void ui_ask_size(ui_t *ui)
+{
+	const session_size_question_t *question = session_size_question(ui->session);
+	if (ui->prompt.kind == PROMPT_DIALOG && ui->prompt.done == on_size_answer) {
+		/* The question went away with the connection: so does its dialog. */
+		if (!question || question->number != ui->prompt.arg) {
+			prompt_clear(&ui->prompt);
+			ui->kick = true;
+		}
+		return;
+	}
+	if (!question || ui->quitting || prompt_active(&ui->prompt))
+		return;
+	size_dialog(ui, question);
+	ui->kick = true;
+}
+
 static void on_undo_answer(ui_t *ui, const char *answer, int key, uint64_t arg)
 {
 	if (key != 'y')

@@ -32,6 +32,7 @@ typedef struct {
 		bool key_rawmode, key_reply;
 		unsigned long key_serial;
 		int key_width;
+		char *key_notes; /* the row's state notes: a failed save changes them */
 		buf_t text;
 		struct {
 			size_t start, len;
@@ -70,6 +71,7 @@ static void preview_close(ui_t *ui, view_t *view)
 	preview_t *pv = view->private;
 	buf_free(&pv->cache.text);
 	free(pv->cache.lines);
+	free(pv->cache.key_notes);
 }
 
 static void add_header(buf_t *out, const char *name, const char *value)
@@ -268,11 +270,21 @@ static void refresh_cache(ui_t *ui, preview_t *pv, int width)
 	size_t len;
 	unsigned long serial;
 	session_raw_reply(ui->session, &len, &serial);
-	if (pv->cache.key_raw == p->raw && pv->cache.key_text == p->text &&
+	buf_t notes;
+	buf_init(&notes);
+	add_state_notes(&notes, session_by_number(ui->session, p->number));
+	const char *notes_text = notes.data ? notes.data : "";
+	bool same_notes = pv->cache.key_notes && strcmp(pv->cache.key_notes, notes_text) == 0;
+	if (same_notes && pv->cache.key_raw == p->raw && pv->cache.key_text == p->text &&
 	    pv->cache.key_number == p->number && pv->cache.key_state == (int)p->state &&
 	    pv->cache.key_rawmode == pv->raw && pv->cache.key_reply == pv->raw_reply &&
-	    pv->cache.key_serial == serial && pv->cache.key_width == width && pv->cache.lines)
+	    pv->cache.key_serial == serial && pv->cache.key_width == width && pv->cache.lines) {
+		buf_free(&notes);
 		return;
+	}
+	free(pv->cache.key_notes);
+	pv->cache.key_notes = xstrdup(notes_text);
+	buf_free(&notes);
 	bool same_message =
 	    pv->cache.key_number == p->number && pv->cache.key_reply == pv->raw_reply;
 	pv->cache.key_raw = p->raw;

@@ -95,6 +95,43 @@ void prompt_add_line(prompt_t *prompt, const char *line)
 		prompt->lines[prompt->line_count++] = xstrdup(line);
 }
 
+void prompt_add_paragraph(prompt_t *prompt, const char *text)
+{
+	const char *p = text, *stop = text + strlen(text);
+	while (p < stop) {
+		const char *line = p, *q = p, *space = NULL;
+		int cells = 0;
+		mbstate_t st;
+		memset(&st, 0, sizeof st);
+		while (q < stop) {
+			wchar_t wc;
+			size_t n = mbrtowc(&wc, q, (size_t)(stop - q), &st);
+			if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
+				/* Broken UTF-8: one byte, one cell (drawing shows a replacement). */
+				n = 1;
+				wc = L'?';
+				memset(&st, 0, sizeof st);
+			}
+			int w = wcwidth(wc);
+			if (w < 0)
+				w = 1;
+			if (cells + w > PROMPT_WRAP_CELLS)
+				break;
+			if (wc == L' ')
+				space = q;
+			cells += w;
+			q += n;
+		}
+		const char *end = q < stop && space && space > line ? space : q;
+		char *piece = xstrndup(line, (size_t)(end - line));
+		prompt_add_line(prompt, piece);
+		free(piece);
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 bool prompt_active(const prompt_t *prompt)
 {
 	return prompt->kind != PROMPT_OFF;

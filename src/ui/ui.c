@@ -290,6 +290,7 @@ static void run_loop(ui_t *ui)
 		}
 		session_tick(ui->session);
 		view_wait = views_tick(ui);
+		ui_ask_size(ui);
 		if (ui->quitting) {
 			if (!quit_started)
 				quit_started = ui_now_ms();

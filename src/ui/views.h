@@ -139,6 +139,10 @@ void ui_action_command(ui_t *ui);
 void ui_action_save_part(ui_t *ui);
 void ui_action_fetch(ui_t *ui);
 void ui_action_write_log(ui_t *ui);
+/* ui_ask_size: once a round: a save waiting for the user's word on its
+ * size (session_size_question) gets its dialog when no other prompt is
+ * open; a dialog whose question went away with the connection closes. */
+void ui_ask_size(ui_t *ui);
 
 /* navigate.c: the keys that find and order messages */
 void ui_action_search(ui_t *ui);

@@ -3,12 +3,13 @@
 # that cannot be trusted shows nothing to act on; messages whose UIDL is
 # shared or garbled can be saved but never deleted; a save does not carry
 # over a reconnect to another message under the same UIDL; no raw control
-# byte reaches the terminal.
+# byte reaches the terminal; a save whose size LIST counted with one octet
+# a line end waits for a second confirmation.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/lib/tap.sh"
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 3
-plan 29
+plan 52
 HOSTILE_PID=
 
 # hostile NAME: a scripted server for one connection; the view points at it.
@@ -134,6 +135,78 @@ tui_wait 'Delete message 1 from the server at quit\? \[y/N\]'
 ok $? "size_final_line_end: the save counts, d asks for confirmation"
 tui_keys n q
 tui_wait_exit >/dev/null
+
+# LIST counts a line end as one octet and message 1 has no final line end
+# (Twisted): the save waits for a second confirmation (80x24) with both
+# sizes, the line count and the explanation, default No. Refused: nothing
+# saved, the note stays in the preview, d is refused. Saved again and
+# accepted: the file holds the octets that arrived, and d may delete it.
+hostile size_line_ends_open_last_line
+rm -f "$TUI_DIR"/saves/*
+# The server lives 20 s: few waits, keys sent together where the order is enough.
+TUI_COLS=80 TUI_ROWS=24 tui_start --plaintext
+tui_wait '^>? +1 +178 ' 15 || bail_out "size_line_ends_open_last_line: the list did not appear"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait "Keep message 1 as it arrived\? Its size is not LIST's\. \[y/N\]"
+ok $? "line ends: the save asks a second time"
+screen=$(tui_screen)
+like "$screen" 'From: one@example\.org' "line ends: the dialog names the sender"
+like "$screen" 'Subject: first' "line ends: the dialog names the subject"
+like "$screen" 'LIST size: 178 octets' "line ends: the dialog shows LIST's size"
+like "$screen" 'Received: 187 octets in 8 lines' "line ends: the dialog shows what arrived"
+# The dialog's lines start in column 9 and end before column 75 at 80x24.
+dialog=$(printf '%s\n' "$screen" | cut -c9-74 | tr -s ' \n' '  ')
+like "$dialog" 'LIST said 178 octets and 187 arrived, 9 more: the server counts a line end as one octet \(one more for each of the 7 line ends it stored\) and ended the last of its 8 lines, which its copy left open \(2 more\) ' \
+	"line ends: the whole explanation fits in the dialog"
+like "$dialog" 'nothing is saved\. ' "line ends: the dialog ends with what n does"
+is "$(ls "$TUI_DIR/saves")" "" "line ends: no file while the question waits"
+tui_keys Enter d
+tui_wait 'Refused: message 1 has not been saved in this session'
+ok $? "line ends: Enter (No) refuses; d is refused then"
+screen=$(tui_screen)
+like "$screen" '^Last error: LIST said 178 octets and 187 arrived, 9 more' \
+	"line ends: the preview keeps the explanation"
+like "$screen" '^>? *!E +1 +178 ' "line ends: message 1 is flagged, not saved"
+is "$(ls -A "$TUI_DIR/saves")" "" "line ends: refused, no file left"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait "Keep message 1 as it arrived\?"
+tui_keys y d
+tui_wait 'Delete message 1 from the server at quit\? \[y/N\]'
+ok $? "line ends: y saves; the save counts, d asks for confirmation"
+like "$(tui_screen)" '^>? *S +1 +178 ' "line ends: message 1 is flagged saved"
+tui_keys y q
+tui_wait 'will be DELETED from the server at quit'
+tui_keys c
+is "$(tui_wait_exit)" 0 "line ends: exit 0"
+like "$(cat "$HOSTILE_LOG")" "b'DELE 1" "line ends: DELE 1 reached the server"
+"${PYTHON3:-python3}" -c 'import sys; sys.path.insert(0, sys.argv[1]); import hostile_server
+sys.stdout.buffer.write(hostile_server.MESSAGES[0])' "$TUI_SRCDIR/fixture" >"$TUI_DIR/expected"
+saved=$(ls "$TUI_DIR/saves")
+cmp -s "$TUI_DIR/expected" "$TUI_DIR/saves/$saved"
+ok $? "line ends: the file holds the 187 octets that arrived"
+like "$(cat "$TUI_DIR/log.txt")" 'message 1: refused by the user, not saved' \
+	"line ends: the protocol log has the refusal"
+
+# The link drops while the question waits: the dialog goes, nothing is kept.
+hostile size_line_ends_then_close
+rm -f "$TUI_DIR"/saves/*
+tui_start --plaintext
+tui_wait '^>? +1 +179 ' 15 || bail_out "size_line_ends_then_close: the list did not appear"
+tui_keys s
+tui_wait '^Save message 1 to'
+tui_keys Enter
+tui_wait 'Connection lost'
+ok $? "line ends, link lost: the status line says so"
+unlike "$(tui_screen)" 'Keep message 1 as it arrived' "line ends, link lost: no dialog left"
+is "$(ls -A "$TUI_DIR/saves")" "" "line ends, link lost: no file, not even a temporary one"
+tui_keys q
+is "$(tui_wait_exit)" 0 "line ends, link lost: q leaves"
+like "$(cat "$TUI_DIR/log.txt")" "message 1: LIST said 179 octets and 187 arrived.*waiting for the user's answer" \
+	"line ends, link lost: the question was asked before the link went"
 
 # No TOP: the preview is the start of RETR, and says where it was cut.
 hostile no_top_big

@@ -3,6 +3,7 @@
 #
 #   tui_setup [NMESSAGES]      start the fixture (skip_all without tmux/dovecot)
 #   tui_start [ARGS...]        popscope in a fresh 120x40 tmux session
+#                              (TUI_COLS, TUI_ROWS: another size)
 #   tui_keys KEY...            send keys (tmux key names: Enter, Escape, Tab, C-l)
 #   tui_type TEXT              send literal text
 #   tui_screen                 the screen as text (also appended to $TUI_ALL_SCREENS)
@@ -71,7 +72,7 @@ tui_start()
 	cmd="$cmd --log '$TUI_DIR/log.txt' $q '$TUI_URL'"
 	cmd="$cmd; echo \$? >'$TUI_DIR/exit.tmp'; mv '$TUI_DIR/exit.tmp' '$TUI_DIR/exit'; sleep 60"
 	rm -f "$TUI_DIR/log.txt"
-	"$TUI_TMUX" -S "$TUI_SOCK" -f /dev/null new-session -d -s ui -x 120 -y 40 "$cmd" ||
+	"$TUI_TMUX" -S "$TUI_SOCK" -f /dev/null new-session -d -s ui -x "${TUI_COLS:-120}" -y "${TUI_ROWS:-40}" "$cmd" ||
 		bail_out "tmux new-session failed"
 	"$TUI_TMUX" -S "$TUI_SOCK" set-option -g status off >/dev/null 2>&1
 }

@@ -320,6 +320,36 @@ static void test_size_verdicts(void **state)
 	free(note);
 }
 
+/* Twisted, message without a final line end: 310 octets stored with 9 LF
+ * line ends and an open last line; RETR sends 10 CRLF lines, 321 octets. */
+static void test_size_line_ends_and_open_last_line(void **state)
+{
+	assert_int_equal(mailbox_judge_size(310, 321, 10), SIZE_LINE_ENDS_AS_ONE);
+	/* The plain case, one octet a line, stays what it was. */
+	assert_int_equal(mailbox_judge_size(310, 320, 10), SIZE_LINE_ENDS_AS_ONE);
+	/* Around them: nothing else is read as line ends. */
+	assert_int_equal(mailbox_judge_size(310, 319, 10), SIZE_DIFFERENT); /* lines - 1 */
+	assert_int_equal(mailbox_judge_size(310, 322, 10), SIZE_DIFFERENT); /* lines + 2 */
+	assert_int_equal(mailbox_judge_size(310, 323, 10), SIZE_DIFFERENT); /* lines + 3 */
+	assert_int_equal(mailbox_judge_size(310, 299, 10), SIZE_DIFFERENT); /* lines + 1 fewer */
+	/* One line: its one CRLF is the final line end, a complete copy either way. */
+	assert_int_equal(mailbox_judge_size(33, 35, 1), SIZE_FINAL_LINE_END);
+	assert_int_equal(mailbox_judge_size(33, 34, 0), SIZE_DIFFERENT);
+	assert_int_equal(mailbox_judge_size(UINT64_MAX - 11, UINT64_MAX, 10),
+			 SIZE_LINE_ENDS_AS_ONE);
+
+	char *note = mailbox_size_note(SIZE_LINE_ENDS_AS_ONE, 310, 321, 10);
+	assert_non_null(strstr(note, "LIST said 310 octets and 321 arrived, 11 more"));
+	assert_non_null(strstr(note, "counts a line end as one octet"));
+	assert_non_null(strstr(note, "each of the 9 line ends it stored"));
+	assert_non_null(strstr(note, "the last of its 10 lines, which its copy left open"));
+	free(note);
+	note = mailbox_size_note(SIZE_LINE_ENDS_AS_ONE, 310, 320, 10);
+	assert_non_null(strstr(note, "10 more, one for each of its 10 lines"));
+	assert_null(strstr(note, "left open"));
+	free(note);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +363,7 @@ int main(void)
 	    cmocka_unit_test(test_headers_kept_across_connections),
 	    cmocka_unit_test(test_placeholders),
 	    cmocka_unit_test(test_size_verdicts),
+	    cmocka_unit_test(test_size_line_ends_and_open_last_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
