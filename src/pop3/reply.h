@@ -106,7 +106,7 @@ typedef struct {
 	bool top, uidl, user, pipelining, stls, resp_codes, auth_resp_code, sasl_ir;
 	bool utf8;      /* RFC 6856: the UTF8 command switches the session to UTF-8 mode */
 	bool utf8_user; /* "UTF8 USER": UTF-8 user names and passwords are accepted too */
-	char *sasl; /* space-separated mechanisms (upper case), NULL when none */
+	char *sasl;     /* space-separated mechanisms (upper case), NULL when none */
 	char *implementation;
 	long login_delay; /* seconds, -1 when not announced */
 	long expire;      /* days, -1 = not announced, -2 = NEVER */
