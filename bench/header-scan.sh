@@ -3,10 +3,16 @@
 # pipelined and not, against python poplib and curl; on loopback, then at a
 # 20 ms round trip. Run from anywhere: bash bench/header-scan.sh. See bench/README.md.
 #
+# The floor is an openssl s_client that writes the login, LIST and every
+# TOP n 0 at once: the server's and the link's own speed. popscope's default
+# runs alternate with it, and the table gives each row's ratio to it.
+#
 # Environment: POPSCOPE (binary, default src/popscope), MESSAGES (10000),
 # RUNS (3, median), RTT_RUNS (1, for the slow sequential clients at RTT),
-# RTT_MS (20), PIPELINES ("128 16 1"), CURL_TOPS (200, the TOP sample),
-# DELAY_METHOD (auto|netem|proxy|veth0|none), RUN_TIMEOUT (900 s per run).
+# RTT_MS (20), PIPELINES (extra rows with --pipeline N, e.g. "128 1"),
+# PEERS (1: python poplib and curl on loopback too), RTT_PEERS (0: 1 adds them
+# at the round trip, minutes at 10,000 messages), CURL_TOPS (200, the TOP
+# sample), DELAY_METHOD (auto|netem|proxy|veth0|none), RUN_TIMEOUT (900 s per run).
 set -u
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +20,9 @@ set -u
 MESSAGES=${MESSAGES:-10000}
 RTT_RUNS=${RTT_RUNS:-1}
 RTT_MS=${RTT_MS:-20}
-PIPELINES=${PIPELINES:-128 16 1}
+PIPELINES=${PIPELINES:-}
+PEERS=${PEERS:-1}
+RTT_PEERS=${RTT_PEERS:-0}
 CURL_TOPS=${CURL_TOPS:-200}
 DELAY_METHOD=${DELAY_METHOD:-auto}
 # The veth pair for the netem method: a /30 that must be unused here.
@@ -49,41 +57,82 @@ write_curl_config()
 	} >"$file"
 }
 
-# scan_table TITLE HOST PORT SEQ_RUNS PREFIX...: the table for one network path.
-# PREFIX runs each client (e.g. ip netns exec NS).
+# write_floor_input FILE NTOPS: what the floor client writes at once: the
+# login, LIST, every TOP n 0 and QUIT.
+write_floor_input()
+{
+	local i
+	{
+		printf 'USER %s\r\nPASS %s\r\nLIST\r\n' "$USER" "$PASSWORD"
+		for ((i = 1; i <= $2; i++)); do
+			printf 'TOP %d 0\r\n' "$i"
+		done
+		printf 'QUIT\r\n'
+	} >"$1"
+	chmod 600 "$1"
+}
+
+# round_trips TRACE: from the first event of a popscope --trace to the first
+# TOP sent, in round trips of RTT_MS (times in the trace are milliseconds).
+round_trips()
+{
+	awk -v rtt="$RTT_MS" '
+		function ms(t,   p) { split(t, p, ":"); return ((p[1] * 60 + p[2]) * 60 + p[3]) * 1000 }
+		NR == 1 { start = ms($1) }
+		$2 == "C:" && $3 == "TOP" { printf "%.1f round trips (%d ms)", (ms($1) - start) / rtt,
+			ms($1) - start; exit }' "$1"
+}
+
+# scan_table TITLE HOST PORT SEQ_RUNS PEERS PREFIX...: the table for one
+# network path. PREFIX runs each client (e.g. ip netns exec NS).
 scan_table()
 {
-	local title=$1 host=$2 port=$3 seq_runs=$4 window runs out lines t_list base
-	shift 4
+	local title=$1 host=$2 port=$3 seq_runs=$4 peers=$5 window runs out lines t_list base
+	shift 5
 	local url="pop3s://$USER@$host:$port"
-	local per
+	local per floor_wall
 	printf 'machine %s login %s password %s\n' "$host" "$USER" "$PASSWORD" >"$DIR/netrc"
 	chmod 600 "$DIR/netrc"
 
 	echo
 	echo "$title"
-	bench_row "client" "wall s" "peak RSS MiB" "ms/message"
-	bench_row "------" "------" "------------" "----------"
+	bench_row "client" "wall s" "peak RSS MiB" "ms/message" "of floor"
+	bench_row "------" "------" "------------" "----------" "--------"
+	# The floor and popscope's default, alternated.
+	CMD_A=("$@" openssl s_client -quiet -ign_eof -CAfile "$CA_FILE" -connect "$host:$port")
+	CMD_B=("$@" "$POPSCOPE" --list --ca-file "$CA_FILE" --password-command "$PW_CMD" "$url")
+	A_STDIN=$WORK/floor.in bench_alternate "$RUNS" "$WORK/floor.txt" "$WORK/list-default.txt"
+	floor_wall=$A_WALL
+	[ "$(grep -c '^+OK' "$WORK/floor.txt")" -eq $((MESSAGES + 5)) ] ||
+		bench_note "the floor client did not get every reply"
+	per=$(awk -v t="$A_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
+	bench_row "floor: s_client, all TOPs at once" "$A_WALL$([ "$A_OK" = 0 ] || echo '!')" \
+		"$(mb "$A_RSS")" "$per" "x1.00"
+	lines=$(wc -l <"$WORK/list-default.txt")
+	[ "$lines" -eq "$MESSAGES" ] || bench_note "popscope --list printed $lines lines," \
+		"expected $MESSAGES"
+	per=$(awk -v t="$B_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
+	bench_row "popscope --list" "$B_WALL$([ "$B_OK" = 0 ] || echo '!')" "$(mb "$B_RSS")" \
+		"$per" "$(ratio "$B_WALL" "$floor_wall")"
+
 	for window in $PIPELINES; do
 		runs=$RUNS
 		[ "$window" -lt 16 ] && runs=$seq_runs
 		out=$WORK/list-$window.txt
 		bench_repeat "$runs" "$out" "$@" "$POPSCOPE" --list --pipeline "$window" \
 			--ca-file "$CA_FILE" --password-command "$PW_CMD" "$url"
-		lines=$(wc -l <"$out")
-		[ "$lines" -eq "$MESSAGES" ] || bench_note "popscope --pipeline $window printed" \
-			"$lines lines, expected $MESSAGES"
 		per=$(awk -v t="$R_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
-		bench_row "popscope --list --pipeline $window$([ "$window" = 128 ] && echo ' (default)')" \
-			"$R_WALL$([ "$R_OK" = 0 ] || echo '!')" "$(mb "$R_RSS")" "$per"
+		bench_row "popscope --list --pipeline $window" "$R_WALL$([ "$R_OK" = 0 ] || echo '!')" \
+			"$(mb "$R_RSS")" "$per" "$(ratio "$R_WALL" "$floor_wall")"
 	done
 
+	[ "$peers" = 1 ] || return 0
 	bench_repeat "$seq_runs" "$WORK/poplib.txt" "$@" "$PYTHON3" "$BENCH_DIR/poplib_scan.py" \
 		scan "$host" "$port" "$CA_FILE" "$USER" "$DIR/pw"
 	per=$(awk -v t="$R_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
 	bench_row "python poplib (sequential)" "$R_WALL$([ "$R_OK" = 0 ] || echo '!')" \
-		"$(mb "$R_RSS")" "$per"
-	cmp -s "$WORK/poplib.txt" "$WORK/list-128.txt" ||
+		"$(mb "$R_RSS")" "$per" "$(ratio "$R_WALL" "$floor_wall")"
+	cmp -s "$WORK/poplib.txt" "$WORK/list-default.txt" ||
 		bench_note "note: poplib's listing differs from popscope's (see $WORK if kept)"
 
 	if [ "$HAVE_CURL" = 1 ]; then
@@ -201,7 +250,8 @@ bench_measure "$WORK/warm.txt" "$POPSCOPE" --list --ca-file "$CA_FILE" \
 	--password-command "$PW_CMD" "pop3s://$USER@$HOST:$POP3S_PORT" ||
 	bench_die "popscope --list failed on the fixture"
 
-scan_table "loopback (127.0.0.1, no added delay)" "$HOST" "$POP3S_PORT" "$RUNS"
+write_floor_input "$WORK/floor.in" "$MESSAGES"
+scan_table "loopback (127.0.0.1, no added delay)" "$HOST" "$POP3S_PORT" "$RUNS" "$PEERS"
 
 method=$DELAY_METHOD
 if [ "$method" = auto ]; then
@@ -235,4 +285,8 @@ none)
 esac
 echo
 echo "round trip check (popscope --check): $(rtt_probe "${RUN_IN[@]}")"
-scan_table "$path" "$RTT_HOST" "$RTT_PORT" "$RTT_RUNS" "${RUN_IN[@]}"
+"${RUN_IN[@]}" "$POPSCOPE" --list --trace "$WORK/rtt.trace" --ca-file "$CA_FILE" \
+	--password-command "$PW_CMD" "pop3s://$USER@$RTT_HOST:$RTT_PORT" >/dev/null ||
+	bench_note "popscope --list --trace failed at the round trip"
+echo "from the start to the first TOP sent: $(round_trips "$WORK/rtt.trace")"
+scan_table "$path" "$RTT_HOST" "$RTT_PORT" "$RTT_RUNS" "$RTT_PEERS" "${RUN_IN[@]}"

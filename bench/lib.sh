@@ -1,9 +1,9 @@
 # lib.sh: shared by the bench/*.sh scripts (sourced, not run).
 #
 # Provides: bench_init (paths, tools, temp dir, cleanup trap), bench_dovecot
-# (start the test fixture), bench_measure / bench_repeat (wall time and peak
-# RSS through /usr/bin/time), bench_row (one table line), at_exit (register
-# cleanup). Settings come from the environment, see bench/README.md.
+# (start the test fixture), bench_measure / bench_repeat / bench_alternate
+# (wall time and peak RSS through /usr/bin/time), median, ratio, bench_row
+# (one table line), at_exit (register cleanup). Settings come from the environment, see bench/README.md.
 # shellcheck shell=bash disable=SC2034  # the variables set here are read by the scripts
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -95,7 +95,8 @@ bench_dovecot()
 	PW_CMD="cat $dir/pw"
 }
 
-# bench_measure OUT CMD...: run CMD once, stdout to OUT; sets M_WALL (s), M_RSS (KiB).
+# bench_measure OUT CMD...: run CMD once, stdout to OUT, stdin from BENCH_STDIN
+# (default /dev/null); sets M_WALL (s), M_RSS (KiB).
 # Returns CMD's status (124 on timeout).
 bench_measure()
 {
@@ -104,7 +105,7 @@ bench_measure()
 	# In the background, so that a signal runs the trap at once (bash defers traps
 	# while a foreground child runs); the exit handler stops the run.
 	/usr/bin/time -f '%e %M' -o "$tf" timeout "$RUN_TIMEOUT" "$@" >"$out" \
-		2>"$WORK/stderr.out" </dev/null &
+		2>"$WORK/stderr.out" <"${BENCH_STDIN:-/dev/null}" &
 	BENCH_RUN_PID=$!
 	wait "$BENCH_RUN_PID"
 	rc=$?
@@ -132,9 +133,41 @@ bench_repeat()
 		walls+=("$M_WALL")
 		[ "${M_RSS%%.*}" -gt "$rss" ] && rss=${M_RSS%%.*}
 	done
-	R_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ v[NR] = $1 }
-		END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	R_WALL=$(median "${walls[@]}")
 	R_RSS=$rss
+}
+
+# bench_alternate N OUT_A OUT_B: run the commands in the arrays CMD_A (stdin
+# from A_STDIN, default /dev/null) and CMD_B in turn, N times each (A, B, A,
+# B, ...), so that both see the same machine; A_WALL / B_WALL are the medians, A_RSS / B_RSS the largest peak
+# RSS (KiB), A_OK / B_OK 0 when every run succeeded.
+bench_alternate()
+{
+	local n=$1 out_a=$2 out_b=$3 i walls_a=() walls_b=()
+	A_OK=0 B_OK=0 A_RSS=0 B_RSS=0
+	for ((i = 0; i < n; i++)); do
+		BENCH_STDIN=${A_STDIN:-/dev/null} bench_measure "$out_a" "${CMD_A[@]}" || A_OK=1
+		walls_a+=("$M_WALL")
+		[ "${M_RSS%%.*}" -gt "$A_RSS" ] && A_RSS=${M_RSS%%.*}
+		bench_measure "$out_b" "${CMD_B[@]}" || B_OK=1
+		walls_b+=("$M_WALL")
+		[ "${M_RSS%%.*}" -gt "$B_RSS" ] && B_RSS=${M_RSS%%.*}
+	done
+	A_WALL=$(median "${walls_a[@]}")
+	B_WALL=$(median "${walls_b[@]}")
+}
+
+# median NUMBER...: the median.
+median()
+{
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+		END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ratio A B: A / B with two decimals, "x1.23".
+ratio()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "x%.2f", a / b; else print "-" }'
 }
 
 # mb KIB: KiB as MiB with one decimal.

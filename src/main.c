@@ -20,8 +20,6 @@
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
-/* Protocol log events the full-screen view keeps for its log pane. */
-#define UI_TRACE_CAPACITY 200000
 /* Body lines of each reply copied into the protocol log. */
 #define TRACE_BODY_LINES 20
 
@@ -68,7 +66,9 @@ fail:
 
 static trace_t *open_trace(const cli_options_t *options, int *status)
 {
-	trace_t *trace = trace_new(options->mode == MODE_UI ? UI_TRACE_CAPACITY : 0);
+	/* The full-screen view keeps the latest --log-size MiB for its log pane. */
+	trace_t *trace = trace_new(options->mode == MODE_UI ? SIZE_MAX : 0);
+	trace_set_byte_limit(trace, (size_t)options->log_size_mib << 20);
 	const char *file =
 	    options->mode == MODE_UI && options->log_file ? options->log_file : options->trace_file;
 	if (file) {

@@ -251,28 +251,11 @@ static size_t header_block_len(const char *data, size_t len)
 	return len;
 }
 
-static void summary_from(GMimeMessage *gmessage, mime_summary_t *summary)
+/* summary_sender: from / from_address for a mailbox address. */
+static void summary_sender(InternetAddress *ia, mime_summary_t *summary)
 {
-	InternetAddressList *list = g_mime_message_get_from(gmessage);
-	InternetAddress *ia = NULL;
 	const char *name;
 
-	if (list != NULL && internet_address_list_length(list) > 0)
-		ia = internet_address_list_get_address(list, 0);
-	/* A group ("Undisclosed: a@b;") stands for its first member. */
-	if (ia != NULL && INTERNET_ADDRESS_IS_GROUP(ia)) {
-		InternetAddressList *members =
-		    internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
-
-		if (members != NULL && internet_address_list_length(members) > 0 &&
-		    INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(members, 0)))
-			ia = internet_address_list_get_address(members, 0);
-	}
-	if (ia == NULL) {
-		summary->from =
-		    header_string(g_mime_object_get_header(GMIME_OBJECT(gmessage), "From"));
-		return;
-	}
 	if (INTERNET_ADDRESS_IS_MAILBOX(ia))
 		summary->from_address =
 		    header_string(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
@@ -291,6 +274,36 @@ static void summary_from(GMimeMessage *gmessage, mime_summary_t *summary)
 		free(summary->from);
 		summary->from = both;
 	}
+}
+
+/* summary_address: the first From header with an address gives the
+ * sender (a group stands for its first member); without one, the first
+ * From header's text. */
+static void summary_address(mime_summary_t *summary, InternetAddressList *list,
+			    const char *first_from)
+{
+	InternetAddress *ia = NULL;
+	if (list != NULL && internet_address_list_length(list) > 0)
+		ia = internet_address_list_get_address(list, 0);
+	if (ia != NULL && INTERNET_ADDRESS_IS_GROUP(ia)) {
+		InternetAddressList *members =
+		    internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
+
+		if (members != NULL && internet_address_list_length(members) > 0 &&
+		    INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(members, 0)))
+			ia = internet_address_list_get_address(members, 0);
+	}
+	if (ia == NULL) {
+		summary->from = header_string(first_from);
+		return;
+	}
+	summary_sender(ia, summary);
+}
+
+static void summary_from(GMimeMessage *gmessage, mime_summary_t *summary)
+{
+	summary_address(summary, g_mime_message_get_from(gmessage),
+			g_mime_object_get_header(GMIME_OBJECT(gmessage), "From"));
 }
 
 static char *address_line(GMimeMessage *gmessage, GMimeAddressType type)
@@ -322,24 +335,147 @@ static void summary_fill(GMimeMessage *gmessage, mime_summary_t *summary)
 		summary->date = g_date_time_to_unix(date);
 }
 
+/* ---- the list's summary, from the header block itself ---- */
+
+/* A header field of the block: its name and its raw value (folded, as
+ * sent, a NUL made visible). */
+typedef struct {
+	const char *name;
+	size_t name_len;
+	buf_t value;
+} field_t;
+
+/* next_field: the field starting at *p (before end), *p moved past it.
+ * False at the end of the block. A line that is no field (no colon, or a
+ * name with spaces) is skipped, as GMime reads a header block; the caller
+ * checks the first line (is_field_line). */
+/* field_name_len: the length of the field name the line starts with
+ * (spaces before the colon not counted), 0 when it is no field. */
+static size_t field_name_len(const char *line, const char *line_end)
+{
+	const char *colon = memchr(line, ':', (size_t)(line_end - line));
+	if (!colon)
+		return 0;
+	size_t len = (size_t)(colon - line);
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (memchr(line, ' ', len) || memchr(line, '\t', len))
+		return 0;
+	return len;
+}
+
+static bool next_field(const char **p, const char *end, field_t *field)
+{
+	while (*p < end) {
+		const char *line = *p;
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *line_end = nl ? nl : end;
+		*p = nl ? nl + 1 : end;
+		/* Continuation lines belong to the field before them. */
+		while (*p < end && (**p == ' ' || **p == '\t')) {
+			const char *more = memchr(*p, '\n', (size_t)(end - *p));
+			line_end = more ? more : end;
+			*p = more ? more + 1 : end;
+		}
+		size_t name_len = field_name_len(line, line_end);
+		if (!name_len)
+			continue;
+		const char *colon = memchr(line, ':', (size_t)(line_end - line));
+		field->name = line;
+		field->name_len = name_len;
+		buf_clear(&field->value);
+		for (const char *v = colon + 1, *nul; v < line_end; v = nul + 1) {
+			nul = memchr(v, '\0', (size_t)(line_end - v));
+			if (!nul) {
+				buf_append(&field->value, v, (size_t)(line_end - v));
+				break;
+			}
+			buf_append(&field->value, v, (size_t)(nul - v));
+			buf_append(&field->value, VISIBLE_NUL, sizeof VISIBLE_NUL - 1);
+		}
+		if (!field->value.data)
+			buf_append(&field->value, "", 0);
+		return true;
+	}
+	return false;
+}
+
+static bool field_is(const field_t *field, const char *name)
+{
+	return field->name_len == strlen(name) &&
+	       g_ascii_strncasecmp(field->name, name, field->name_len) == 0;
+}
+
+/* decoded_value: a raw value unfolded and RFC 2047 decoded, as GMime gives
+ * a header's value; g_free it. */
+static char *decoded_value(const char *raw)
+{
+	char *unfolded = g_mime_utils_header_unfold(raw);
+	char *decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
+	g_free(unfolded);
+	return decoded;
+}
+
 void mime_summarize(const char *data, size_t len, mime_summary_t *summary)
 {
-	GMimeMessage *gmessage;
-	size_t hlen;
-
 	memset(summary, 0, sizeof(*summary));
 	if (data == NULL)
 		return;
-	/* Only the header block is handed to GMime: a full message costs no
-	 * more than its headers. */
-	hlen = header_block_len(data, len);
-	if (hlen == 0)
+	if (parser_options == NULL)
+		mime_init();
+	/* Only the header block is read: a full message costs no more than
+	 * its headers. GMime decodes each value; no message object is built. */
+	size_t hlen = header_block_len(data, len);
+	const char *p = data, *end = data + hlen;
+	/* A message whose first line is no field has no headers at all. */
+	const char *first_nl = memchr(data, '\n', hlen);
+	if (field_name_len(data, first_nl ? first_nl : end) == 0)
 		return;
-	gmessage = parse_visible(data, hlen, hlen);
-	if (gmessage == NULL)
-		return;
-	summary_fill(gmessage, summary);
-	g_object_unref(gmessage);
+	field_t field = {0};
+	char *subject = NULL, *date = NULL, *first_from = NULL; /* first_from raw */
+	InternetAddressList *from = NULL;
+	buf_init(&field.value);
+	while (next_field(&p, end, &field)) {
+		if (field_is(&field, "Subject")) {
+			g_free(subject);
+			subject = decoded_value(field.value.data);
+		} else if (field_is(&field, "Date")) {
+			/* The last Date counts, as in a parsed message; the first is shown. */
+			g_free(date);
+			date = decoded_value(field.value.data);
+			if (summary->date_text == NULL)
+				summary->date_text = header_string(date);
+		} else if (field_is(&field, "From")) {
+			if (first_from == NULL)
+				first_from = g_strdup(field.value.data);
+			if (from == NULL || internet_address_list_length(from) == 0) {
+				if (from != NULL)
+					g_object_unref(from);
+				from =
+				    internet_address_list_parse(parser_options, field.value.data);
+			}
+		}
+	}
+	buf_free(&field.value);
+	summary->subject = header_string(subject);
+	/* The text of the first From is decoded only when no address was found. */
+	char *from_text = NULL;
+	if (first_from != NULL && (from == NULL || internet_address_list_length(from) == 0))
+		from_text = decoded_value(first_from);
+	summary_address(summary, from, from_text);
+	g_free(from_text);
+	if (date != NULL && summary->date_text != NULL) {
+		GDateTime *when = g_mime_utils_header_decode_date(date);
+		if (when != NULL) {
+			summary->date = g_date_time_to_unix(when);
+			g_date_time_unref(when);
+		}
+	}
+	g_free(subject);
+	g_free(date);
+	g_free(first_from);
+	if (from != NULL)
+		g_object_unref(from);
 }
 
 void mime_summary_free(mime_summary_t *summary)

@@ -27,11 +27,18 @@ typedef struct {
 	long long date;  /* seconds since the epoch, UTC; 0 when absent or unparsable */
 } mime_summary_t;
 
-/* mime_summarize: read the header block at the start of data (a whole
- * message or just its headers, as TOP n 0 returns them; CRLF or LF).
- * A NUL in a header never ends it: it becomes U+2400 (a visible symbol)
- * and the rest of the header is kept; mime_parse does the same.
- * Never fails: missing or broken fields stay NULL / 0. */
+/* mime_summarize: what the list shows (subject, from, from_address,
+ * date_text, date) from the header block at the start of data (a whole
+ * message or just its headers, as TOP n 0 returns them; CRLF or LF). The
+ * block is read field by field and each value decoded by GMime's own
+ * decoders, without building a message: to, cc and message_id stay NULL
+ * (mime_message_summary has them). Read as a parsed message reads them: a
+ * first line that is no field means no headers, later such lines are
+ * skipped; the last Subject and Date count, the first From with an address
+ * (date_text is the first Date). A NUL in a header never ends it: it
+ * becomes U+2400 (a visible symbol) and the rest of the header is kept;
+ * mime_parse does the same. Never fails: missing or broken fields stay
+ * NULL / 0. */
 void mime_summarize(const char *data, size_t len, mime_summary_t *summary);
 void mime_summary_free(mime_summary_t *summary);
 

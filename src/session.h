@@ -49,9 +49,8 @@ typedef enum {
 
 typedef struct session session_t;
 
-/* session_new: an empty model. preview_lines is the k of TOP n k;
- * header_window caps TOP n 0 requests in flight. */
-session_t *session_new(trace_t *trace, unsigned preview_lines, unsigned header_window);
+/* session_new: an empty model. preview_lines is the k of TOP n k. */
+session_t *session_new(trace_t *trace, unsigned preview_lines);
 void session_free(session_t *session);
 
 /* session_attach: the engine reached POP3_EVENT_READY: load LIST and UIDL.

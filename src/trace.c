@@ -22,9 +22,12 @@
 #define TRACE_TEXT_MAX 4096
 
 struct trace {
-	trace_event_t *ring;
-	size_t capacity;
-	size_t first; /* index of the oldest event */
+	trace_event_t *ring; /* grows as events come, up to max_events */
+	size_t allocated;
+	size_t max_events;
+	size_t max_bytes; /* 0: no bound in bytes */
+	size_t bytes;     /* what the kept events take (see event_cost) */
+	size_t first;     /* index of the oldest event */
 	size_t count;
 	unsigned long serial;
 	bool ascii_only;
@@ -80,11 +83,14 @@ trace_t *trace_new(size_t capacity)
 {
 	trace_t *trace = xcalloc(1, sizeof *trace);
 
-	trace->capacity = capacity;
-	if (capacity)
-		trace->ring = xreallocarray(NULL, capacity, sizeof *trace->ring);
+	trace->max_events = capacity;
 	trace->fd = -1;
 	return trace;
+}
+
+void trace_set_byte_limit(trace_t *trace, size_t max_bytes)
+{
+	trace->max_bytes = max_bytes;
 }
 
 static void close_file(trace_t *trace)
@@ -101,7 +107,7 @@ void trace_free(trace_t *trace)
 	if (!trace)
 		return;
 	for (size_t i = 0; i < trace->count; i++)
-		free(trace->ring[(trace->first + i) % trace->capacity].text);
+		free(trace->ring[(trace->first + i) % trace->allocated].text);
 	free(trace->ring);
 	close_file(trace);
 	free(trace);
@@ -204,32 +210,70 @@ static void write_sinks(trace_t *trace, const trace_event_t *event)
 	free(line);
 }
 
+/* event_cost: the memory an event in the ring takes. */
+static size_t event_cost(const trace_event_t *event)
+{
+	return sizeof *event + strlen(event->text) + 1;
+}
+
+static void ring_drop_oldest(trace_t *trace)
+{
+	trace_event_t *oldest = &trace->ring[trace->first];
+	trace->bytes -= event_cost(oldest);
+	free(oldest->text);
+	trace->first = (trace->first + 1) % trace->allocated;
+	trace->count--;
+}
+
+/* ring_grow: double the array (up to max_events), oldest event first. */
+static void ring_grow(trace_t *trace)
+{
+	size_t size = trace->allocated ? trace->allocated * 2 : 256;
+	if (size > trace->max_events || size < trace->allocated)
+		size = trace->max_events;
+	trace_event_t *ring = xreallocarray(NULL, size, sizeof *ring);
+	for (size_t i = 0; i < trace->count; i++)
+		ring[i] = trace->ring[(trace->first + i) % trace->allocated];
+	free(trace->ring);
+	trace->ring = ring;
+	trace->allocated = size;
+	trace->first = 0;
+}
+
 static void ring_push(trace_t *trace, trace_event_t *event)
 {
-	if (trace->capacity == 0) {
+	if (trace->max_events == 0) {
 		free(event->text);
 		return;
 	}
-	if (trace->count == trace->capacity) {
-		free(trace->ring[trace->first].text);
-		trace->ring[trace->first] = *event;
-		trace->first = (trace->first + 1) % trace->capacity;
-		return;
-	}
-	trace->ring[(trace->first + trace->count) % trace->capacity] = *event;
+	size_t cost = event_cost(event);
+	while (trace->count && (trace->count == trace->max_events ||
+				(trace->max_bytes && trace->bytes + cost > trace->max_bytes)))
+		ring_drop_oldest(trace);
+	if (trace->count == trace->allocated)
+		ring_grow(trace);
+	trace->ring[(trace->first + trace->count) % trace->allocated] = *event;
 	trace->count++;
+	trace->bytes += cost;
+}
+
+bool trace_wanted(const trace_t *trace)
+{
+	return trace->max_events || trace->fd >= 0 || trace->stream;
 }
 
 void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *text, size_t len)
 {
 	trace_event_t event;
 
+	trace->serial++;
+	if (!trace_wanted(trace))
+		return;
 	if (clock_gettime(CLOCK_REALTIME, &event.when) != 0)
 		memset(&event.when, 0, sizeof event.when);
 	event.kind = kind;
 	event.latency_ms = latency_ms < 0 ? -1 : latency_ms;
 	event.text = stored_text(trace, text, len);
-	trace->serial++;
 	write_sinks(trace, &event);
 	ring_push(trace, &event);
 
@@ -250,6 +294,10 @@ void trace_emitf(trace_t *trace, trace_kind_t kind, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!trace_wanted(trace)) {
+		trace->serial++;
+		return;
+	}
 	va_start(ap, fmt);
 	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -266,7 +314,7 @@ const trace_event_t *trace_get(const trace_t *trace, size_t index)
 {
 	if (index >= trace->count)
 		return NULL;
-	return &trace->ring[(trace->first + index) % trace->capacity];
+	return &trace->ring[(trace->first + index) % trace->allocated];
 }
 
 unsigned long trace_serial(const trace_t *trace)

@@ -33,8 +33,12 @@ typedef struct {
 
 typedef struct trace trace_t;
 
-/* trace_new: a log keeping the last `capacity` events in memory (0 = none kept). */
+/* trace_new: a log keeping the last `capacity` events in memory (0 = none
+ * kept); the ring grows as events come. */
 trace_t *trace_new(size_t capacity);
+/* trace_set_byte_limit: also keep no more than max_bytes of events (the
+ * oldest go first; 0 = no bound in bytes). */
+void trace_set_byte_limit(trace_t *trace, size_t max_bytes);
 void trace_free(trace_t *trace);
 
 /* trace_set_ascii: sanitize for a non-UTF-8 terminal (the C locale). */
@@ -47,6 +51,10 @@ int trace_open_file(trace_t *trace, const char *path, char **errstr);
 /* trace_set_stream: also write every event to an open stream (stderr for -v). */
 void trace_set_stream(trace_t *trace, FILE *stream);
 
+/* trace_wanted: something reads the events (the ring, a file, a stream).
+ * When nothing does, emitting costs only the serial; callers may skip
+ * preparing text. */
+bool trace_wanted(const trace_t *trace);
 /* trace_emit: record one event; text is raw bytes (already masked) of length len. */
 void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *text, size_t len);
 /* trace_emitf: record a note of ours (printf format). */

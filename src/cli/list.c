@@ -19,6 +19,7 @@
 
 typedef struct {
 	mailbox_t *mailbox;
+	size_t next; /* the row whose TOP goes next */
 	bool top_refused;
 } scan_t;
 
@@ -38,20 +39,29 @@ static void on_top(void *ctx, const pop3_reply_t *reply)
 	free(request);
 }
 
+/* feed_top: the engine has room for the next TOP n 0. */
+static bool feed_top(void *ctx, pop3_t *pop3)
+{
+	scan_t *scan = ctx;
+	/* A server that refuses the first TOP has none (RFC 1939: optional). */
+	if (scan->next >= mailbox_count(scan->mailbox) ||
+	    (scan->top_refused && !mailbox_headers_known(scan->mailbox)))
+		return false;
+	top_request_t *request = xmalloc(sizeof *request);
+	request->scan = scan;
+	request->number = mailbox_at(scan->mailbox, scan->next++)->number;
+	pop3_request_t top = {.verb = POP3_CMD_TOP,
+			      .args = {request->number, 0},
+			      .argc = 2,
+			      .collect_limit = HEADER_COLLECT_LIMIT,
+			      .done = on_top,
+			      .ctx = request};
+	return pop3_submit(pop3, &top) != 0;
+}
+
 static void scan_headers(pop3_t *pop3, scan_t *scan)
 {
-	for (size_t i = 0; i < mailbox_count(scan->mailbox); i++) {
-		top_request_t *request = xmalloc(sizeof *request);
-		request->scan = scan;
-		request->number = mailbox_at(scan->mailbox, i)->number;
-		pop3_request_t top = {.verb = POP3_CMD_TOP,
-				      .args = {request->number, 0},
-				      .argc = 2,
-				      .collect_limit = HEADER_COLLECT_LIMIT,
-				      .done = on_top,
-				      .ctx = request};
-		pop3_submit(pop3, &top);
-	}
+	pop3_set_feeder(pop3, feed_top, scan);
 	batch_drain(pop3);
 }
 

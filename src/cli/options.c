@@ -38,6 +38,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_PREVIEW_LINES,
 	OPT_PIPELINE,
+	OPT_LOG_SIZE,
 	OPT_VERSION,
 };
 
@@ -63,6 +64,7 @@ static const struct option long_options[] = {
     {"accept-line-end-count", no_argument, NULL, OPT_ACCEPT_LINE_END_COUNT},
     {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
     {"log", required_argument, NULL, OPT_LOG},
+    {"log-size", required_argument, NULL, OPT_LOG_SIZE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"preview-lines", required_argument, NULL, OPT_PREVIEW_LINES},
     {"pipeline", required_argument, NULL, OPT_PIPELINE},
@@ -73,58 +75,61 @@ static const struct option long_options[] = {
 
 void options_usage(FILE *stream)
 {
-	fputs(_("Usage: popscope [OPTIONS] URL\n"
-		"       popscope --check URL\n"
-		"       popscope --list [--json] URL\n"
-		"       popscope --save N[,M...]|uidl:ID --to DIR URL\n"
-		"       popscope --delete N[,M...]|uidl:ID --to DIR URL\n"
-		"\n"
-		"Inspect a POP3 mailbox: a full-screen view of its messages, their\n"
-		"content and the raw protocol, with deletion only after a verified save.\n"
-		"\n"
-		"URL is pop3s://[user@]host[:port] (TLS, port 995) or\n"
-		"pop3://[user@]host[:port] (port 110, STLS required).\n"
-		"\n"
-		"Modes:\n"
-		"  --check               test the connection step by step; changes nothing\n"
-		"  --list                one line per message: number, size, UIDL, date, from, "
-		"subject\n"
-		"  --save LIST           save messages (1,4,7 or uidl:ID; repeatable) as .eml\n"
-		"                        files into --to DIR\n"
-		"  --delete LIST         save, then delete what was saved and verified\n"
-		"\n"
-		"Connection and login:\n"
-		"  --user USER           user name (default: from the URL, else $USER)\n"
-		"  --auth MECH           USER, APOP, PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,\n"
-		"                        SCRAM-SHA-256 (-PLUS), XOAUTH2, OAUTHBEARER\n"
-		"                        (default: the strongest the server offers)\n"
-		"  --password-command CMD  the password is the first line CMD prints\n"
-		"                        (default: ~/.netrc, else a prompt)\n"
-		"  --oauth-token-command CMD  OAuth access token for XOAUTH2 / OAUTHBEARER\n"
-		"  --ca-file FILE        trust these CA certificates instead of the system's\n"
-		"  --fingerprint sha256:HEX  accept only this server certificate\n"
-		"  --insecure            do not verify the certificate (warned about)\n"
-		"  --plaintext           allow pop3:// without TLS (warned about)\n"
-		"  --timeout SECONDS     resolve, connect and I/O timeout (default 30)\n"
-		"  --speed-limit BYTES   fail a reply slower than BYTES a second over\n"
-		"                        --timeout seconds (default 100; 0: no floor)\n"
-		"  --pipeline N          commands in flight with PIPELINING (default 128)\n"
-		"\n"
-		"Output:\n"
-		"  --to DIR              where --save and --delete write files\n"
-		"  --json                --list as JSON\n"
-		"  --accept-line-end-count  with --save/--delete: accept a copy whose size\n"
-		"                        differs from LIST by one octet a line (a server\n"
-		"                        that counts a line end as one octet)\n"
-		"  --trace FILE          append the protocol trace (secrets masked) to FILE\n"
-		"  -v, --verbose         write the protocol trace to standard error\n"
-		"  --save-dir DIR        default directory for saves in the full-screen view\n"
-		"  --log FILE            stream the protocol log of the full-screen view to FILE\n"
-		"  --preview-lines N     body lines fetched for a preview with TOP (default 200)\n"
-		"  --no-color            no colors (also when NO_COLOR is set)\n"
-		"  -h, --help            this help\n"
-		"  --version             version\n"),
-	      stream);
+	fputs(
+	    _("Usage: popscope [OPTIONS] URL\n"
+	      "       popscope --check URL\n"
+	      "       popscope --list [--json] URL\n"
+	      "       popscope --save N[,M...]|uidl:ID --to DIR URL\n"
+	      "       popscope --delete N[,M...]|uidl:ID --to DIR URL\n"
+	      "\n"
+	      "Inspect a POP3 mailbox: a full-screen view of its messages, their\n"
+	      "content and the raw protocol, with deletion only after a verified save.\n"
+	      "\n"
+	      "URL is pop3s://[user@]host[:port] (TLS, port 995) or\n"
+	      "pop3://[user@]host[:port] (port 110, STLS required).\n"
+	      "\n"
+	      "Modes:\n"
+	      "  --check               test the connection step by step; changes nothing\n"
+	      "  --list                one line per message: number, size, UIDL, date, from, "
+	      "subject\n"
+	      "  --save LIST           save messages (1,4,7 or uidl:ID; repeatable) as .eml\n"
+	      "                        files into --to DIR\n"
+	      "  --delete LIST         save, then delete what was saved and verified\n"
+	      "\n"
+	      "Connection and login:\n"
+	      "  --user USER           user name (default: from the URL, else $USER)\n"
+	      "  --auth MECH           USER, APOP, PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,\n"
+	      "                        SCRAM-SHA-256 (-PLUS), XOAUTH2, OAUTHBEARER\n"
+	      "                        (default: the strongest the server offers)\n"
+	      "  --password-command CMD  the password is the first line CMD prints\n"
+	      "                        (default: ~/.netrc, else a prompt)\n"
+	      "  --oauth-token-command CMD  OAuth access token for XOAUTH2 / OAUTHBEARER\n"
+	      "  --ca-file FILE        trust these CA certificates instead of the system's\n"
+	      "  --fingerprint sha256:HEX  accept only this server certificate\n"
+	      "  --insecure            do not verify the certificate (warned about)\n"
+	      "  --plaintext           allow pop3:// without TLS (warned about)\n"
+	      "  --timeout SECONDS     resolve, connect and I/O timeout (default 30)\n"
+	      "  --speed-limit BYTES   fail a reply slower than BYTES a second over\n"
+	      "                        --timeout seconds (default 100; 0: no floor)\n"
+	      "  --pipeline N          at most N commands in flight with PIPELINING\n"
+	      "                        (default: as many as the link needs)\n"
+	      "\n"
+	      "Output:\n"
+	      "  --to DIR              where --save and --delete write files\n"
+	      "  --json                --list as JSON\n"
+	      "  --accept-line-end-count  with --save/--delete: accept a copy whose size\n"
+	      "                        differs from LIST by one octet a line (a server\n"
+	      "                        that counts a line end as one octet)\n"
+	      "  --trace FILE          append the protocol trace (secrets masked) to FILE\n"
+	      "  -v, --verbose         write the protocol trace to standard error\n"
+	      "  --save-dir DIR        default directory for saves in the full-screen view\n"
+	      "  --log FILE            stream the protocol log of the full-screen view to FILE\n"
+	      "  --log-size MIB        memory the log pane keeps, the latest events (default 16)\n"
+	      "  --preview-lines N     body lines fetched for a preview with TOP (default 200)\n"
+	      "  --no-color            no colors (also when NO_COLOR is set)\n"
+	      "  -h, --help            this help\n"
+	      "  --version             version\n"),
+	    stream);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -256,7 +261,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 	options->timeout_seconds = 30;
 	options->speed_limit = 100;
 	options->preview_lines = 200;
-	options->pipeline_window = 128;
+	options->log_size_mib = 16;
 	const char *no_color = getenv("NO_COLOR");
 	options->no_color = no_color && *no_color;
 
@@ -304,13 +309,17 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 		case OPT_ACCEPT_LINE_END_COUNT: options->accept_line_end_count = true; break;
 		case OPT_SAVE_DIR: options->save_dir = optarg; break;
 		case OPT_LOG: options->log_file = optarg; break;
+		case OPT_LOG_SIZE:
+			rc = parse_positive(optarg, 4096, "--log-size", &options->log_size_mib);
+			break;
 		case OPT_NO_COLOR: options->no_color = true; break;
 		case OPT_PREVIEW_LINES:
 			rc = parse_positive(optarg, 1000000, "--preview-lines",
 					    &options->preview_lines);
 			break;
 		case OPT_PIPELINE:
-			rc = parse_positive(optarg, 4096, "--pipeline", &options->pipeline_window);
+			rc = parse_positive(optarg, 1000000, "--pipeline",
+					    &options->pipeline_window);
 			break;
 		case 'h': options->mode = MODE_HELP; return 0;
 		case OPT_VERSION: options->mode = MODE_VERSION; return 0;

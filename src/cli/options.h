@@ -48,9 +48,10 @@ typedef struct {
 	const char *to_dir;       /* --to DIR */
 	const char *save_dir;     /* --save-dir DIR (UI default save directory) */
 	const char *log_file;     /* --log FILE (UI: stream the protocol log) */
+	unsigned log_size_mib;    /* --log-size MIB kept for the log pane (default 16) */
 	bool no_color;            /* --no-color or NO_COLOR set */
 	unsigned preview_lines;   /* --preview-lines N for TOP (default 200) */
-	unsigned pipeline_window; /* --pipeline N (default 128; 1 disables) */
+	unsigned pipeline_window; /* --pipeline N (0: no cap; 1 disables pipelining) */
 } cli_options_t;
 
 /* options_parse: fill *options from argv. Returns 0, or -1 after printing one

@@ -24,6 +24,13 @@ long long pop3_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static char *copy_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -41,13 +48,12 @@ pop3_t *pop3_new(const pop3_config_t *config, trace_t *trace)
 	pop3->config.password = copy_or_null(config->password);
 	pop3->config.oauth_token = copy_or_null(config->oauth_token);
 	pop3->config.auth = copy_or_null(config->auth);
-	if (pop3->config.pipeline_window == 0)
-		pop3->config.pipeline_window = 1;
 	if (pop3->config.timeout_ms <= 0)
 		pop3->config.timeout_ms = 30000;
 	pop3->trace = trace;
 	pop3->conn = conn_new();
 	pop3->next_id = 1;
+	pop3_window_init(&pop3->window);
 	pop3->capa.login_delay = -1;
 	pop3->capa.expire = -1;
 	pop3->floor_start_ms = -1;
@@ -149,7 +155,9 @@ static void fail_all_commands(pop3_t *pop3, pop3_error_t error)
 	pop3_cmd_t *pending = pop3->pending_head;
 	pop3->inflight_head = pop3->inflight_tail = NULL;
 	pop3->pending_head = pop3->pending_tail = NULL;
-	pop3->inflight_count = 0;
+	pop3->inflight_count = pop3->pending_count = 0;
+	pop3->feed = NULL;
+	pop3_window_init(&pop3->window);
 	while (inflight) {
 		pop3_cmd_t *next = inflight->next;
 		finish_cmd(pop3, inflight, error);
@@ -202,6 +210,7 @@ static void append_pending(pop3_t *pop3, pop3_cmd_t *cmd)
 	else
 		pop3->pending_head = cmd;
 	pop3->pending_tail = cmd;
+	pop3->pending_count++;
 }
 
 static void refuse_request(const pop3_request_t *request, pop3_error_t error)
@@ -309,6 +318,7 @@ void pop3_cancel(pop3_t *pop3, uint64_t id)
 			pop3->pending_head = cmd->next;
 		if (pop3->pending_tail == cmd)
 			pop3->pending_tail = prev;
+		pop3->pending_count--;
 		cmd->cancelled = true;
 		finish_cmd(pop3, cmd, POP3_E_CANCELLED);
 		return;
@@ -324,15 +334,38 @@ void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx)
 	}
 	pop3_submit_internal(pop3, &request, true, NULL);
 	pop3->quit_sent = true;
+	pop3->feed = NULL;
+}
+
+void pop3_set_feeder(pop3_t *pop3, pop3_feed_fn feed, void *ctx)
+{
+	if (pop3->quit_sent || pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED)
+		return;
+	pop3->feed = feed;
+	pop3->feed_ctx = ctx;
 }
 
 /* ---- sending ---- */
 
-static size_t send_window(const pop3_t *pop3)
+/* count_cap: the most commands in flight: one without PIPELINING (or
+ * before the transaction state), else --pipeline's bound if any. */
+static size_t count_cap(const pop3_t *pop3)
 {
-	if (pop3->phase == PHASE_READY && pop3->capa.pipelining)
-		return pop3->config.pipeline_window;
-	return 1;
+	if (pop3->phase != PHASE_READY || !pop3->capa.pipelining)
+		return 1;
+	return pop3->config.pipeline_window ? pop3->config.pipeline_window : SIZE_MAX;
+}
+
+/* window_admits: one more command whose reply is multiline / expected to
+ * be expect_octets may join those in flight. */
+static bool window_admits(const pop3_t *pop3, bool multiline, uint64_t expect_octets)
+{
+	if (pop3->inflight_count == 0)
+		return true;
+	if (pop3->inflight_tail->barrier || pop3->inflight_count >= count_cap(pop3))
+		return false;
+	return pop3_window_has_room(&pop3->window,
+				    pop3_window_estimate(&pop3->window, multiline, expect_octets));
 }
 
 static void send_line(pop3_t *pop3, const char *line, const char *trace_line)
@@ -352,11 +385,28 @@ static bool can_send_next(const pop3_t *pop3)
 	 * held back here is known not to have reached the server). */
 	if (conn_state(pop3->conn) == CONN_CLOSED)
 		return false;
-	if (pop3->inflight_count == 0)
-		return true;
-	if (cmd->barrier || pop3->inflight_tail->barrier)
+	if (pop3->inflight_count && cmd->barrier)
 		return false;
-	return pop3->inflight_count < send_window(pop3);
+	return window_admits(pop3, cmd->multiline, cmd->expect_octets);
+}
+
+/* can_feed: nothing is queued and the window has room for one more reply
+ * of the usual size: time to ask the feeder for background work. */
+static bool can_feed(const pop3_t *pop3)
+{
+	if (!pop3->feed || pop3->pending_head || pop3->phase != PHASE_READY || pop3->quit_sent ||
+	    conn_state(pop3->conn) == CONN_CLOSED)
+		return false;
+	return window_admits(pop3, true, 0);
+}
+
+/* feed: ask the feeder for one command; false when it gave none (it is
+ * detached once it says it has nothing left). */
+static bool feed(pop3_t *pop3)
+{
+	if (!pop3->feed(pop3->feed_ctx, pop3))
+		pop3->feed = NULL;
+	return pop3->pending_head != NULL;
 }
 
 /* refuse_unsolicited: bytes wait in the input while no command is in
@@ -382,9 +432,13 @@ static bool refuse_unsolicited(pop3_t *pop3)
 
 static void send_pending(pop3_t *pop3)
 {
-	if (pop3->inflight_count == 0 && can_send_next(pop3) && refuse_unsolicited(pop3))
-		return;
-	while (can_send_next(pop3)) {
+	for (;;) {
+		if (can_feed(pop3) && !feed(pop3))
+			return;
+		if (!can_send_next(pop3))
+			return;
+		if (pop3->inflight_count == 0 && refuse_unsolicited(pop3))
+			return;
 		pop3_cmd_t *cmd = pop3->pending_head;
 		/* The first command after a quiet spell starts the clock: the
 		 * server owes nothing until it was sent. */
@@ -393,6 +447,7 @@ static void send_pending(pop3_t *pop3)
 		pop3->pending_head = cmd->next;
 		if (!pop3->pending_head)
 			pop3->pending_tail = NULL;
+		pop3->pending_count--;
 		cmd->next = NULL;
 		if (pop3->inflight_tail)
 			pop3->inflight_tail->next = cmd;
@@ -401,6 +456,10 @@ static void send_pending(pop3_t *pop3)
 		pop3->inflight_tail = cmd;
 		pop3->inflight_count++;
 		cmd->sent_ms = pop3_now_ms();
+		cmd->sent_us = now_us();
+		cmd->estimate =
+		    pop3_window_estimate(&pop3->window, cmd->multiline, cmd->expect_octets);
+		pop3_window_sent(&pop3->window, cmd->estimate, cmd->sent_us);
 		send_line(pop3, cmd->line, cmd->trace_line);
 	}
 }
@@ -409,19 +468,25 @@ static void send_pending(pop3_t *pop3)
 
 static void trace_body_bytes(pop3_t *pop3, pop3_cmd_t *cmd, const char *data, size_t len)
 {
-	unsigned limit = pop3->config.trace_body_lines;
-	for (size_t i = 0; i < len && cmd->traced_lines < limit; i++) {
-		if (data[i] == '\n') {
-			buf_t *line = &cmd->trace_line_buf;
-			size_t n = line->len;
-			if (n && line->data[n - 1] == '\r')
-				n--;
-			trace_emit(pop3->trace, TRACE_BODY, -1, line->data ? line->data : "", n);
-			buf_clear(line);
-			cmd->traced_lines++;
-		} else if (cmd->trace_line_buf.len < TRACE_LINE_MAX) {
-			buf_append(&cmd->trace_line_buf, data + i, 1);
-		}
+	/* The first lines of a body go to the trace, when anything reads it. */
+	unsigned limit = trace_wanted(pop3->trace) ? pop3->config.trace_body_lines : 0;
+	buf_t *line = &cmd->trace_line_buf;
+	size_t i = 0;
+	while (i < len && cmd->traced_lines < limit) {
+		const char *lf = memchr(data + i, '\n', len - i);
+		size_t end = lf ? (size_t)(lf - data) : len;
+		size_t room = line->len < TRACE_LINE_MAX ? TRACE_LINE_MAX - line->len : 0;
+		if (room)
+			buf_append(line, data + i, end - i < room ? end - i : room);
+		if (!lf)
+			return;
+		size_t n = line->len;
+		if (n && line->data[n - 1] == '\r')
+			n--;
+		trace_emit(pop3->trace, TRACE_BODY, -1, line->data ? line->data : "", n);
+		buf_clear(line);
+		cmd->traced_lines++;
+		i = end + 1;
 	}
 }
 
@@ -476,6 +541,13 @@ static void complete_head(pop3_t *pop3)
 		pop3->inflight_tail = NULL;
 	pop3->inflight_count--;
 	cmd->next = NULL;
+	uint64_t reply_bytes = cmd->status_len + 2;
+	if (cmd->in_body)
+		reply_bytes += cmd->decoder.octets + 3;
+	long long now = now_us();
+	pop3_window_done(&pop3->window, cmd->estimate, reply_bytes,
+			 cmd->in_body && !cmd->expect_octets, cmd->status_us - cmd->sent_us, now,
+			 pop3->inflight_count == 0);
 	finish_cmd(pop3, cmd, POP3_OK);
 }
 
@@ -504,6 +576,7 @@ static bool handle_status_line(pop3_t *pop3, pop3_cmd_t *cmd, const char *line, 
 	cmd->status_len = len;
 	pop3_parse_status(cmd->status_copy, len, &cmd->status);
 	cmd->latency_ms = (long)(pop3_now_ms() - cmd->sent_ms);
+	cmd->status_us = now_us();
 
 	if (cmd->status.status == POP3_STATUS_CONT) {
 		char *masked = trace_mask_command(line, len, true);
@@ -579,7 +652,7 @@ static void process_input(pop3_t *pop3)
 				return;
 			}
 			if (cmd->decoder.done) {
-				if (cmd->trace_line_buf.len &&
+				if (cmd->trace_line_buf.len && trace_wanted(pop3->trace) &&
 				    cmd->traced_lines < pop3->config.trace_body_lines)
 					trace_emit(pop3->trace, TRACE_BODY, -1,
 						   cmd->trace_line_buf.data,
@@ -759,7 +832,7 @@ const struct pollfd *pop3_poll_fds(pop3_t *pop3, size_t *count)
 int pop3_timeout_ms(const pop3_t *pop3)
 {
 	/* Commands queued since the last round go out in the next one. */
-	if (can_send_next(pop3))
+	if (can_send_next(pop3) || can_feed(pop3))
 		return 0;
 	int deadline = pop3_deadline_left_ms(pop3);
 	int timers = conn_timeout_ms(pop3->conn);
@@ -825,10 +898,7 @@ void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)
 
 size_t pop3_busy(const pop3_t *pop3)
 {
-	size_t n = pop3->inflight_count;
-	for (const pop3_cmd_t *cmd = pop3->pending_head; cmd; cmd = cmd->next)
-		n++;
-	return n;
+	return pop3->inflight_count + pop3->pending_count + (pop3->feed != NULL);
 }
 
 bool pop3_is_ready(const pop3_t *pop3)

@@ -41,7 +41,10 @@ typedef struct {
 	bool allow_plaintext_password; /* --plaintext: the user asked for clear text by name */
 	bool skip_login;               /* stop after CAPA (connection tests without credentials) */
 	int timeout_ms;                /* resolve, connect and I/O timeout */
-	unsigned pipeline_window;      /* commands in flight with PIPELINING (>= 1) */
+	/* With PIPELINING the replies in flight are bounded in bytes by a
+	 * window sized from the link (pop3/window.h); this caps their count
+	 * too (0 = no cap). */
+	unsigned pipeline_window;
 	unsigned trace_body_lines;     /* body lines copied to the trace per reply */
 	/* The speed floor (--speed-limit): from the first byte of a reply (or of
 	 * the greeting) until it is complete, fewer than speed_limit bytes per
@@ -183,7 +186,18 @@ void pop3_cancel(pop3_t *pop3, uint64_t id);
 /* pop3_quit: queue QUIT after everything else; POP3_EVENT_CLOSED follows. */
 void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx);
 
-/* pop3_busy: commands queued or in flight. */
+/* Background work (a header scan) is not queued up front: the engine asks
+ * the feeder for the next command whenever nothing else is queued and the
+ * window has room, so a command submitted meanwhile (a preview, a save)
+ * goes out next, behind only what is already in flight. The feeder submits
+ * one command with pop3_submit and returns true, or returns false when it
+ * has nothing to do; it is then detached until pop3_set_feeder is called
+ * again. pop3_quit and a failure detach it too. */
+typedef bool (*pop3_feed_fn)(void *ctx, pop3_t *pop3);
+void pop3_set_feeder(pop3_t *pop3, pop3_feed_fn feed, void *ctx);
+
+/* pop3_busy: commands queued or in flight, plus one while a feeder is
+ * attached. */
 size_t pop3_busy(const pop3_t *pop3);
 bool pop3_is_ready(const pop3_t *pop3);
 pop3_error_t pop3_error(const pop3_t *pop3);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pop3/engine.h"
+#include "pop3/window.h"
 #include "sasl.h"
 #include "util/buf.h"
 
@@ -55,6 +56,9 @@ struct pop3_cmd {
 	char *status_copy; /* the status line, kept for the reply */
 	size_t status_len;
 	long long sent_ms; /* monotonic */
+	long long sent_us;   /* the same, finer, for the window's round trip */
+	long long status_us; /* when the status line arrived */
+	uint64_t estimate; /* reply bytes the window counts while in flight */
 	long latency_ms;
 	buf_t trace_line_buf; /* body line being assembled for the trace */
 	unsigned traced_lines;
@@ -73,7 +77,11 @@ struct pop3 {
 
 	pop3_cmd_t *pending_head, *pending_tail;   /* not sent yet */
 	pop3_cmd_t *inflight_head, *inflight_tail; /* sent, awaiting the reply */
+	size_t pending_count;
 	size_t inflight_count;
+	pop3_window_t window;
+	pop3_feed_fn feed; /* background work, asked for when nothing is queued */
+	void *feed_ctx;
 	uint64_t next_id;
 	bool quit_sent;
 

@@ -45,7 +45,6 @@ struct session {
 	mailbox_t *mailbox;
 	unsigned generation;
 	unsigned preview_lines;
-	unsigned header_window;
 	session_state_t state;
 	bool no_top;
 	bool has_uidl;

@@ -1,5 +1,6 @@
 /* load.c: loading the mailbox: UIDL and LIST into the model, the header
- * scan (pipelined TOP n 0, rows on screen first), the keep-alive NOOP. */
+ * scan (pipelined TOP n 0 fed to the engine as its window has room, rows on
+ * screen first), the keep-alive NOOP. */
 #include <config.h>
 
 #include "session/internal.h"
@@ -147,26 +148,32 @@ static bool next_header_target(session_t *session, size_t *index)
 	return false;
 }
 
+/* feed_headers: the engine has room: one TOP n 0 for the next message
+ * whose headers are unknown (rows on screen first). */
+static bool feed_headers(void *ctx, pop3_t *pop3)
+{
+	session_t *session = ctx;
+	size_t i;
+	if (session->pop3 != pop3 || session->state != SESSION_READY || session->no_top ||
+	    !next_header_target(session, &i))
+		return false;
+	const mailbox_msg_t *msg = mailbox_at(session->mailbox, i);
+	mailbox_mark_headers_asked(session->mailbox, i, true);
+	req_t *req = req_new(session, REQ_HEADERS, msg->number);
+	session->headers_inflight++;
+	session_touch(session);
+	return session_submit(session, req,
+			      (pop3_request_t){.verb = POP3_CMD_TOP,
+					       .args = {msg->number, 0},
+					       .argc = 2,
+					       .collect_limit = HEADER_COLLECT_LIMIT});
+}
+
 void session_pump_headers(session_t *session)
 {
 	if (session->state != SESSION_READY || session->no_top || !session->pop3)
 		return;
-	while (session->headers_inflight < session->header_window) {
-		size_t i;
-		if (!next_header_target(session, &i))
-			return;
-		const mailbox_msg_t *msg = mailbox_at(session->mailbox, i);
-		mailbox_mark_headers_asked(session->mailbox, i, true);
-		req_t *req = req_new(session, REQ_HEADERS, msg->number);
-		session->headers_inflight++;
-		session_touch(session);
-		if (!session_submit(session, req,
-				    (pop3_request_t){.verb = POP3_CMD_TOP,
-						     .args = {msg->number, 0},
-						     .argc = 2,
-						     .collect_limit = HEADER_COLLECT_LIMIT}))
-			return;
-	}
+	pop3_set_feeder(session->pop3, feed_headers, session);
 }
 
 void session_on_headers(session_t *session, req_t *req, const pop3_reply_t *reply)

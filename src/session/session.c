@@ -165,13 +165,12 @@ static void on_reply(void *ctx, const pop3_reply_t *reply)
 
 /* ---- life cycle ---- */
 
-session_t *session_new(trace_t *trace, unsigned preview_lines, unsigned header_window)
+session_t *session_new(trace_t *trace, unsigned preview_lines)
 {
 	session_t *session = xcalloc(1, sizeof *session);
 	session->trace = trace;
 	session->mailbox = mailbox_new();
 	session->preview_lines = preview_lines ? preview_lines : 200;
-	session->header_window = header_window ? header_window : 32;
 	buf_init(&session->raw_reply);
 	session_set_status(session, false, "%s", _("Connecting..."));
 	return session;

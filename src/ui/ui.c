@@ -322,8 +322,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 		fprintf(stderr, "popscope: %s\n", strerror(errno));
 		return EXIT_SOFTWARE;
 	}
-	ui.session = session_new(trace, options->preview_lines,
-				 options->pipeline_window ? options->pipeline_window : 32);
+	ui.session = session_new(trace, options->preview_lines);
 	ui.layout.mode = LAYOUT_LOG_RIGHT;
 	ui.layout.focus = PANE_LIST;
 	views_open(&ui);

@@ -1,5 +1,6 @@
 /* test_engine: the engine against a scripted server in a child process:
- * bounded multi-line bodies, the speed floor, unsolicited replies. */
+ * bounded multi-line bodies, the speed floor, unsolicited replies, the
+ * feeder and the window. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -22,6 +23,7 @@
 
 #include "loop.h"
 #include "pop3/engine.h"
+#include "pop3/window.h"
 #include "trace.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -72,7 +74,7 @@ static void send_body(int fd, size_t octets, bool terminate)
 static bool serve_login(int fd, const char *line)
 {
 	static const char *const replies[][2] = {
-	    {"CAPA", "+OK\r\nUSER\r\nTOP\r\nUIDL\r\n.\r\n"},
+	    {"CAPA", "+OK\r\nUSER\r\nTOP\r\nUIDL\r\nPIPELINING\r\n.\r\n"},
 	    {"USER", "+OK\r\n"},
 	    {"PASS", "+OK\r\n"},
 	    {"STAT", "+OK 1 100\r\n"},
@@ -182,6 +184,9 @@ typedef struct {
 	events_t events;
 } session_t;
 
+/* The count cap session_open gives the engine (1: one command at a time). */
+static unsigned pipeline_cap = 1;
+
 static void session_open(session_t *s, serve_fn scenario, int timeout_ms, unsigned speed_limit)
 {
 	server_start(&s->server, scenario);
@@ -193,7 +198,7 @@ static void session_open(session_t *s, serve_fn scenario, int timeout_ms, unsign
 	    .password = "secret",
 	    .allow_plaintext_password = true,
 	    .timeout_ms = timeout_ms,
-	    .pipeline_window = 1,
+	    .pipeline_window = pipeline_cap,
 	    .speed_limit = speed_limit,
 	};
 	s->trace = trace_new(0);
@@ -564,6 +569,124 @@ static void test_commands_from_the_table(void **state)
 	assert_true(pop3_command(POP3_CMD_QUIT)->barrier);
 }
 
+/* ---- the feeder and the window ---- */
+
+/* TOP n 0: a header block of about 1 KB; NOOP: +OK. */
+static void serve_headers(int fd, const char *line)
+{
+	char reply[1200], pad[1001];
+	unsigned number;
+	memset(pad, 'x', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	if (sscanf(line, "TOP %u 0", &number) == 1) {
+		snprintf(reply, sizeof reply,
+			 "+OK\r\nSubject: message %u\r\nX-Pad: %s\r\n\r\n.\r\n", number, pad);
+		send_text(fd, reply);
+	} else {
+		send_text(fd, "+OK\r\n");
+	}
+}
+
+/* Reads commands and answers none of them. */
+static void serve_silence(int fd, const char *line)
+{
+	(void)fd;
+	(void)line;
+}
+
+typedef struct {
+	unsigned fed;  /* TOPs submitted so far */
+	unsigned last; /* the last to feed */
+	unsigned answered;
+	unsigned in_order; /* answers that came in the order fed */
+} scan_t;
+
+static void on_header(void *ctx, const pop3_reply_t *reply)
+{
+	scan_t *scan = ctx;
+	char expect[64];
+	scan->answered++;
+	snprintf(expect, sizeof expect, "Subject: message %u\r\n", scan->answered);
+	if (reply->error == POP3_OK && reply->ok &&
+	    strncmp(reply->body, expect, strlen(expect)) == 0)
+		scan->in_order++;
+}
+
+static bool feed_scan(void *ctx, pop3_t *pop3)
+{
+	scan_t *scan = ctx;
+	if (scan->fed == scan->last)
+		return false;
+	scan->fed++;
+	pop3_request_t top = {.verb = POP3_CMD_TOP,
+			      .args = {scan->fed, 0},
+			      .argc = 2,
+			      .collect_limit = 2048,
+			      .done = on_header,
+			      .ctx = scan};
+	return pop3_submit(pop3, &top) != 0;
+}
+
+static void test_feeder_yields_to_submitted(void **state)
+{
+	session_t s;
+	result_t noop;
+	scan_t scan = {.last = 3000};
+	(void)state;
+
+	pipeline_cap = 0;
+	session_open(&s, serve_headers, 5000, 0);
+	pipeline_cap = 1;
+	pop3_set_feeder(s.pop3, feed_scan, &scan);
+	while (scan.answered < 100 && pop3_is_running(s.pop3))
+		loop_iterate(s.pop3, NULL, 0, -1);
+	/* A command submitted in the middle of the scan goes out next: after
+	 * the TOPs already sent, before any other. */
+	submit(&s, (pop3_request_t){.verb = POP3_CMD_NOOP}, &noop);
+	unsigned fed_before = scan.fed;
+	assert_true(fed_before < scan.last);
+	wait_done(&s, &noop);
+	assert_int_equal(noop.error, POP3_OK);
+	while (pop3_busy(s.pop3) > 0 && pop3_is_running(s.pop3))
+		loop_iterate(s.pop3, NULL, 0, -1);
+	/* The feeder ran to the end and was detached. */
+	assert_int_equal(scan.fed, scan.last);
+	assert_int_equal(scan.in_order, scan.last);
+	assert_int_equal(pop3_busy(s.pop3), 0);
+	char *log = session_close(&s);
+	char *noop_at = strstr(log, "NOOP\r\n");
+	assert_non_null(noop_at);
+	unsigned tops_before = 0;
+	for (char *p = strstr(log, "TOP "); p && p < noop_at; p = strstr(p + 1, "TOP "))
+		tops_before++;
+	assert_int_equal(tops_before, fed_before);
+	free(log);
+}
+
+static void test_window_bounds_what_is_in_flight(void **state)
+{
+	session_t s;
+	scan_t scan = {.last = 5000};
+	(void)state;
+
+	pipeline_cap = 0;
+	session_open(&s, serve_silence, 5000, 0);
+	pipeline_cap = 1;
+	pop3_set_feeder(s.pop3, feed_scan, &scan);
+	long long start = now_ms();
+	while (now_ms() - start < 500 && pop3_is_running(s.pop3))
+		loop_iterate(s.pop3, NULL, 0, 50);
+	/* Pipelined, but bounded by the window's bytes: not all 5,000. */
+	assert_true(scan.fed > 1);
+	assert_true(scan.fed <= POP3_WINDOW_MIN_BYTES / 256);
+	char *log = session_close(&s);
+	unsigned received = 0;
+	for (char *p = strstr(log, "TOP "); p; p = strstr(p + 1, "TOP "))
+		received++;
+	assert_int_equal(received, scan.fed);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +699,8 @@ int main(void)
 	    cmocka_unit_test(test_unsolicited_before_next_command),
 	    cmocka_unit_test(test_unsolicited_while_idle),
 	    cmocka_unit_test(test_commands_from_the_table),
+	    cmocka_unit_test(test_feeder_yields_to_submitted),
+	    cmocka_unit_test(test_window_bounds_what_is_in_flight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,6 +192,46 @@ static void test_long_text_bounded(void **state)
 	trace_free(trace);
 }
 
+static void test_ring_bounded_in_bytes(void **state)
+{
+	(void)state;
+	trace_t *trace = trace_new(SIZE_MAX);
+	trace_set_byte_limit(trace, 64 * 1024);
+	char line[200];
+	memset(line, 'x', sizeof line);
+	/* 100,000 events of 200 bytes: the ring keeps the newest that fit in
+	 * 64 KiB, in order, and grows past its first allocation to hold them. */
+	for (int i = 0; i < 100000; i++) {
+		int n = snprintf(line, sizeof line, "%06d", i);
+		line[n] = 'x';
+		trace_emit(trace, TRACE_BODY, -1, line, sizeof line);
+	}
+	size_t count = trace_count(trace);
+	assert_true(count > 256);
+	assert_true(count * (sizeof line + 1) <= 64 * 1024);
+	assert_int_equal(trace_serial(trace), 100000);
+	char newest[8], oldest[8];
+	snprintf(newest, sizeof newest, "%06d", 99999);
+	snprintf(oldest, sizeof oldest, "%06zu", (size_t)100000 - count);
+	assert_memory_equal(trace_get(trace, count - 1)->text, newest, 6);
+	assert_memory_equal(trace_get(trace, 0)->text, oldest, 6);
+	trace_free(trace);
+}
+
+/* Nothing reads a log without ring, file or stream: emitting keeps only
+ * the serial. */
+static void test_unread_trace(void **state)
+{
+	(void)state;
+	trace_t *trace = trace_new(0);
+	assert_false(trace_wanted(trace));
+	trace_emitf(trace, TRACE_INFO, "%s", "note");
+	assert_int_equal(trace_serial(trace), 1);
+	trace_set_stream(trace, stderr);
+	assert_true(trace_wanted(trace));
+	trace_free(trace);
+}
+
 static void test_ring_wraps(void **state)
 {
 	trace_t *trace = trace_new(3);
@@ -446,6 +486,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_file_sink_symlink, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_file_sink_not_regular, setup_dir, teardown_dir),
 	    cmocka_unit_test(test_stream_sink),
+	    cmocka_unit_test(test_ring_bounded_in_bytes),
+	    cmocka_unit_test(test_unread_trace),
 	    cmocka_unit_test_setup_teardown(test_save, setup_dir, teardown_dir),
 	};
 

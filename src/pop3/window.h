@@ -1,0 +1,48 @@
+/* window.h: how much the engine keeps in flight with PIPELINING.
+ *
+ * The bound is in bytes, not commands: the replies in flight (estimated:
+ * the size LIST gave when the request names it, else the average of the
+ * multi-line replies seen so far) may add up to twice the link's
+ * bandwidth-delay product. The product is measured as replies complete: the
+ * round trip is the shortest time from a command to its status line, the
+ * bandwidth the reply bytes of the current busy stretch over its duration.
+ * While the window is what limits the transfer, the measured bandwidth is
+ * about window / round trip, so doubling it grows the window each round
+ * until the link, not the window, sets the pace (as TCP's slow start does).
+ * The count cap (--pipeline) stays an upper bound on top. */
+#ifndef POPSCOPE_POP3_WINDOW_H
+#define POPSCOPE_POP3_WINDOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The window never shrinks below what about a hundred header blocks need,
+ * nor grows past what a fast link with a long round trip can use. */
+#define POP3_WINDOW_MIN_BYTES (64u * 1024)
+#define POP3_WINDOW_MAX_BYTES (64u * 1024 * 1024)
+
+typedef struct {
+	uint64_t budget;         /* reply bytes that may be in flight */
+	uint64_t in_flight;      /* estimated reply bytes of the commands in flight */
+	uint64_t reply_average;  /* multi-line replies of unknown size, so far */
+	long long round_trip_us; /* shortest command-to-status time; -1 = none yet */
+	long long busy_since_us; /* start of the current busy stretch; -1 = idle */
+	uint64_t busy_bytes;     /* reply bytes completed in that stretch */
+} pop3_window_t;
+
+void pop3_window_init(pop3_window_t *window);
+/* pop3_window_estimate: the reply bytes to expect for a command. */
+uint64_t pop3_window_estimate(const pop3_window_t *window, bool multiline, uint64_t expect_octets);
+/* pop3_window_has_room: one more command of this estimate fits (a command
+ * is always allowed when nothing is in flight). */
+bool pop3_window_has_room(const pop3_window_t *window, uint64_t estimate);
+/* pop3_window_sent: a command of this estimate went out at now_us. */
+void pop3_window_sent(pop3_window_t *window, uint64_t estimate, long long now_us);
+/* pop3_window_done: its reply is complete: reply_bytes arrived, latency_us
+ * after it was sent (-1 if unknown); unsized_body when it was a multi-line
+ * reply whose size nobody gave (it updates the average); idle when nothing
+ * else is in flight now. */
+void pop3_window_done(pop3_window_t *window, uint64_t estimate, uint64_t reply_bytes,
+		      bool unsized_body, long long latency_us, long long now_us, bool idle);
+
+#endif

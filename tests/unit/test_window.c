@@ -1,0 +1,133 @@
+/* test_window: the pipelining window against a simulated link: it grows
+ * until the link, not the window, sets the pace; it stays small where the
+ * round trip is short; it never passes its bounds. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "pop3/window.h"
+
+/* A link: replies of reply_bytes each, round_trip_us from a command to the
+ * first byte of its reply, at most bandwidth bytes a microsecond. The
+ * client sends whenever the window has room. */
+typedef struct {
+	double bandwidth;
+	long long round_trip_us;
+	uint64_t reply_bytes;
+} link_t;
+
+typedef struct {
+	uint64_t budget;     /* the window at the end */
+	double throughput;   /* bytes a microsecond over the last quarter */
+	size_t most_pending; /* commands in flight at once, at most */
+} outcome_t;
+
+static outcome_t simulate(const link_t *link, size_t replies)
+{
+	pop3_window_t window;
+	pop3_window_init(&window);
+	long long *sent = calloc(replies, sizeof *sent);
+	assert_non_null(sent);
+	size_t next_send = 0, next_done = 0, most = 0;
+	long long now = 0, last_done = 0, quarter_start = 0;
+	double transfer_us = (double)link->reply_bytes / link->bandwidth;
+	while (next_done < replies) {
+		while (next_send < replies &&
+		       pop3_window_has_room(&window, pop3_window_estimate(&window, true, 0))) {
+			sent[next_send] = now;
+			pop3_window_sent(&window, pop3_window_estimate(&window, true, 0), now);
+			next_send++;
+		}
+		if (next_send - next_done > most)
+			most = next_send - next_done;
+		/* The next reply ends a round trip after its command, and not before
+		 * the link has carried it after the previous one. */
+		long long first_byte = sent[next_done] + link->round_trip_us;
+		long long end =
+		    (long long)((double)(first_byte > last_done ? first_byte : last_done) +
+				transfer_us);
+		now = last_done = end;
+		if (next_done == replies * 3 / 4)
+			quarter_start = now;
+		uint64_t estimate = pop3_window_estimate(&window, true, 0);
+		next_done++;
+		pop3_window_done(&window, estimate, link->reply_bytes, true,
+				 first_byte - sent[next_done - 1], now, next_done == next_send);
+	}
+	free(sent);
+	double quarter_bytes = (double)(replies - replies * 3 / 4 - 1) * (double)link->reply_bytes;
+	return (outcome_t){window.budget, quarter_bytes / (double)(now - quarter_start), most};
+}
+
+static void test_grows_to_the_link(void **state)
+{
+	(void)state;
+	/* 20 ms round trip, 50 MB/s, 1 KB header blocks: the link holds 1 MB. */
+	link_t link = {.bandwidth = 50.0, .round_trip_us = 20000, .reply_bytes = 1024};
+	outcome_t out = simulate(&link, 20000);
+	assert_true(out.budget >= 1000000);
+	assert_true(out.budget <= POP3_WINDOW_MAX_BYTES);
+	/* The end of the scan runs at the link's speed. */
+	assert_true(out.throughput >= 0.8 * link.bandwidth);
+}
+
+static void test_short_round_trip_stays_small(void **state)
+{
+	(void)state;
+	/* Loopback: 40 us, 500 MB/s: the product is 20 KB, under the floor. */
+	link_t link = {.bandwidth = 500.0, .round_trip_us = 40, .reply_bytes = 1024};
+	outcome_t out = simulate(&link, 5000);
+	assert_int_equal(out.budget, POP3_WINDOW_MIN_BYTES);
+	assert_true(out.most_pending <= POP3_WINDOW_MIN_BYTES / 1024 + 1);
+}
+
+static void test_bounded_above(void **state)
+{
+	(void)state;
+	/* A fat long pipe (1 GB/s, 300 ms: 300 MB) meets the ceiling. */
+	link_t link = {.bandwidth = 1000.0, .round_trip_us = 300000, .reply_bytes = 64 * 1024};
+	outcome_t out = simulate(&link, 20000);
+	assert_int_equal(out.budget, POP3_WINDOW_MAX_BYTES);
+}
+
+static void test_estimates(void **state)
+{
+	(void)state;
+	pop3_window_t window;
+	pop3_window_init(&window);
+	/* A size LIST gave counts as given; a single line is small. */
+	assert_true(pop3_window_estimate(&window, true, 5000000) >= 5000000);
+	assert_true(pop3_window_estimate(&window, false, 0) < 100);
+	/* Unsized replies teach the average; sized ones do not. */
+	for (int i = 0; i < 100; i++) {
+		pop3_window_sent(&window, 0, i);
+		pop3_window_done(&window, 0, 8000, true, 1, i + 1, true);
+	}
+	uint64_t average = pop3_window_estimate(&window, true, 0);
+	assert_true(average > 7000 && average <= 8000);
+	pop3_window_sent(&window, 0, 200);
+	pop3_window_done(&window, 0, 90000000, false, 1, 201, true);
+	assert_int_equal(pop3_window_estimate(&window, true, 0), average);
+	/* Anything fits when nothing is in flight; then the budget counts. */
+	assert_true(pop3_window_has_room(&window, POP3_WINDOW_MAX_BYTES * 2ull));
+	pop3_window_sent(&window, window.budget, 300);
+	assert_false(pop3_window_has_room(&window, 1));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_grows_to_the_link),
+	    cmocka_unit_test(test_short_round_trip_stays_small),
+	    cmocka_unit_test(test_bounded_above),
+	    cmocka_unit_test(test_estimates),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
