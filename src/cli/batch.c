@@ -199,9 +199,12 @@ int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem)
 			       .ctx = &state};
 	*problem = NULL;
 	mailbox_begin_connection(mailbox);
-	pop3_submit(pop3, &list);
+	/* UIDL first: a server may change a message when it first gives it a
+	 * UIDL (GNU Mailutils writes an X-UIDL header into the mbox), and
+	 * LIST must give the sizes RETR will send in this session. */
 	if (!capa->known || capa->uidl)
 		pop3_submit(pop3, &uidl);
+	pop3_submit(pop3, &list);
 	batch_drain(pop3);
 	int status = 0;
 	if (interrupted || !pop3_is_ready(pop3)) {

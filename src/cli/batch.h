@@ -32,8 +32,9 @@ int batch_open(pop3_t *pop3);
 /* batch_drain: run the loop until no command is queued or in flight, the
  * engine stopped, or a signal came. */
 void batch_drain(pop3_t *pop3);
-/* batch_load: LIST and UIDL into the mailbox model, under the model's one
- * policy. Returns 0 (then *problem may describe a UIDL problem: the rows
+/* batch_load: UIDL, then LIST (so that LIST gives the sizes of messages a
+ * server changed when it assigned their UIDLs), into the mailbox model,
+ * under the model's one policy. Returns 0 (then *problem may describe a UIDL problem: the rows
  * concerned cannot be deleted), an exit status with *problem when LIST
  * cannot be trusted, or -1 when the engine failed or a signal came. */
 int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem);

@@ -1,8 +1,11 @@
 /* save.c: --save and --delete. LIST and UIDL load the mailbox model; the
  * messages named (by number or UIDL) are all looked up before anything is
- * sent. Each message: TOP n 0 (date and subject for the file name), then
- * RETR n streamed into a store file and verified. --delete then asks the
- * gate for each message, sends DELE where it agrees, and QUIT commits. */
+ * sent. Each message: RETR n, whose first bytes, up to the end of the
+ * header block, give the date and subject for the file name (no TOP n 0
+ * first: one command less, and no server that answers a RETR after a TOP
+ * of the same message with the headers only); the file is opened then,
+ * and the whole message streamed into it and verified. --delete then asks
+ * the gate for each message, sends DELE where it agrees, and QUIT commits. */
 #include <config.h>
 
 #include <stdio.h>
@@ -14,17 +17,22 @@
 #include "gate.h"
 #include "report.h"
 #include "store.h"
+#include "util/buf.h"
 #include "util/gettext.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
-#define HEADER_COLLECT_LIMIT (256u * 1024)
+/* RETR's first bytes are held until the header block ends, at most this
+ * many (a longer header block names the file by what it holds so far). */
+#define HEADER_HOLD_LIMIT (256u * 1024)
 
 typedef struct {
 	mailbox_t *mailbox;
 	uint64_t number;
 	const char *dir;
 	bool accept_line_ends; /* --accept-line-end-count */
+	buf_t head;            /* RETR's first bytes, held until the header block ends */
+	bool named;            /* the header block was read: the file is open (or failed) */
 	store_file_t *file;    /* open while RETR streams */
 	char *error;           /* why it was not saved (or not deleted) */
 	int error_status;
@@ -57,30 +65,64 @@ static void job_save_failed(job_t *job, int status, char *message, bool size_mis
 	job_fail(job, status, message);
 }
 
-static void on_top(void *ctx, const pop3_reply_t *reply)
+/* header_block_end: where the header block of the held bytes ends (after
+ * the empty line, or 2 for a message that starts with one), looking from
+ * `from` on; 0 while it goes on. */
+static size_t header_block_end(const buf_t *head, size_t from)
 {
-	job_t *job = ctx;
-	if (reply->error != POP3_OK)
-		return;
-	mailbox_take_headers(job->mailbox, job->number, reply->ok ? reply->body : NULL,
-			     reply->body_len);
+	if (head->len >= 2 && head->data[0] == '\r' && head->data[1] == '\n')
+		return 2;
+	for (size_t i = from; i + 4 <= head->len; i++)
+		if (memcmp(head->data + i, "\r\n\r\n", 4) == 0)
+			return i + 4;
+	return 0;
+}
+
+/* open_named: the headers held so far go into the model, name the file,
+ * and are its first bytes. Returns 0, or -1 after recording why. */
+static int open_named(job_t *job)
+{
+	job->named = true;
+	mailbox_take_headers(job->mailbox, job->number, job->head.data ? job->head.data : "",
+			     job->head.len);
 	const mailbox_msg_t *msg = mailbox_find(job->mailbox, job->number);
 	char *name = store_default_name(msg->date, msg->subject, msg->uidl);
 	char *errstr = NULL;
 	job->file = store_begin_eml(job->dir, name, &errstr);
 	free(name);
-	if (!job->file) {
-		job_save_failed(
-		    job, EXIT_IOERR,
-		    xasprintf(_("message %llu: %s"), (unsigned long long)job->number, errstr),
-		    false);
-		free(errstr);
+	if (job->file && job->head.len &&
+	    store_write(job->file, job->head.data, job->head.len, &errstr) != 0) {
+		store_abort(job->file);
+		job->file = NULL;
 	}
+	buf_free(&job->head);
+	if (job->file)
+		return 0;
+	job_save_failed(job, EXIT_IOERR,
+			xasprintf(_("message %llu: %s"), (unsigned long long)job->number, errstr),
+			false);
+	free(errstr);
+	return -1;
 }
 
 static int retr_sink(void *ctx, const char *data, size_t len)
 {
 	job_t *job = ctx;
+	if (!job->named) {
+		size_t from = job->head.len >= 3 ? job->head.len - 3 : 0;
+		size_t take = HEADER_HOLD_LIMIT - job->head.len;
+		if (take > len)
+			take = len;
+		buf_append(&job->head, data, take);
+		data += take;
+		len -= take;
+		if (!header_block_end(&job->head, from) && job->head.len < HEADER_HOLD_LIMIT)
+			return 0;
+		if (open_named(job) != 0)
+			return -1;
+		if (!len)
+			return 0;
+	}
 	if (!job->file)
 		return -1;
 	char *errstr = NULL;
@@ -96,21 +138,28 @@ static int retr_sink(void *ctx, const char *data, size_t len)
 static void on_retr(void *ctx, const pop3_reply_t *reply)
 {
 	job_t *job = ctx;
+	/* A message that ended before its header block did (or had no body)
+	 * names its file now. */
+	if (!job->named && reply->error == POP3_OK && reply->ok && reply->terminated)
+		open_named(job);
+	buf_free(&job->head);
 	store_file_t *file = job->file;
 	job->file = NULL;
 	unsigned long long n = (unsigned long long)job->number;
+	if (reply->error == POP3_OK && !reply->ok) {
+		if (file)
+			store_abort(file);
+		job_refused(job, _("RETR refused"), reply);
+		gate_save_failed(job->mailbox, job->number, job->error, false);
+		return;
+	}
 	if (!file) {
-		/* The file could not be opened (that error is recorded), or TOP failed. */
+		/* The file could not be opened or written (that error is recorded),
+		 * or the transfer broke off before the header block ended. */
 		job_save_failed(
 		    job, EXIT_UNAVAILABLE,
 		    xasprintf(_("message %llu: the transfer did not complete; not saved"), n),
 		    false);
-		return;
-	}
-	if (reply->error == POP3_OK && !reply->ok) {
-		store_abort(file);
-		job_refused(job, _("RETR refused"), reply);
-		gate_save_failed(job->mailbox, job->number, job->error, false);
 		return;
 	}
 	if (reply->error != POP3_OK || reply->bad_stuffing) {
@@ -230,11 +279,6 @@ static void save_all(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count
 			job_fail(job, EXIT_DATAERR, why);
 			continue;
 		}
-		/* TOP's completion opens the file, so RETR's body always has one. */
-		submit(pop3, job,
-		       (pop3_request_t){
-			   .verb = POP3_CMD_TOP, .argc = 2, .collect_limit = HEADER_COLLECT_LIMIT},
-		       on_top);
 		submit(pop3, job,
 		       (pop3_request_t){.verb = POP3_CMD_RETR,
 					.argc = 1,
@@ -349,6 +393,7 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 		if (jobs[i].file)
 			store_abort(jobs[i].file);
 		jobs[i].file = NULL;
+		buf_free(&jobs[i].head);
 	}
 	if (batch_interrupted()) {
 		gate_connection_lost(mailbox);

@@ -160,6 +160,14 @@ static void parse_capa_line(pop3_capa_t *capa, buf_t *sasl, const char *line, si
 			text_len = CAPA_MAX_IMPLEMENTATION;
 		free(capa->implementation);
 		capa->implementation = text_len ? xstrndup(line + pos, text_len) : NULL;
+	} else if (word_is(name, name_len, "UTF8")) {
+		/* RFC 6856: "UTF8", optionally with the argument USER. */
+		const char *word;
+		size_t word_len;
+		capa->utf8 = true;
+		while (next_word(line, len, &pos, &word, &word_len))
+			if (word_is(word, word_len, "USER"))
+				capa->utf8_user = true;
 	} else if (word_is(name, name_len, "LOGIN-DELAY")) {
 		capa->login_delay = parse_number_arg(line, len, pos, -1);
 	} else if (word_is(name, name_len, "EXPIRE")) {

@@ -1,4 +1,4 @@
-/* command.c: the table of POP3 commands (RFC 1939, 2449, 2595, 5034). */
+/* command.c: the table of POP3 commands (RFC 1939, 2449, 2595, 5034, 6856). */
 #include <config.h>
 
 #include "pop3/command.h"
@@ -19,6 +19,7 @@ static const pop3_command_t commands[POP3_CMD_COUNT] = {
     {POP3_CMD_AUTH, "AUTH", MULTI_BARE, true, true, false, true},
     {POP3_CMD_STLS, "STLS", SINGLE, true, false, false, true},
     {POP3_CMD_CAPA, "CAPA", MULTI, false, false, false, false},
+    {POP3_CMD_UTF8, "UTF8", SINGLE, true, false, false, true},
     {POP3_CMD_STAT, "STAT", SINGLE, false, false, false, false},
     {POP3_CMD_LIST, "LIST", MULTI_BARE, false, false, false, false},
     {POP3_CMD_UIDL, "UIDL", MULTI_BARE, false, false, false, false},

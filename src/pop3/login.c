@@ -1,5 +1,6 @@
 /* login.c: from the greeting to the transaction state: CAPA, STLS (RFC 2595),
- * authentication (USER/PASS, APOP, SASL per RFC 5034), CAPA again, STAT.
+ * UTF8 (RFC 6856), authentication (USER/PASS, APOP, SASL per RFC 5034), CAPA
+ * again, STAT.
  * Each step is a queued command whose completion starts the next. */
 #include <config.h>
 
@@ -82,6 +83,47 @@ static void on_stat(void *ctx, const pop3_reply_t *reply)
 	pop3_emit(pop3, POP3_EVENT_READY);
 }
 
+static void on_utf8(void *ctx, const pop3_reply_t *reply)
+{
+	pop3_t *pop3 = ctx;
+	if (reply->error != POP3_OK)
+		return;
+	if (reply->ok) {
+		trace_emitf(pop3->trace, TRACE_INFO, "%s",
+			    pop3->capa.utf8_user
+				? _("UTF-8 mode on (RFC 6856); the server accepts UTF-8 user names "
+				    "and passwords too")
+				: _("UTF-8 mode on (RFC 6856)"));
+	} else {
+		/* Not fatal: the session goes on in ASCII mode, where the server
+		 * may substitute messages with raw UTF-8 headers (the size check
+		 * refuses to save such a substitute). */
+		char *said = sanitize_display(reply->text, reply->text_len, false, false);
+		trace_emitf(pop3->trace, TRACE_WARN,
+			    _("the server refused UTF8 (server said: %s); carrying on without "
+			      "UTF-8 mode"),
+			    said);
+		free(said);
+	}
+	start_auth(pop3);
+}
+
+/* before_auth: RFC 6856 makes UTF8 a command of the AUTHORIZATION state:
+ * it goes after STLS and the CAPA that follows it (so the capability is
+ * the one announced under TLS) and before USER, APOP or AUTH, so that a
+ * server announcing "UTF8 USER" reads the credentials as UTF-8 too.
+ * Servers that announce UTF8 substitute a message with raw UTF-8 headers
+ * (Courier: a "Cannot display Unicode content" wrapper) for a client that
+ * did not send it. */
+static void before_auth(pop3_t *pop3)
+{
+	if (pop3->capa.known && pop3->capa.utf8) {
+		submit(pop3, POP3_CMD_UTF8, NULL, on_utf8, NULL);
+		return;
+	}
+	start_auth(pop3);
+}
+
 /* after_capa: what comes after a CAPA, depending on how far we are. */
 static void after_capa(pop3_t *pop3)
 {
@@ -105,7 +147,7 @@ static void after_capa(pop3_t *pop3)
 		pop3_emit(pop3, POP3_EVENT_READY);
 		return;
 	}
-	start_auth(pop3);
+	before_auth(pop3);
 }
 
 static void on_capa(void *ctx, const pop3_reply_t *reply)

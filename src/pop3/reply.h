@@ -104,7 +104,9 @@ bool pop3_parse_uidl_line(const char *line, size_t len, uint64_t max_number, uin
 typedef struct {
 	bool known; /* a CAPA reply was seen */
 	bool top, uidl, user, pipelining, stls, resp_codes, auth_resp_code, sasl_ir;
-	char *sasl; /* space-separated mechanisms (upper case), NULL when none */
+	bool utf8;      /* RFC 6856: the UTF8 command switches the session to UTF-8 mode */
+	bool utf8_user; /* "UTF8 USER": UTF-8 user names and passwords are accepted too */
+	char *sasl;     /* space-separated mechanisms (upper case), NULL when none */
 	char *implementation;
 	long login_delay; /* seconds, -1 when not announced */
 	long expire;      /* days, -1 = not announced, -2 = NEVER */

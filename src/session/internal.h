@@ -48,6 +48,9 @@ struct session {
 	session_state_t state;
 	bool no_top;
 	bool has_uidl;
+	bool uidl_early; /* UIDL (sent before LIST) answered; LIST not yet */
+	char *uidl_body; /* its body while LIST is awaited; NULL: no usable UIDL */
+	size_t uidl_len;
 
 	size_t *order;  /* row -> index in the mailbox */
 	size_t *row_of; /* index in the mailbox -> row */
@@ -102,6 +105,9 @@ bool session_connected(const session_t *session);
 
 /* order.c */
 void session_resort(session_t *session);
+
+/* load.c: session_load_begin: UIDL, then LIST, for a new connection. */
+void session_load_begin(session_t *session);
 
 /* The completions, by request kind. */
 void session_on_list(session_t *session, const pop3_reply_t *reply);

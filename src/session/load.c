@@ -1,4 +1,4 @@
-/* load.c: loading the mailbox: LIST and UIDL into the model, the header
+/* load.c: loading the mailbox: UIDL and LIST into the model, the header
  * scan (pipelined TOP n 0 fed to the engine as its window has room, rows on
  * screen first), the keep-alive NOOP. */
 #include <config.h>
@@ -19,6 +19,25 @@
  * minutes of silence (RFC 1939), which would drop pending deletions. */
 #define KEEPALIVE_MS (4 * 60 * 1000)
 
+static void take_uidl(session_t *session, const char *body, size_t len, bool usable);
+
+void session_load_begin(session_t *session)
+{
+	free(session->uidl_body);
+	session->uidl_body = NULL;
+	session->uidl_early = false;
+	/* UIDL first, as in the batch modes (batch_load): a server may change
+	 * a message when it first gives it a UIDL (GNU Mailutils writes an
+	 * X-UIDL header into the mbox), and LIST must give the sizes RETR
+	 * sends in this session. Its answer waits for LIST's. */
+	if (session->has_uidl)
+		session_submit(
+		    session, req_new(session, REQ_UIDL, 0),
+		    (pop3_request_t){.verb = POP3_CMD_UIDL, .collect_limit = 32u * 1024 * 1024});
+	session_submit(session, req_new(session, REQ_LIST, 0),
+		       (pop3_request_t){.verb = POP3_CMD_LIST, .collect_limit = 64u * 1024 * 1024});
+}
+
 void session_on_list(session_t *session, const pop3_reply_t *reply)
 {
 	char *why = NULL;
@@ -34,24 +53,40 @@ void session_on_list(session_t *session, const pop3_reply_t *reply)
 		size_t count = mailbox_count(session->mailbox);
 		session_set_status(session, false, ngettext("%zu message", "%zu messages", count),
 				   count);
-		if (!session->has_uidl)
-			session_on_uidl(session, NULL);
+		if (!session->has_uidl || session->uidl_early) {
+			char *body = session->uidl_body;
+			session->uidl_body = NULL;
+			session->uidl_early = false;
+			take_uidl(session, body, session->uidl_len, body != NULL);
+			free(body);
+		}
 		return;
 	}
+	free(session->uidl_body);
+	session->uidl_body = NULL;
+	session->uidl_early = false;
 	session_set_status(session, true, _("LIST failed: %s"), why);
 	trace_emitf(session->trace, TRACE_WARN, "LIST refused: %s", why);
 	free(why);
 }
 
-/* session_on_uidl: reply NULL when the server has no UIDL. */
+/* session_on_uidl: UIDL comes before LIST; its body waits for LIST's. */
 void session_on_uidl(session_t *session, const pop3_reply_t *reply)
 {
-	if (!mailbox_listed(session->mailbox))
-		return; /* LIST failed: nothing to identify */
-	bool usable = reply && reply->error == POP3_OK && reply->ok && !reply->body_truncated;
+	bool usable = reply->error == POP3_OK && reply->ok && !reply->body_truncated;
+	free(session->uidl_body);
+	session->uidl_body = usable ? xstrndup(reply->body, reply->body_len) : NULL;
+	session->uidl_len = usable ? reply->body_len : 0;
+	session->uidl_early = true;
+}
+
+/* take_uidl: the UIDL body (usable false when the server has none or
+ * refused it) into the model, once LIST was taken. */
+static void take_uidl(session_t *session, const char *body, size_t len, bool usable)
+{
 	char *problem = NULL;
-	size_t problems = mailbox_take_uidl(session->mailbox, usable ? reply->body : NULL,
-					    usable ? reply->body_len : 0, &problem);
+	size_t problems =
+	    mailbox_take_uidl(session->mailbox, usable ? body : NULL, usable ? len : 0, &problem);
 	mailbox_set_online(session->mailbox, session->pop3 != NULL);
 	session->state = SESSION_READY;
 	session->sort_dirty = true;

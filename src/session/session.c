@@ -191,6 +191,7 @@ void session_free(session_t *session)
 	buf_free(&session->raw_reply);
 	free(session->status);
 	free(session->end_reason);
+	free(session->uidl_body);
 	free(session);
 }
 
@@ -205,12 +206,7 @@ void session_attach(session_t *session, pop3_t *pop3)
 	session->no_top = capa && capa->known && !capa->top;
 	session->has_uidl = !capa || !capa->known || capa->uidl;
 	session_set_status(session, false, "%s", _("Listing messages..."));
-	session_submit(session, req_new(session, REQ_LIST, 0),
-		       (pop3_request_t){.verb = POP3_CMD_LIST, .collect_limit = 64u * 1024 * 1024});
-	if (session->has_uidl)
-		session_submit(
-		    session, req_new(session, REQ_UIDL, 0),
-		    (pop3_request_t){.verb = POP3_CMD_UIDL, .collect_limit = 32u * 1024 * 1024});
+	session_load_begin(session);
 }
 
 /* abandon_requests: whatever the engine still owes us is void. */

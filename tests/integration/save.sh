@@ -29,11 +29,18 @@ saved_path()
 
 mkdir "$WORK/out"
 run_popscope --save "$plain,$dots,$escapes,$big" --to "$WORK/out" "$POP3S_URL" \
-	--ca-file "$CA_FILE" --password-command "$PW_CMD"
+	--ca-file "$CA_FILE" --password-command "$PW_CMD" --trace "$WORK/save1.trace"
 check_sane "--save: no crash"
 is_status 0 "--save: exit 0"
 is "$(grep -c '^saved ' "$WORK/stdout")" 4 "--save: four 'saved' lines"
 cp "$WORK/stdout" "$WORK/save1.out"
+# The file name's date and subject come from the RETR stream itself: no TOP.
+commands=$(sed -n 's/^[0-9:.]* C: //p' "$WORK/save1.trace" | tr '\n' ' ')
+unlike "$commands" '(^| )TOP ' "--save: the trace shows no TOP"
+like "$commands" "STAT UIDL LIST RETR $plain RETR $dots RETR $escapes RETR $big QUIT" \
+	"--save: UIDL, LIST, then one RETR a message"
+like "$(saved_path "$plain")" '/2026-03-02_Plain_ASCII_message_[0-9a-f]+\.eml$' \
+	"--save: the file is named by the date and subject RETR brought"
 
 for n in $plain $dots $escapes $big; do
 	path=$(saved_path "$n")

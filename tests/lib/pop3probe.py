@@ -23,8 +23,8 @@ ENVFILE is the env written by tests/fixture/dovecot.sh or a fixture in
 tests/fixture/servers/. Connects to 127.0.0.1 with POP3S when the env has
 a POP3S_PORT, else with STLS when it says STLS=yes, else in clear text
 (POP3PROBE_MODE=pop3s|stls|plain chooses), verifying the certificate
-against CA_FILE; logs in as USER with USER/PASS (or as USER2 when
-POP3PROBE_USER=2).
+against CA_FILE; sends UTF8 (RFC 6856) when CAPA lists it, then logs in
+as USER with USER/PASS (or as USER2 when POP3PROBE_USER=2).
 """
 
 import os
@@ -89,6 +89,13 @@ def raw_multiline(pop, command, out):
 
 def login(env):
 	pop = connect(env)
+	if 'UTF8' in capa(pop):
+		# A UTF-8 capable client (RFC 6856): a server that offers UTF8
+		# substitutes messages with raw UTF-8 headers for clients without it.
+		try:
+			pop._shortcmd('UTF8')
+		except poplib.error_proto:
+			pass
 	suffix = '2' if os.environ.get('POP3PROBE_USER') == '2' else ''
 	pop.user(env['USER' + suffix])
 	pop.pass_(env['PASSWORD' + suffix])

@@ -594,13 +594,14 @@ static void test_capa_full(void **state)
 	    "TOP\r\nuidl\r\nUser\r\nPIPELINING\r\nSTLS\r\nRESP-CODES\r\n"
 	    "AUTH-RESP-CODE\r\nSASL plain Login SCRAM-SHA-256 x!bad PLAIN\r\n"
 	    "IMPLEMENTATION Dovecot ready.\r\nLOGIN-DELAY 900\r\nEXPIRE NEVER\r\n"
-	    "SASL-IR\r\nX-UNKNOWN foo\r\n";
+	    "SASL-IR\r\nX-UNKNOWN foo\r\nutf8 user\r\n";
 	pop3_capa_t capa;
 
 	pop3_parse_capa(STR_AND_LEN(body), &capa);
 	assert_true(capa.known);
 	assert_true(capa.top && capa.uidl && capa.user && capa.pipelining && capa.stls);
 	assert_true(capa.resp_codes && capa.auth_resp_code && capa.sasl_ir);
+	assert_true(capa.utf8 && capa.utf8_user);
 	assert_string_equal(capa.sasl, "PLAIN LOGIN SCRAM-SHA-256");
 	assert_string_equal(capa.implementation, "Dovecot ready.");
 	assert_int_equal(capa.login_delay, 900);
@@ -616,7 +617,8 @@ static void test_capa_full(void **state)
 static void test_capa_minimal_and_odd(void **state)
 {
 	static const char body[] = "TOPX\nEXPIRE 30 USER\nLOGIN-DELAY abc\nSASL\nSASL EXTERNAL\n"
-				   "SASL AVERYVERYLONGMECHANISMNAME\n  UIDL  \nSTLS extra\nUSER";
+				   "SASL AVERYVERYLONGMECHANISMNAME\n  UIDL  \nSTLS extra\nUTF8\n"
+				   "UTF8X USER\nUSER";
 	pop3_capa_t capa;
 
 	pop3_parse_capa(STR_AND_LEN(body), &capa);
@@ -626,6 +628,8 @@ static void test_capa_minimal_and_odd(void **state)
 	assert_true(capa.uidl);
 	assert_true(capa.stls);
 	assert_true(capa.user); /* last line without an ending */
+	assert_true(capa.utf8);
+	assert_false(capa.utf8_user); /* "UTF8X USER" is another capability */
 	assert_int_equal(capa.expire, 30);
 	assert_int_equal(capa.login_delay, -1);
 	assert_string_equal(capa.sasl, "EXTERNAL");
@@ -634,7 +638,7 @@ static void test_capa_minimal_and_odd(void **state)
 
 	pop3_parse_capa("", 0, &capa);
 	assert_true(capa.known);
-	assert_false(capa.top || capa.uidl || capa.user || capa.stls);
+	assert_false(capa.top || capa.uidl || capa.user || capa.stls || capa.utf8);
 	assert_null(capa.sasl);
 	assert_int_equal(capa.expire, -1);
 	pop3_capa_free(&capa);
