@@ -45,7 +45,7 @@ typedef struct {
 	 * window sized from the link (pop3/window.h); this caps their count
 	 * too (0 = no cap). */
 	unsigned pipeline_window;
-	unsigned trace_body_lines;     /* body lines copied to the trace per reply */
+	unsigned trace_body_lines; /* body lines copied to the trace per reply */
 	/* The speed floor (--speed-limit): from the first byte of a reply (or of
 	 * the greeting) until it is complete, fewer than speed_limit bytes per
 	 * second, counted over each stretch of timeout_ms, fail the session with
