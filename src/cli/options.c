@@ -79,8 +79,8 @@ void options_usage(FILE *stream)
 	    _("Usage: popscope [OPTIONS] URL\n"
 	      "       popscope --check URL\n"
 	      "       popscope --list [--json] URL\n"
-	      "       popscope --save N[,M...]|uidl:ID --to DIR URL\n"
-	      "       popscope --delete N[,M...]|uidl:ID --to DIR URL\n"
+	      "       popscope --save N[,M-N...]|all|uidl:ID --to DIR URL\n"
+	      "       popscope --delete N[,M-N...]|all|uidl:ID --to DIR URL\n"
 	      "\n"
 	      "Inspect a POP3 mailbox: a full-screen view of its messages, their\n"
 	      "content and the raw protocol, with deletion only after a verified save.\n"
@@ -92,7 +92,8 @@ void options_usage(FILE *stream)
 	      "  --check               test the connection step by step; changes nothing\n"
 	      "  --list                one line per message: number, size, UIDL, date, from, "
 	      "subject\n"
-	      "  --save LIST           save messages (1,4,7 or uidl:ID; repeatable) as .eml\n"
+	      "  --save LIST           save messages (1,4,7-9, all or uidl:ID; repeatable)\n"
+	      "                        as .eml\n"
 	      "                        files into --to DIR\n"
 	      "  --delete LIST         save, then delete what was saved and verified\n"
 	      "\n"
@@ -146,15 +147,28 @@ static int usage_error(const char *fmt, ...)
 	return -1;
 }
 
-static void add_selector(cli_options_t *options, uint64_t number, const char *uidl)
+static void add_selector(cli_options_t *options, cli_selector_t selector)
 {
 	options->selectors = xreallocarray(options->selectors, options->selector_count + 1,
 					   sizeof *options->selectors);
-	options->selectors[options->selector_count++] = (cli_selector_t){number, uidl};
+	options->selectors[options->selector_count++] = selector;
 }
 
-/* parse_selectors: "1,4,7" (message numbers), or "uidl:ID" (one message by
- * its UIDL, taken whole: a UIDL may contain commas). */
+/* parse_range: "4" or "1-100" (first <= last), message numbers from 1. */
+static bool parse_range(const char *p, size_t len, cli_selector_t *selector)
+{
+	const char *dash = memchr(p, '-', len);
+	size_t first_len = dash ? (size_t)(dash - p) : len;
+	if (!parse_u64(p, first_len, UINT32_MAX, &selector->first) || selector->first == 0)
+		return false;
+	selector->last = selector->first;
+	if (dash && !parse_u64(dash + 1, len - first_len - 1, UINT32_MAX, &selector->last))
+		return false;
+	return selector->last >= selector->first;
+}
+
+/* parse_selectors: "1,4,7", ranges "1-100", "all", or "uidl:ID" (one
+ * message by its UIDL, taken whole: a UIDL may contain commas). */
 static int parse_selectors(const char *text, cli_options_t *options)
 {
 	if (strncmp(text, "uidl:", 5) == 0) {
@@ -163,23 +177,25 @@ static int parse_selectors(const char *text, cli_options_t *options)
 			return usage_error(_("invalid UIDL \"%s\": expected 1 to 70 printable "
 					     "characters without spaces after uidl:"),
 					   uidl);
-		add_selector(options, 0, uidl);
+		add_selector(options, (cli_selector_t){.uidl = uidl});
 		return 0;
 	}
 	const char *p = text;
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		uint64_t number;
-		if (!parse_u64(p, len, UINT32_MAX, &number) || number == 0)
+		cli_selector_t selector = {0};
+		if (len == 3 && strncmp(p, "all", 3) == 0)
+			selector.all = true;
+		else if (!parse_range(p, len, &selector))
 			break;
-		add_selector(options, number, NULL);
+		add_selector(options, selector);
 		if (!comma)
 			return 0;
 		p = comma + 1;
 	}
-	return usage_error(_("invalid message list \"%s\": expected numbers like 1,4,7 or "
-			     "uidl:ID"),
+	return usage_error(_("invalid message list \"%s\": expected numbers and ranges like "
+			     "1,4,7-9, all, or uidl:ID"),
 			   text);
 }
 

@@ -19,11 +19,13 @@ typedef enum {
 	MODE_VERSION,
 } run_mode_t;
 
-/* One message named to --save / --delete: by number, or by UIDL
+/* Messages named to --save / --delete: a number or a range of numbers
+ * ("4", "1-100"), every message ("all"), or one message by its UIDL
  * ("uidl:ID"). */
 typedef struct {
-	uint64_t number;  /* 0 when uidl is set */
-	const char *uidl; /* points into argv; NULL for a number */
+	uint64_t first, last; /* the range; first = last for one number; 0 for all or uidl */
+	bool all;
+	const char *uidl; /* points into argv; NULL unless uidl: */
 } cli_selector_t;
 
 typedef struct {

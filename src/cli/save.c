@@ -239,34 +239,67 @@ static void submit(pop3_t *pop3, job_t *job, pop3_request_t request, pop3_done_f
 	pop3_submit(pop3, &request);
 }
 
-/* resolve: the message numbers the selectors name, each once, or -1 after
- * saying which selectors name nothing (before anything was sent). */
+/* take: message index joins the jobs unless a selector named it already. */
+static void take(const mailbox_t *mailbox, size_t index, bool *taken, job_t *jobs, size_t *count)
+{
+	if (taken[index])
+		return;
+	taken[index] = true;
+	jobs[(*count)++].number = mailbox_at(mailbox, index)->number;
+}
+
+/* resolve_one: the messages one selector names into the jobs; false after
+ * saying what it names that does not exist. */
+static bool resolve_one(const cli_selector_t *sel, const mailbox_t *mailbox, bool *taken,
+			job_t *jobs, size_t *count)
+{
+	char *why = NULL;
+	size_t index;
+	if (sel->all) {
+		for (index = 0; index < mailbox_count(mailbox); index++)
+			take(mailbox, index, taken, jobs, count);
+		return true;
+	}
+	if (sel->uidl) {
+		const mailbox_msg_t *msg = mailbox_find_uidl(mailbox, sel->uidl, &why);
+		if (msg && mailbox_index_of(mailbox, msg->number, &index)) {
+			take(mailbox, index, taken, jobs, count);
+			return true;
+		}
+	} else {
+		for (uint64_t n = sel->first; n <= sel->last; n++) {
+			if (mailbox_index_of(mailbox, n, &index)) {
+				take(mailbox, index, taken, jobs, count);
+				continue;
+			}
+			why = sel->first == sel->last
+				  ? xasprintf(_("there is no message %llu"), (unsigned long long)n)
+				  : xasprintf(_("there is no message %llu (in %llu-%llu)"),
+					      (unsigned long long)n, (unsigned long long)sel->first,
+					      (unsigned long long)sel->last);
+			break;
+		}
+		if (!why)
+			return true;
+	}
+	fprintf(stderr, "popscope: %s\n", why);
+	free(why);
+	return false;
+}
+
+/* resolve: the message numbers the selectors name, each once, in the order
+ * named, or -1 after saying which selectors name what does not exist
+ * (before anything was sent). jobs holds one slot a message. */
 static int resolve(const cli_options_t *options, const mailbox_t *mailbox, job_t *jobs,
 		   size_t *count)
 {
 	int status = 0;
+	bool *taken = xcalloc(mailbox_count(mailbox) + 1, sizeof *taken);
 	*count = 0;
-	for (size_t i = 0; i < options->selector_count; i++) {
-		const cli_selector_t *sel = &options->selectors[i];
-		const mailbox_msg_t *msg;
-		char *why = NULL;
-		if (sel->uidl)
-			msg = mailbox_find_uidl(mailbox, sel->uidl, &why);
-		else if (!(msg = mailbox_find(mailbox, sel->number)))
-			why = xasprintf(_("there is no message %llu"),
-					(unsigned long long)sel->number);
-		if (!msg) {
-			fprintf(stderr, "popscope: %s\n", why);
-			free(why);
+	for (size_t i = 0; i < options->selector_count; i++)
+		if (!resolve_one(&options->selectors[i], mailbox, taken, jobs, count))
 			status = -1;
-			continue;
-		}
-		bool seen = false;
-		for (size_t j = 0; j < *count; j++)
-			seen = seen || jobs[j].number == msg->number;
-		if (!seen)
-			jobs[(*count)++].number = msg->number;
-	}
+	free(taken);
 	return status;
 }
 
@@ -372,7 +405,7 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 	mailbox_t *mailbox = mailbox_new();
 	char *problem = NULL;
 	status = batch_load(pop3, mailbox, &problem);
-	job_t *jobs = xcalloc(options->selector_count, sizeof *jobs);
+	job_t *jobs = xcalloc(mailbox_count(mailbox) + 1, sizeof *jobs);
 	size_t count = 0;
 	if (status == 0 && resolve(options, mailbox, jobs, &count) < 0)
 		status = EXIT_DATAERR;

@@ -132,6 +132,31 @@ check_sane "--save 999: no crash"
 is_status 65 "--save of a message that does not exist: exit 65"
 is "$(ls -A "$WORK/out-missing")" "" "--save 999: no file left behind"
 
+# Ranges and all: every message once, in the order named.
+count=$(probe stat | cut -d' ' -f1)
+mkdir "$WORK/out-all"
+run_popscope --save "2-3,1,all,3" --to "$WORK/out-all" "$POP3S_URL" \
+	--ca-file "$CA_FILE" --password-command "$PW_CMD"
+check_sane "--save 2-3,1,all,3: no crash"
+is_status 0 "--save 2-3,1,all,3: exit 0"
+is "$(awk '$1 == "saved" { printf "%s ", $2 }' "$WORK/stdout")" \
+	"2 3 1 $(seq -s ' ' 4 "$count") " "--save 2-3,1,all,3: each message once, in the order named"
+is "$(find "$WORK/out-all" -type f | wc -l)" "$count" "--save all: one file a message"
+
+mkdir "$WORK/out-range"
+run_popscope --save "1-$((count + 1))" --to "$WORK/out-range" "$POP3S_URL" \
+	--ca-file "$CA_FILE" --password-command "$PW_CMD"
+is_status 65 "--save of a range past the last message: exit 65"
+like "$ERR" "there is no message $((count + 1)) \\(in 1-$((count + 1))\\)" \
+	"--save of a range past the last message: names the missing number and the range"
+is "$(ls -A "$WORK/out-range")" "" "--save of a range past the last message: nothing saved"
+
+for bad in 0 3-2 1- -4 1-2-3 al,1 "1,,2"; do
+	run_popscope --save "$bad" --to "$WORK/out-range" "$POP3S_URL"
+	is_status 64 "--save '$bad': a usage error"
+	like "$ERR" "invalid message list" "--save '$bad': says the list is invalid"
+done
+
 is "$(probe stat)" "$stat_before" "--save deleted nothing (STAT unchanged)"
 
 done_testing
