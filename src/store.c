@@ -56,6 +56,7 @@ struct store_file {
 	char *temp_name; /* our temporary name in dir; NULL once gone */
 	dev_t dev;       /* identity of the file we created */
 	ino_t ino;
+	bool defer_dir_sync; /* the batch syncs the directory (store_sync_dir) */
 
 	/* mbox: the message is spooled to a temporary file (fd, temp_name in
 	 * dirfd) and appended to the mbox only by store_commit, under a
@@ -209,6 +210,24 @@ static bool is_temp_name(const char *name, size_t len)
 static int sync_dir(int dirfd)
 {
 	return fsync(dirfd) != 0 && errno != EINVAL ? errno : 0;
+}
+
+void store_defer_dir_sync(store_file_t *file)
+{
+	file->defer_dir_sync = true;
+}
+
+int store_sync_dir(const char *dir, char **errstr)
+{
+	*errstr = NULL;
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = dirfd < 0 ? errno : sync_dir(dirfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	if (!err)
+		return 0;
+	*errstr = xasprintf(_("cannot write the directory %s to disk: %s"), dir, errno_text(err));
+	return -1;
 }
 
 store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr)
@@ -369,7 +388,7 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 		free(file->temp_name);
 		file->temp_name = NULL;
 	}
-	int err = sync_dir(file->dirfd);
+	int err = file->defer_dir_sync ? 0 : sync_dir(file->dirfd);
 	if (err) {
 		*errstr = xasprintf(_("cannot write the directory %s to disk: %s"), file->dir,
 				    errno_text(err));

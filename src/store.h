@@ -4,7 +4,9 @@
  * O_NOFOLLOW, mode 0600), fsyncs the file, renames it into place without
  * overwriting (link + unlink, so an existing name is never replaced),
  * fsyncs the directory, and re-reads the size. Only a save that passed
- * every check may unlock DELE (see session.h). */
+ * every check may unlock DELE (see session.h). A batch of saves may sync
+ * the directory once for all of them instead (store_defer_dir_sync), and
+ * must then call store_sync_dir before any DELE. */
 #ifndef POPSCOPE_STORE_H
 #define POPSCOPE_STORE_H
 
@@ -18,6 +20,15 @@ typedef struct store_file store_file_t;
  * it with store_default_name). If it exists, a suffix "-1", "-2", ... is
  * added before the extension. Returns NULL with *errstr on failure. */
 store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr);
+
+/* store_defer_dir_sync: store_commit of this .eml file fsyncs the file but
+ * not its directory: the caller calls store_sync_dir once after the last
+ * save of a batch, and sends no DELE for any of them before that
+ * succeeded. */
+void store_defer_dir_sync(store_file_t *file);
+
+/* store_sync_dir: fsync the directory dir. Returns 0 or -1 with *errstr. */
+int store_sync_dir(const char *dir, char **errstr);
 
 /* store_begin_mbox: append one message to the mbox file at path (created
  * 0600 if missing, only a regular file, never through a symlink, locked

@@ -90,6 +90,9 @@ static int open_named(job_t *job)
 	char *errstr = NULL;
 	job->file = store_begin_eml(job->dir, name, &errstr);
 	free(name);
+	/* One directory sync for the whole batch (sync_saves), before any DELE. */
+	if (job->file)
+		store_defer_dir_sync(job->file);
 	if (job->file && job->head.len &&
 	    store_write(job->file, job->head.data, job->head.len, &errstr) != 0) {
 		store_abort(job->file);
@@ -322,6 +325,22 @@ static void save_all(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count
 	batch_drain(pop3);
 }
 
+/* sync_saves: the directory of the batch's saves to disk, once for all of
+ * them; until that succeeded none of them may be deleted. Returns 0, or -1
+ * after saying why. */
+static int sync_saves(const char *dir, const mailbox_t *mailbox, const job_t *jobs, size_t count)
+{
+	bool any = false;
+	for (size_t i = 0; i < count && !any; i++)
+		any = mailbox_find(mailbox, jobs[i].number)->state == MSG_SAVED;
+	char *errstr = NULL;
+	if (!any || store_sync_dir(dir, &errstr) == 0)
+		return 0;
+	fprintf(stderr, _("popscope: %s; nothing was deleted\n"), errstr);
+	free(errstr);
+	return -1;
+}
+
 static void delete_saved(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
@@ -416,7 +435,9 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 			jobs[i].accept_line_ends = options->accept_line_end_count;
 		}
 		save_all(pop3, mailbox, jobs, count);
-		if (delete &&!batch_interrupted() && pop3_is_ready(pop3))
+		if (sync_saves(options->to_dir, mailbox, jobs, count) != 0)
+			status = EXIT_IOERR;
+		else if (delete &&!batch_interrupted() && pop3_is_ready(pop3))
 			delete_saved(pop3, mailbox, jobs, count);
 	} else if (status > 0) {
 		fprintf(stderr, "popscope: %s\n", problem);

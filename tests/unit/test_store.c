@@ -183,6 +183,32 @@ static void test_eml_save_commit(void **state)
 	free(want);
 }
 
+/* A batch's save commits without the directory sync, which comes once at
+ * the end; a directory that is gone says so. */
+static void test_eml_deferred_dir_sync(void **state)
+{
+	const char *dir = *state;
+	store_result_t result;
+	char *err = NULL;
+
+	store_file_t *file = store_begin_eml(dir, "d.eml", &err);
+	assert_non_null(file);
+	store_defer_dir_sync(file);
+	assert_int_equal(store_write(file, message, sizeof message - 1, &err), 0);
+	assert_int_equal(store_commit(file, true, sizeof message - 1, &result, &err), 0);
+	char *want = path_in(dir, "d.eml");
+	assert_file_is(want, message, sizeof message - 1);
+	assert_int_equal(store_sync_dir(dir, &err), 0);
+	assert_null(err);
+	char *gone = path_in(dir, "no-such-dir");
+	assert_int_equal(store_sync_dir(gone, &err), -1);
+	assert_non_null(strstr(err, "cannot write the directory"));
+	free(err);
+	free(gone);
+	free(want);
+	store_result_free(&result);
+}
+
 static void test_eml_unknown_size(void **state)
 {
 	const char *dir = *state;
@@ -1188,6 +1214,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_dir, teardown_dir)
 	    T(test_eml_save_commit),
 	    T(test_eml_unknown_size),
+	    T(test_eml_deferred_dir_sync),
 	    T(test_eml_empty_message),
 	    T(test_eml_symlinked_dir),
 	    T(test_eml_no_overwrite),
