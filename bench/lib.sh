@@ -3,7 +3,7 @@
 # Provides: bench_init (paths, tools, temp dir, cleanup trap), bench_dovecot
 # (start the test fixture), bench_measure / bench_repeat / bench_alternate
 # (wall time and peak RSS through /usr/bin/time), median, ratio, bench_row
-# (one table line), at_exit (register cleanup). Settings come from the environment, see bench/README.md.
+# (one table line), bench_need (Debian packages), at_exit (register cleanup). Settings come from the environment, see bench/README.md.
 # shellcheck shell=bash disable=SC2034  # the variables set here are read by the scripts
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -76,6 +76,24 @@ bench_init()
 	trap bench_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM HUP
+}
+
+# bench_need PACKAGE...: the Debian packages a bench needs: installed with
+# apt-get when missing and running as root, else the bench stops and says so.
+bench_need()
+{
+	local missing=() package
+	for package in "$@"; do
+		dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$package")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || bench_die "missing: ${missing[*]} (apt-get install -y ${missing[*]})"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$WORK/apt.log" 2>&1 ||
+		{ apt-get update -q >/dev/null 2>&1 &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" \
+				>"$WORK/apt.log" 2>&1; } ||
+		bench_die "apt-get install ${missing[*]} failed (see $WORK/apt.log)"
 }
 
 # bench_dovecot DIR NMESSAGES: start the test fixture in DIR, source DIR/env,
