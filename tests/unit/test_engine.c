@@ -627,6 +627,15 @@ static bool feed_scan(void *ctx, pop3_t *pop3)
 	return pop3_submit(pop3, &top) != 0;
 }
 
+/* open_scan: a session with no count cap whose feeder runs the scan. */
+static void open_scan(session_t *s, serve_fn scenario, scan_t *scan)
+{
+	pipeline_cap = 0;
+	session_open(s, scenario, 5000, 0);
+	pipeline_cap = 1;
+	pop3_set_feeder(s->pop3, feed_scan, scan);
+}
+
 static void test_feeder_yields_to_submitted(void **state)
 {
 	session_t s;
@@ -634,10 +643,7 @@ static void test_feeder_yields_to_submitted(void **state)
 	scan_t scan = {.last = 3000};
 	(void)state;
 
-	pipeline_cap = 0;
-	session_open(&s, serve_headers, 5000, 0);
-	pipeline_cap = 1;
-	pop3_set_feeder(s.pop3, feed_scan, &scan);
+	open_scan(&s, serve_headers, &scan);
 	while (scan.answered < 100 && pop3_is_running(s.pop3))
 		loop_iterate(s.pop3, NULL, 0, -1);
 	/* A command submitted in the middle of the scan goes out next: after
@@ -669,10 +675,7 @@ static void test_window_bounds_what_is_in_flight(void **state)
 	scan_t scan = {.last = 5000};
 	(void)state;
 
-	pipeline_cap = 0;
-	session_open(&s, serve_silence, 5000, 0);
-	pipeline_cap = 1;
-	pop3_set_feeder(s.pop3, feed_scan, &scan);
+	open_scan(&s, serve_silence, &scan);
 	long long start = now_ms();
 	while (now_ms() - start < 500 && pop3_is_running(s.pop3))
 		loop_iterate(s.pop3, NULL, 0, 50);
