@@ -35,7 +35,7 @@ popscope_save()
 		bench_repeat "$RUNS" "$WORK/save.txt" "$POPSCOPE" --save "$1" --to "$OUT/popscope" \
 		--ca-file "$CA_FILE" --password-command "$PW_CMD" "$URL"
 	local saved octets
-	read -r _ _ saved octets <"$WORK/save.txt"
+	read -r _ _ _ saved octets <"$WORK/save.txt"  # saved N UIDL PATH OCTETS
 	[ "$octets" = "$2" ] && [ "$(stat -c %s "$saved" 2>/dev/null)" = "$2" ] ||
 		{ bench_note "popscope saved '$saved' with $octets octets, expected $2"; R_OK=1; }
 	SAVED=$saved
