@@ -21,6 +21,11 @@ mailbox_t *mailbox_new(void)
 	return xcalloc(1, sizeof(mailbox_t));
 }
 
+void mailbox_keep_keys(mailbox_t *mailbox)
+{
+	mailbox->keys = true;
+}
+
 static void msg_clear(mailbox_msg_t *msg)
 {
 	free(msg->uidl);
@@ -427,8 +432,8 @@ void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data,
 		mime_summary_free(&sum);
 		free(msg->from_key);
 		free(msg->subject_key);
-		msg->from_key = mailbox_search_key(msg->from);
-		msg->subject_key = mailbox_search_key(msg->subject);
+		msg->from_key = mailbox->keys ? mailbox_search_key(msg->from) : NULL;
+		msg->subject_key = mailbox->keys ? mailbox_search_key(msg->subject) : NULL;
 	}
 	if (!msg->headers)
 		mailbox->headers_known++;

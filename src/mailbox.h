@@ -50,7 +50,7 @@ typedef struct {
 	char *from_address;
 	char *subject;
 	long long date; /* UTC seconds; 0 = unknown */
-	char *from_key; /* case-folded sort and search keys */
+	char *from_key; /* case-folded sort and search keys (mailbox_keep_keys) */
 	char *subject_key;
 
 	msg_state_t state;
@@ -104,6 +104,10 @@ typedef struct mailbox mailbox_t;
 
 mailbox_t *mailbox_new(void);
 void mailbox_free(mailbox_t *mailbox);
+/* mailbox_keep_keys: rows get from_key and subject_key as headers come
+ * (the full-screen view sorts and searches by them); without it they stay
+ * NULL, which saves two strings a message in the batch modes. */
+void mailbox_keep_keys(mailbox_t *mailbox);
 
 /* mailbox_begin_connection: a new connection starts; its rows come with
  * mailbox_take_list. Call gate_connection_lost for the old one first. */

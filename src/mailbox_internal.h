@@ -10,6 +10,7 @@ struct mailbox {
 	bool listed;
 	bool identified;
 	mailbox_quit_t quit;
+	bool keys; /* rows carry search and sort keys (mailbox_keep_keys) */
 
 	mailbox_msg_t *msgs; /* this connection's rows, in number order */
 	size_t count;

@@ -170,6 +170,7 @@ session_t *session_new(trace_t *trace, unsigned preview_lines)
 	session_t *session = xcalloc(1, sizeof *session);
 	session->trace = trace;
 	session->mailbox = mailbox_new();
+	mailbox_keep_keys(session->mailbox);
 	session->preview_lines = preview_lines ? preview_lines : 200;
 	buf_init(&session->raw_reply);
 	session_set_status(session, false, "%s", _("Connecting..."));

@@ -133,6 +133,29 @@ static void test_uidl_line_twice(void **state)
 	mailbox_free(mb);
 }
 
+/* Sort and search keys only where they are used (the view). */
+static void test_keys_kept_on_request(void **state)
+{
+	static const char headers[] = "From: Ren\xc3\xa9 <r@example.org>\r\nSubject: Hello\r\n\r\n";
+	for (int keep = 0; keep < 2; keep++) {
+		mailbox_t *mb = mailbox_new();
+		if (keep)
+			mailbox_keep_keys(mb);
+		connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+		mailbox_take_headers(mb, 2, headers, sizeof headers - 1);
+		const mailbox_msg_t *msg = mailbox_find(mb, 2);
+		assert_string_equal(msg->subject, "Hello");
+		if (keep) {
+			assert_string_equal(msg->subject_key, "hello");
+			assert_non_null(msg->from_key);
+		} else {
+			assert_null(msg->subject_key);
+			assert_null(msg->from_key);
+		}
+		mailbox_free(mb);
+	}
+}
+
 static void test_no_uidl_command(void **state)
 {
 	mailbox_t *mb = mailbox_new();
@@ -356,6 +379,7 @@ int main(void)
 	    cmocka_unit_test(test_list_policy),
 	    cmocka_unit_test(test_uidl_policy),
 	    cmocka_unit_test(test_uidl_line_twice),
+	    cmocka_unit_test(test_keys_kept_on_request),
 	    cmocka_unit_test(test_no_uidl_command),
 	    cmocka_unit_test(test_save_then_delete),
 	    cmocka_unit_test(test_quit_outcomes),
