@@ -131,7 +131,9 @@ int mailbox_take_list(mailbox_t *mailbox, const char *body, size_t len, uint64_t
 			return list_error(rows, count, errstr, why);
 		}
 		if (count == cap) {
-			cap = cap ? cap * 2 : 256;
+			/* STAT's count first: one allocation, no copy, for a
+			 * server that keeps its word. */
+			cap = cap ? cap * 2 : (stat_count && stat_count <= max ? stat_count : 256);
 			rows = xreallocarray(rows, cap, sizeof *rows);
 		}
 		memset(&rows[count], 0, sizeof *rows);

@@ -53,7 +53,8 @@ typedef struct session session_t;
 session_t *session_new(trace_t *trace, unsigned preview_lines);
 void session_free(session_t *session);
 
-/* session_attach: the engine reached POP3_EVENT_READY: load LIST and UIDL.
+/* session_attach: the engine reached POP3_EVENT_LOGGED_IN: load UIDL and
+ * LIST (queued behind the engine's CAPA and STAT).
  * On a second connection saves are carried over by UIDL (gate.h). */
 void session_attach(session_t *session, pop3_t *pop3);
 /* session_detach: the connection is gone (why: translated reason). Every

@@ -59,7 +59,75 @@ const char *batch_signal_name(int signo)
 	}
 }
 
+/* The load of one batch session: UIDL and LIST, queued when the login
+ * succeeds (so they go out with CAPA and STAT) and taken into the model
+ * when LIST's reply comes. Static, like the open state below: the engine
+ * keeps pointers to it until the session ends, and a batch mode runs one
+ * session. */
 typedef struct {
+	mailbox_t *mailbox;
+	bool done; /* LIST answered or failed */
+	int status;
+	char *problem;
+	char *uidl_body;
+	size_t uidl_len;
+	bool uidl_ok;
+} load_state_t;
+
+static load_state_t load;
+
+static void on_load_uidl(void *ctx, const pop3_reply_t *reply)
+{
+	if (reply->error != POP3_OK || !reply->ok || reply->body_truncated)
+		return;
+	load.uidl_ok = true;
+	load.uidl_body = xstrndup(reply->body, reply->body_len);
+	load.uidl_len = reply->body_len;
+}
+
+/* on_load_list: replies come in order, so UIDL's is in and no TOP's yet. */
+static void on_load_list(void *ctx, const pop3_reply_t *reply)
+{
+	pop3_t *pop3 = ctx;
+	load.done = true;
+	if (reply->error != POP3_OK) {
+		load.status = -1;
+	} else if (!reply->ok || reply->body_truncated) {
+		load.problem = xstrdup(_("the server did not give the message list (LIST)"));
+		load.status = EXIT_PROTOCOL;
+	} else if (mailbox_take_list(load.mailbox, reply->body, reply->body_len,
+				     pop3_stat_count(pop3), &load.problem) < 0) {
+		load.status = EXIT_PROTOCOL;
+	} else {
+		mailbox_take_uidl(load.mailbox, load.uidl_ok ? load.uidl_body : NULL,
+				  load.uidl_len, &load.problem);
+		mailbox_set_online(load.mailbox, true);
+	}
+	free(load.uidl_body);
+	load.uidl_body = NULL;
+}
+
+/* load_begin: UIDL first: a server may change a message when it first
+ * gives it a UIDL (GNU Mailutils writes an X-UIDL header into the mbox),
+ * and LIST must give the sizes RETR will send in this session. The CAPA
+ * after login is not in yet: a server without UIDL says -ERR, which
+ * leaves the rows without UIDLs, as a CAPA without UIDL would. */
+static void load_begin(pop3_t *pop3)
+{
+	pop3_request_t uidl = {.verb = POP3_CMD_UIDL,
+			       .collect_limit = SCAN_COLLECT_LIMIT,
+			       .done = on_load_uidl};
+	pop3_request_t list = {.verb = POP3_CMD_LIST,
+			       .collect_limit = SCAN_COLLECT_LIMIT,
+			       .done = on_load_list,
+			       .ctx = pop3};
+	mailbox_begin_connection(load.mailbox);
+	pop3_submit(pop3, &uidl);
+	pop3_submit(pop3, &list);
+}
+
+typedef struct {
+	pop3_t *pop3;
 	bool ready;
 	bool failed;
 	bool closed;
@@ -68,7 +136,9 @@ typedef struct {
 static void on_open_event(void *ctx, pop3_event_t event, long elapsed_ms)
 {
 	open_state_t *state = ctx;
-	if (event == POP3_EVENT_READY)
+	if (event == POP3_EVENT_LOGGED_IN && load.mailbox)
+		load_begin(state->pop3);
+	else if (event == POP3_EVENT_READY)
 		state->ready = true;
 	else if (event == POP3_EVENT_FAILED)
 		state->failed = true;
@@ -82,12 +152,14 @@ int batch_report_failure(const pop3_t *pop3)
 	return exitcode_for_engine(pop3);
 }
 
-int batch_open(pop3_t *pop3)
+int batch_open(pop3_t *pop3, mailbox_t *mailbox)
 {
 	/* Static: the engine keeps this context and may report FAILED or
 	 * CLOSED after batch_open has returned. */
 	static open_state_t state;
-	state = (open_state_t){0};
+	state = (open_state_t){.pop3 = pop3};
+	free(load.problem);
+	load = (load_state_t){.mailbox = mailbox};
 	pop3_open(pop3, on_open_event, &state);
 	while (!state.ready && !state.failed && pop3_is_running(pop3) && !interrupted)
 		iterate(pop3);
@@ -151,82 +223,15 @@ mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox, char **why)
 	return mailbox_quit_state(mailbox);
 }
 
-typedef struct {
-	char *list_body;
-	size_t list_len;
-	bool list_ok;
-	char *list_error;
-	char *uidl_body;
-	size_t uidl_len;
-	bool uidl_ok;
-} load_state_t;
-
-static void on_load_list(void *ctx, const pop3_reply_t *reply)
+int batch_load(pop3_t *pop3, char **problem)
 {
-	load_state_t *state = ctx;
-	if (reply->error != POP3_OK)
-		return;
-	if (!reply->ok || reply->body_truncated) {
-		state->list_error = xstrdup(_("the server did not give the message list (LIST)"));
-		return;
-	}
-	state->list_ok = true;
-	state->list_body = xstrndup(reply->body, reply->body_len);
-	state->list_len = reply->body_len;
-}
-
-static void on_load_uidl(void *ctx, const pop3_reply_t *reply)
-{
-	load_state_t *state = ctx;
-	if (reply->error != POP3_OK || !reply->ok || reply->body_truncated)
-		return;
-	state->uidl_ok = true;
-	state->uidl_body = xstrndup(reply->body, reply->body_len);
-	state->uidl_len = reply->body_len;
-}
-
-int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem)
-{
-	load_state_t state = {0};
-	const pop3_capa_t *capa = pop3_capa(pop3);
-	pop3_request_t list = {.verb = POP3_CMD_LIST,
-			       .collect_limit = SCAN_COLLECT_LIMIT,
-			       .done = on_load_list,
-			       .ctx = &state};
-	pop3_request_t uidl = {.verb = POP3_CMD_UIDL,
-			       .collect_limit = SCAN_COLLECT_LIMIT,
-			       .done = on_load_uidl,
-			       .ctx = &state};
-	*problem = NULL;
-	mailbox_begin_connection(mailbox);
-	/* UIDL first: a server may change a message when it first gives it a
-	 * UIDL (GNU Mailutils writes an X-UIDL header into the mbox), and
-	 * LIST must give the sizes RETR will send in this session. */
-	if (!capa->known || capa->uidl)
-		pop3_submit(pop3, &uidl);
-	pop3_submit(pop3, &list);
-	batch_drain(pop3);
-	int status = 0;
-	if (interrupted || !pop3_is_ready(pop3)) {
-		status = -1;
-	} else if (!state.list_ok) {
-		*problem = state.list_error ? state.list_error
-					    : xstrdup(_("the server did not give the message list "
-							"(LIST)"));
-		state.list_error = NULL;
-		status = EXIT_PROTOCOL;
-	} else if (mailbox_take_list(mailbox, state.list_body, state.list_len,
-				     pop3_stat_count(pop3), problem) < 0) {
-		status = EXIT_PROTOCOL;
-	} else {
-		mailbox_take_uidl(mailbox, state.uidl_ok ? state.uidl_body : NULL, state.uidl_len,
-				  problem);
-		mailbox_set_online(mailbox, true);
-	}
-	free(state.list_body);
-	free(state.list_error);
-	free(state.uidl_body);
-	return status;
+	while (!load.done && pop3_is_running(pop3) && !interrupted)
+		iterate(pop3);
+	*problem = load.problem;
+	load.problem = NULL;
+	if (interrupted || !pop3_is_ready(pop3) || !load.done)
+		return -1;
+	return load.status;
 }
 
 const char *format_size(unsigned long long octets, char *buf, size_t size)

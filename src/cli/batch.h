@@ -27,17 +27,21 @@ int batch_interrupted(void);
 const char *batch_signal_name(int signo);
 
 /* batch_open: open the engine and run the loop until it is ready (returns
- * 0) or failed or interrupted (prints the error, returns the exit status). */
-int batch_open(pop3_t *pop3);
+ * 0) or failed or interrupted (prints the error, returns the exit status).
+ * With a mailbox, UIDL then LIST (so that LIST gives the sizes of messages
+ * a server changed when it assigned their UIDLs) are queued as the login
+ * succeeds, behind CAPA and STAT (in one flight with PIPELINING), and
+ * taken into the model as LIST's reply comes; batch_load waits for it. */
+int batch_open(pop3_t *pop3, mailbox_t *mailbox);
 /* batch_drain: run the loop until no command is queued or in flight, the
  * engine stopped, or a signal came. */
 void batch_drain(pop3_t *pop3);
-/* batch_load: UIDL, then LIST (so that LIST gives the sizes of messages a
- * server changed when it assigned their UIDLs), into the mailbox model,
- * under the model's one policy. Returns 0 (then *problem may describe a UIDL problem: the rows
- * concerned cannot be deleted), an exit status with *problem when LIST
- * cannot be trusted, or -1 when the engine failed or a signal came. */
-int batch_load(pop3_t *pop3, mailbox_t *mailbox, char **problem);
+/* batch_load: run the loop until batch_open's mailbox holds LIST and UIDL
+ * under the model's one policy. Returns 0 (then *problem may describe a
+ * UIDL problem: the rows concerned cannot be deleted), an exit status with
+ * *problem when LIST cannot be trusted, or -1 when the engine failed or a
+ * signal came. Commands queued before (a header scan) go on meanwhile. */
+int batch_load(pop3_t *pop3, char **problem);
 /* batch_quit: QUIT and wait for the reply, telling the gate (mailbox may
  * be NULL when nothing was deleted). Returns the outcome; *why (unless why
  * is NULL; caller frees) says why QUIT was not confirmed, "" when it was. */

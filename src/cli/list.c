@@ -19,7 +19,10 @@
 
 typedef struct {
 	mailbox_t *mailbox;
-	size_t next; /* the row whose TOP goes next */
+	/* Until LIST is in, TOP goes by number up to STAT's count (the
+	 * numbers a fresh session has); then by row, skipping numbers asked. */
+	uint64_t asked_up_to;
+	size_t next_row;
 	bool top_refused;
 } scan_t;
 
@@ -28,28 +31,53 @@ typedef struct {
 	uint64_t number;
 } top_request_t;
 
+/* on_top: LIST's reply came before this one, so the rows are known; a
+ * number LIST did not give is not a message of this listing. */
 static void on_top(void *ctx, const pop3_reply_t *reply)
 {
 	top_request_t *request = ctx;
-	if (reply->error == POP3_OK && reply->ok)
-		mailbox_take_headers(request->scan->mailbox, request->number, reply->body,
-				     reply->body_len);
-	else if (reply->error == POP3_OK)
-		request->scan->top_refused = true;
+	mailbox_t *mailbox = request->scan->mailbox;
+	if (reply->error == POP3_OK && mailbox_find(mailbox, request->number)) {
+		if (reply->ok)
+			mailbox_take_headers(mailbox, request->number, reply->body,
+					     reply->body_len);
+		else
+			request->scan->top_refused = true;
+	}
 	free(request);
 }
 
-/* feed_top: the engine has room for the next TOP n 0. */
+/* next_number: the message whose TOP goes next, 0 when none is left. */
+static uint64_t next_number(scan_t *scan, pop3_t *pop3)
+{
+	if (!mailbox_listed(scan->mailbox)) {
+		if (scan->asked_up_to >= pop3_stat_count(pop3))
+			return 0;
+		return ++scan->asked_up_to;
+	}
+	while (scan->next_row < mailbox_count(scan->mailbox)) {
+		uint64_t number = mailbox_at(scan->mailbox, scan->next_row++)->number;
+		if (number > scan->asked_up_to)
+			return number;
+	}
+	return 0;
+}
+
+/* feed_top: the engine has room for the next TOP n 0. It starts as the
+ * session is ready, while UIDL and LIST may still be on their way, and is
+ * attached again once LIST is in, for numbers beyond STAT's count. */
 static bool feed_top(void *ctx, pop3_t *pop3)
 {
 	scan_t *scan = ctx;
 	/* A server that refuses the first TOP has none (RFC 1939: optional). */
-	if (scan->next >= mailbox_count(scan->mailbox) ||
-	    (scan->top_refused && !mailbox_headers_known(scan->mailbox)))
+	if (scan->top_refused && !mailbox_headers_known(scan->mailbox))
+		return false;
+	uint64_t number = next_number(scan, pop3);
+	if (!number)
 		return false;
 	top_request_t *request = xmalloc(sizeof *request);
 	request->scan = scan;
-	request->number = mailbox_at(scan->mailbox, scan->next++)->number;
+	request->number = number;
 	pop3_request_t top = {.verb = POP3_CMD_TOP,
 			      .args = {request->number, 0},
 			      .argc = 2,
@@ -57,12 +85,6 @@ static bool feed_top(void *ctx, pop3_t *pop3)
 			      .done = on_top,
 			      .ctx = request};
 	return pop3_submit(pop3, &top) != 0;
-}
-
-static void scan_headers(pop3_t *pop3, scan_t *scan)
-{
-	pop3_set_feeder(pop3, feed_top, scan);
-	batch_drain(pop3);
 }
 
 static void format_date(long long date, char *buf, size_t size)
@@ -148,18 +170,23 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 {
 	batch_signals_install();
 	pop3_t *pop3 = pop3_new(config, trace);
-	int status = batch_open(pop3);
+	scan_t scan = {.mailbox = mailbox_new()};
+	int status = batch_open(pop3, scan.mailbox);
 	if (status != 0) {
+		mailbox_free(scan.mailbox);
 		pop3_free(pop3);
 		return status;
 	}
-	scan_t scan = {.mailbox = mailbox_new()};
-	char *problem = NULL;
-	status = batch_load(pop3, scan.mailbox, &problem);
 	const pop3_capa_t *capa = pop3_capa(pop3);
 	bool has_top = !capa->known || capa->top;
-	if (status == 0 && has_top)
-		scan_headers(pop3, &scan);
+	if (has_top)
+		pop3_set_feeder(pop3, feed_top, &scan);
+	char *problem = NULL;
+	status = batch_load(pop3, &problem);
+	if (status == 0 && has_top) {
+		pop3_set_feeder(pop3, feed_top, &scan);
+		batch_drain(pop3);
+	}
 
 	if (batch_interrupted()) {
 		fprintf(stderr, _("popscope: interrupted by %s; nothing was changed\n"),

@@ -416,14 +416,15 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 {
 	batch_signals_install();
 	pop3_t *pop3 = pop3_new(config, trace);
-	int status = batch_open(pop3);
+	mailbox_t *mailbox = mailbox_new();
+	int status = batch_open(pop3, mailbox);
 	if (status != 0) {
+		mailbox_free(mailbox);
 		pop3_free(pop3);
 		return status;
 	}
-	mailbox_t *mailbox = mailbox_new();
 	char *problem = NULL;
-	status = batch_load(pop3, mailbox, &problem);
+	status = batch_load(pop3, &problem);
 	job_t *jobs = xcalloc(mailbox_count(mailbox) + 1, sizeof *jobs);
 	size_t count = 0;
 	if (status == 0 && resolve(options, mailbox, jobs, &count) < 0)

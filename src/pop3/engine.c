@@ -275,11 +275,13 @@ uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool 
 	pop3_cmd_t *cmd = xcalloc(1, sizeof *cmd);
 	cmd->id = pop3->next_id++;
 	cmd->line = line;
-	cmd->trace_line = trace_mask_command(line, strlen(line), false);
 	cmd->multiline = pop3_command_multiline(command, has_argument);
 	cmd->barrier = barrier || command->barrier;
 	cmd->collect_limit = request->collect_limit;
-	cmd->max_octets = pop3_body_bound(pop3, request, command->verb);
+	cmd->verb = command->verb;
+	cmd->max_octets =
+	    pop3_body_bound(pop3, request->max_octets, request->expect_octets, command->verb);
+	cmd->bound_at_status = !request->max_octets && pop3->logged_in && pop3->phase != PHASE_READY;
 	cmd->expect_octets = request->expect_octets;
 	cmd->sink = request->sink;
 	cmd->done = request->done;
@@ -295,7 +297,9 @@ uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool 
 
 uint64_t pop3_submit(pop3_t *pop3, const pop3_request_t *request)
 {
-	if (pop3->phase != PHASE_READY || pop3->quit_sent) {
+	bool logged_in = pop3->phase == PHASE_READY ||
+			 (pop3->phase == PHASE_LOGIN && pop3->logged_in);
+	if (!logged_in || pop3->quit_sent) {
 		refuse_request(request, pop3->phase == PHASE_FAILED ? pop3->error : POP3_E_CLOSED);
 		return 0;
 	}
@@ -348,11 +352,21 @@ void pop3_set_feeder(pop3_t *pop3, pop3_feed_fn feed, void *ctx)
 
 /* ---- sending ---- */
 
+/* pipelining: several commands may be in flight: in the transaction state
+ * when the server offers PIPELINING, and from the login on when it offered
+ * it before (login.c: logged_in). */
+static bool pipelining(const pop3_t *pop3)
+{
+	if (pop3->phase == PHASE_READY)
+		return pop3->capa.pipelining;
+	return pop3->phase == PHASE_LOGIN && pop3->logged_in && pop3->login_pipelining;
+}
+
 /* count_cap: the most commands in flight: one without PIPELINING (or
- * before the transaction state), else --pipeline's bound if any. */
+ * before the login), else --pipeline's bound if any. */
 static size_t count_cap(const pop3_t *pop3)
 {
-	if (pop3->phase != PHASE_READY || !pop3->capa.pipelining)
+	if (!pipelining(pop3))
 		return 1;
 	return pop3->config.pipeline_window ? pop3->config.pipeline_window : SIZE_MAX;
 }
@@ -374,6 +388,25 @@ static void send_line(pop3_t *pop3, const char *line, const char *trace_line)
 	conn_write(pop3->conn, line, strlen(line));
 	conn_write(pop3->conn, "\r\n", 2);
 	trace_emit(pop3->trace, TRACE_SEND, -1, trace_line, strlen(trace_line));
+}
+
+const char *pop3_cmd_shown(pop3_cmd_t *cmd)
+{
+	if (!cmd->trace_line)
+		cmd->trace_line = trace_mask_command(cmd->line, strlen(cmd->line), false);
+	return cmd->trace_line;
+}
+
+/* send_cmd: the command's line, and its masked form to the trace when
+ * anything reads it (masking costs a copy per command). */
+static void send_cmd(pop3_t *pop3, pop3_cmd_t *cmd)
+{
+	if (trace_wanted(pop3->trace)) {
+		send_line(pop3, cmd->line, pop3_cmd_shown(cmd));
+		return;
+	}
+	conn_write(pop3->conn, cmd->line, strlen(cmd->line));
+	conn_write(pop3->conn, "\r\n", 2);
 }
 
 /* can_send_next: the head of the queue may go out now. */
@@ -461,7 +494,7 @@ static void send_pending(pop3_t *pop3)
 		cmd->estimate =
 		    pop3_window_estimate(&pop3->window, cmd->multiline, cmd->expect_octets);
 		pop3_window_sent(&pop3->window, cmd->estimate, cmd->sent_us);
-		send_line(pop3, cmd->line, cmd->trace_line);
+		send_cmd(pop3, cmd);
 	}
 }
 
@@ -585,7 +618,7 @@ static bool handle_status_line(pop3_t *pop3, pop3_cmd_t *cmd, const char *line, 
 		free(masked);
 		if (!cmd->on_continue) {
 			pop3_fail(pop3, POP3_E_PROTOCOL, line, len, POP3_CODE_NONE,
-				  _("the server sent a continuation line to %s"), cmd->trace_line);
+				  _("the server sent a continuation line to %s"), pop3_cmd_shown(cmd));
 			return false;
 		}
 		answer_continuation(pop3, cmd);
@@ -595,10 +628,15 @@ static bool handle_status_line(pop3_t *pop3, pop3_cmd_t *cmd, const char *line, 
 	trace_emit(pop3->trace, TRACE_RECV, cmd->latency_ms, line, len);
 	if (cmd->status.status == POP3_STATUS_BAD) {
 		pop3_fail(pop3, POP3_E_PROTOCOL, line, len, POP3_CODE_NONE,
-			  _("the server's reply to %s is neither +OK nor -ERR"), cmd->trace_line);
+			  _("the server's reply to %s is neither +OK nor -ERR"),
+			  pop3_cmd_shown(cmd));
 		return false;
 	}
 	if (cmd->status.status == POP3_STATUS_OK && cmd->multiline) {
+		/* Replies come in order: STAT's has been read by now. */
+		if (cmd->bound_at_status)
+			cmd->max_octets =
+			    pop3_body_bound(pop3, 0, cmd->expect_octets, cmd->verb);
 		cmd->in_body = true;
 		return true;
 	}

@@ -178,7 +178,10 @@ int pop3_timeout_ms(const pop3_t *pop3);
 void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count);
 
 /* pop3_submit: queue a command (transaction state). Returns an id > 0, or 0
- * when the engine is not ready (done is then called with POP3_E_CLOSED). */
+ * when the engine is not ready (done is then called with POP3_E_CLOSED).
+ * From POP3_EVENT_LOGGED_IN on a command is queued behind the engine's
+ * CAPA and STAT and, when the server offered PIPELINING, goes out in the
+ * same flight; a failed STAT fails it with the session. */
 uint64_t pop3_submit(pop3_t *pop3, const pop3_request_t *request);
 /* pop3_cancel: a queued command is dropped; one in flight has the rest of
  * its body discarded. done is called with POP3_E_CANCELLED. */

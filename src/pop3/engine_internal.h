@@ -34,11 +34,14 @@ typedef char *(*pop3_continue_fn)(pop3_t *pop3, const char *challenge, size_t le
 struct pop3_cmd {
 	uint64_t id;
 	char *line;       /* as sent, without CRLF */
-	char *trace_line; /* masked form for the trace */
+	char *trace_line; /* masked form for the trace: pop3_cmd_shown */
 	bool multiline;
 	bool barrier; /* sent alone: changes the session state */
 	size_t collect_limit;
 	uint64_t max_octets;    /* the body's bound (see pop3_request_t) */
+	bool bound_at_status;   /* submitted before STAT was answered: max_octets is the
+				 * engine's default, computed when the status line comes */
+	pop3_verb_t verb;
 	uint64_t expect_octets; /* as the request gave it, named when the bound is passed */
 	pop3_sink_fn sink;
 	pop3_done_fn done;
@@ -106,9 +109,17 @@ struct pop3 {
 	uint64_t stat_count;
 	uint64_t stat_octets;
 	bool logged_in;
+	/* The CAPA before login offered PIPELINING: from the login on, the
+	 * queued commands (CAPA, STAT, the front end's first) go out together,
+	 * before the CAPA after login is answered. */
+	bool login_pipelining;
 };
 
 long long pop3_now_ms(void);
+
+/* pop3_cmd_shown: the command as the trace and error messages show it
+ * (secrets masked), made when first asked for. */
+const char *pop3_cmd_shown(pop3_cmd_t *cmd);
 
 /* pop3_submit_internal: queue a command in any phase (login uses it). */
 uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool barrier,
@@ -129,10 +140,11 @@ void pop3_start_stls_handshake(pop3_t *pop3);
 void pop3_login_begin(pop3_t *pop3);
 
 /* limits.c: the body bound of a request, the timeout and the speed floor. */
-uint64_t pop3_body_bound(const pop3_t *pop3, const pop3_request_t *request, pop3_verb_t verb);
+uint64_t pop3_body_bound(const pop3_t *pop3, uint64_t max_octets, uint64_t expect_octets,
+			 pop3_verb_t verb);
 /* pop3_fail_oversize: the body of cmd ran past its bound; the session
  * ends without QUIT. */
-void pop3_fail_oversize(pop3_t *pop3, const pop3_cmd_t *cmd);
+void pop3_fail_oversize(pop3_t *pop3, pop3_cmd_t *cmd);
 /* pop3_deadline_left_ms: milliseconds until the timeout or the speed floor
  * fails the session, -1 = none. */
 int pop3_deadline_left_ms(const pop3_t *pop3);

@@ -43,7 +43,7 @@ static uint64_t expected_bound(uint64_t expect_octets)
 /* pop3_fail_oversize: the body of cmd ran past its bound. What follows in the
  * stream is the rest of that body, so no later reply can be found: the
  * session ends here, without QUIT. */
-void pop3_fail_oversize(pop3_t *pop3, const pop3_cmd_t *cmd)
+void pop3_fail_oversize(pop3_t *pop3, pop3_cmd_t *cmd)
 {
 	unsigned long long bound = cmd->max_octets;
 	if (cmd->expect_octets && cmd->max_octets == expected_bound(cmd->expect_octets))
@@ -51,19 +51,20 @@ void pop3_fail_oversize(pop3_t *pop3, const pop3_cmd_t *cmd)
 			  /* TRANSLATORS: LIST is the POP3 command; keep it as is. */
 			  _("the reply to %s is longer than %llu octets, though LIST gave its "
 			    "size as %llu; the connection was closed"),
-			  cmd->trace_line, bound, (unsigned long long)cmd->expect_octets);
+			  pop3_cmd_shown(cmd), bound, (unsigned long long)cmd->expect_octets);
 	else
 		pop3_fail(pop3, POP3_E_OVERSIZE, NULL, 0, POP3_CODE_NONE,
 			  _("the reply to %s is longer than %llu octets, the most accepted for "
 			    "it; the connection was closed"),
-			  cmd->trace_line, bound);
+			  pop3_cmd_shown(cmd), bound);
 }
 
-uint64_t pop3_body_bound(const pop3_t *pop3, const pop3_request_t *request, pop3_verb_t verb)
+uint64_t pop3_body_bound(const pop3_t *pop3, uint64_t max_octets, uint64_t expect_octets,
+			 pop3_verb_t verb)
 {
-	uint64_t bound = request->max_octets ? request->max_octets : default_bound(pop3, verb);
-	if (request->expect_octets && expected_bound(request->expect_octets) < bound)
-		bound = expected_bound(request->expect_octets);
+	uint64_t bound = max_octets ? max_octets : default_bound(pop3, verb);
+	if (expect_octets && expected_bound(expect_octets) < bound)
+		bound = expected_bound(expect_octets);
 	return bound;
 }
 

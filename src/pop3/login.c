@@ -21,7 +21,8 @@ static void start_sasl(pop3_t *pop3, const char *mech);
 static void on_stls(void *ctx, const pop3_reply_t *reply);
 
 /* submit: a login step (text: what follows the verb, or NULL); done gets
- * the engine as its context. */
+ * the engine as its context. Steps before the login change the session's
+ * state and go alone; CAPA and STAT after it do not. */
 static void submit(pop3_t *pop3, pop3_verb_t verb, const char *text, pop3_done_fn done,
 		   pop3_continue_fn on_continue)
 {
@@ -32,7 +33,7 @@ static void submit(pop3_t *pop3, pop3_verb_t verb, const char *text, pop3_done_f
 	    .done = done,
 	    .ctx = pop3,
 	};
-	pop3_submit_internal(pop3, &request, true, on_continue);
+	pop3_submit_internal(pop3, &request, !pop3->logged_in, on_continue);
 }
 
 /* offers: whether the space-separated mechanism list holds mech. */
@@ -138,10 +139,8 @@ static void after_capa(pop3_t *pop3)
 		submit(pop3, POP3_CMD_STLS, NULL, on_stls, NULL);
 		return;
 	}
-	if (pop3->logged_in) {
-		submit(pop3, POP3_CMD_STAT, NULL, on_stat, NULL);
+	if (pop3->logged_in) /* STAT went with this CAPA (logged_in) */
 		return;
-	}
 	if (pop3->config.skip_login) {
 		pop3->phase = PHASE_READY;
 		pop3_emit(pop3, POP3_EVENT_READY);
@@ -198,13 +197,18 @@ void pop3_login_begin(pop3_t *pop3)
 	request_capa(pop3);
 }
 
+/* logged_in: CAPA again and STAT are queued together, before the front end
+ * hears LOGGED_IN and may queue its own first commands behind them. When
+ * the CAPA before login offered PIPELINING they all go out in one flight. */
 static void logged_in(pop3_t *pop3)
 {
 	pop3->logged_in = true;
+	pop3->login_pipelining = pop3->capa.known && pop3->capa.pipelining;
 	trace_emitf(pop3->trace, TRACE_INFO, _("logged in as %s with %s"), pop3->config.user,
 		    pop3->auth_method);
-	pop3_emit(pop3, POP3_EVENT_LOGGED_IN);
 	request_capa(pop3);
+	submit(pop3, POP3_CMD_STAT, NULL, on_stat, NULL);
+	pop3_emit(pop3, POP3_EVENT_LOGGED_IN);
 }
 
 /* server_state_code: a response code about the server or the mailbox

@@ -47,8 +47,6 @@ struct session {
 	unsigned preview_lines;
 	session_state_t state;
 	bool no_top;
-	bool has_uidl;
-	bool uidl_early; /* UIDL (sent before LIST) answered; LIST not yet */
 	char *uidl_body; /* its body while LIST is awaited; NULL: no usable UIDL */
 	size_t uidl_len;
 

@@ -25,15 +25,14 @@ void session_load_begin(session_t *session)
 {
 	free(session->uidl_body);
 	session->uidl_body = NULL;
-	session->uidl_early = false;
-	/* UIDL first, as in the batch modes (batch_load): a server may change
+	/* UIDL first, as in the batch modes (batch_open): a server may change
 	 * a message when it first gives it a UIDL (GNU Mailutils writes an
 	 * X-UIDL header into the mbox), and LIST must give the sizes RETR
-	 * sends in this session. Its answer waits for LIST's. */
-	if (session->has_uidl)
-		session_submit(
-		    session, req_new(session, REQ_UIDL, 0),
-		    (pop3_request_t){.verb = POP3_CMD_UIDL, .collect_limit = 32u * 1024 * 1024});
+	 * sends in this session. Its answer waits for LIST's. Both go out as
+	 * the login succeeds, before the CAPA after it is in: a server
+	 * without UIDL answers -ERR, which leaves the rows without UIDLs. */
+	session_submit(session, req_new(session, REQ_UIDL, 0),
+		       (pop3_request_t){.verb = POP3_CMD_UIDL, .collect_limit = 32u * 1024 * 1024});
 	session_submit(session, req_new(session, REQ_LIST, 0),
 		       (pop3_request_t){.verb = POP3_CMD_LIST, .collect_limit = 64u * 1024 * 1024});
 }
@@ -53,18 +52,15 @@ void session_on_list(session_t *session, const pop3_reply_t *reply)
 		size_t count = mailbox_count(session->mailbox);
 		session_set_status(session, false, ngettext("%zu message", "%zu messages", count),
 				   count);
-		if (!session->has_uidl || session->uidl_early) {
-			char *body = session->uidl_body;
-			session->uidl_body = NULL;
-			session->uidl_early = false;
-			take_uidl(session, body, session->uidl_len, body != NULL);
-			free(body);
-		}
+		/* Replies come in order: UIDL's is in (NULL when unusable). */
+		char *body = session->uidl_body;
+		session->uidl_body = NULL;
+		take_uidl(session, body, session->uidl_len, body != NULL);
+		free(body);
 		return;
 	}
 	free(session->uidl_body);
 	session->uidl_body = NULL;
-	session->uidl_early = false;
 	session_set_status(session, true, _("LIST failed: %s"), why);
 	trace_emitf(session->trace, TRACE_WARN, "LIST refused: %s", why);
 	free(why);
@@ -77,7 +73,6 @@ void session_on_uidl(session_t *session, const pop3_reply_t *reply)
 	free(session->uidl_body);
 	session->uidl_body = usable ? xstrndup(reply->body, reply->body_len) : NULL;
 	session->uidl_len = usable ? reply->body_len : 0;
-	session->uidl_early = true;
 }
 
 /* take_uidl: the UIDL body (usable false when the server has none or
@@ -88,6 +83,10 @@ static void take_uidl(session_t *session, const char *body, size_t len, bool usa
 	size_t problems =
 	    mailbox_take_uidl(session->mailbox, usable ? body : NULL, usable ? len : 0, &problem);
 	mailbox_set_online(session->mailbox, session->pop3 != NULL);
+	/* The CAPA after login came before UIDL's reply. */
+	const pop3_capa_t *capa = session->pop3 ? pop3_capa(session->pop3) : NULL;
+	if (capa && capa->known && !capa->top)
+		session->no_top = true;
 	session->state = SESSION_READY;
 	session->sort_dirty = true;
 	if (problems) {

@@ -203,9 +203,7 @@ void session_attach(session_t *session, pop3_t *pop3)
 	session->state = SESSION_LOADING;
 	session->headers_inflight = 0;
 	mailbox_begin_connection(session->mailbox);
-	const pop3_capa_t *capa = pop3_capa(pop3);
-	session->no_top = capa && capa->known && !capa->top;
-	session->has_uidl = !capa || !capa->known || capa->uidl;
+	session->no_top = false;
 	session_set_status(session, false, "%s", _("Listing messages..."));
 	session_load_begin(session);
 }

@@ -13,11 +13,14 @@ static void on_engine_event(void *ctx, pop3_event_t event, long elapsed_ms)
 {
 	ui_t *ui = ctx;
 	switch (event) {
+	case POP3_EVENT_LOGGED_IN:
+		/* UIDL and LIST go out with the engine's CAPA and STAT. */
+		session_attach(ui->session, ui->pop3);
+		break;
 	case POP3_EVENT_READY:
 		ui->connected = true;
 		free(ui->message);
 		ui->message = NULL;
-		session_attach(ui->session, ui->pop3);
 		break;
 	case POP3_EVENT_FAILED:
 	case POP3_EVENT_CLOSED: {
