@@ -122,7 +122,7 @@ done
 run_popscope --save "$plain" --to "$WORK/not-a-dir" "$POP3S_URL" \
 	--ca-file "$CA_FILE" --password-command "$PW_CMD"
 check_sane "--to a regular file: no crash"
-is_status 74 "--to a regular file: exit 74"
+is_status 64 "--to a regular file: exit 64, before connecting"
 one_error_line "--to a regular file: a 'popscope: ' error line"
 
 mkdir "$WORK/out-missing"
