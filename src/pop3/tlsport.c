@@ -53,7 +53,7 @@ bool pop3_greeting_timed_out(pop3_t *pop3)
 	pop3->tls_probe_sent = true;
 	/* The timeout now ends TLS_PORT_PROBE_MS from here. */
 	long long probe = TLS_PORT_PROBE_MS < pop3->config.timeout_ms ? TLS_PORT_PROBE_MS
-								       : pop3->config.timeout_ms;
+								      : pop3->config.timeout_ms;
 	pop3->last_progress_ms = pop3_now_ms() - pop3->config.timeout_ms + probe;
 	return true;
 }

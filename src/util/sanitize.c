@@ -237,7 +237,8 @@ static size_t extension_start(const char *s, size_t len)
 	if (ext < 1 || ext > 10)
 		return len;
 	for (const char *p = dot + 1; p < s + len; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9')))
 			return len;
 	return (size_t)(dot - s);
 }

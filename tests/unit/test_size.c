@@ -31,7 +31,7 @@ static void test_binary_units(void **state)
 	(void)state;
 	check(1024, "1.0 KiB");
 	check(5632, "5.5 KiB");
-	check(152576, "149 KiB");     /* the same message the list shows */
+	check(152576, "149 KiB"); /* the same message the list shows */
 	check(4305180, "4.1 MiB");
 	check(30ull << 20, "30 MiB");
 	check(2ull << 30, "2.0 GiB");
