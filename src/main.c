@@ -13,6 +13,7 @@
 #include "cli/exitcode.h"
 #include "cli/options.h"
 #include "cli/password.h"
+#include "cli/preflight.h"
 #include "mime.h"
 #include "sasl.h"
 #include "trace.h"
@@ -111,7 +112,10 @@ static int run(const cli_options_t *options)
 		fputs(_("popscope: warning: --plaintext: the connection is not encrypted\n"),
 		      stderr);
 
-	int status = obtain_secrets(options, &config);
+	int status = preflight_check(options);
+	if (status != 0)
+		return status;
+	status = obtain_secrets(options, &config);
 	if (status != 0)
 		return status;
 	trace_t *trace = open_trace(options, &status);

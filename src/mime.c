@@ -494,14 +494,18 @@ void mime_summary_free(mime_summary_t *summary)
 
 /* ---- structure ---- */
 
-static uint64_t stream_size(GMimeStream *stream)
+/* decoded_size: the octets a part's content has once its transfer encoding
+ * (base64, quoted-printable, uuencode) is undone: what saving it writes.
+ * Decoded into a counting null stream, so memory stays flat. */
+static uint64_t decoded_size(GMimeDataWrapper *content)
 {
-	gint64 n;
+	GMimeStream *null = g_mime_stream_null_new();
+	uint64_t n = 0;
 
-	if (stream == NULL)
-		return 0;
-	n = g_mime_stream_length(stream);
-	return n > 0 ? (uint64_t)n : 0;
+	if (g_mime_data_wrapper_write_to_stream(content, null) >= 0)
+		n = GMIME_STREAM_NULL(null)->written;
+	g_object_unref(null);
+	return n;
 }
 
 static uint64_t embedded_message_size(GMimeMessagePart *mpart)
@@ -545,7 +549,7 @@ static void part_describe(GMimeObject *obj, mime_part_info_t *info)
 
 		info->filename = header_string(g_mime_part_get_filename(part));
 		if (content != NULL)
-			info->size = stream_size(g_mime_data_wrapper_get_stream(content));
+			info->size = decoded_size(content);
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		info->size = embedded_message_size(GMIME_MESSAGE_PART(obj));
 		if (disp != NULL) {

@@ -49,8 +49,11 @@ typedef struct {
 	char *content_type; /* "text/plain; charset=utf-8" reduced to "text/plain" */
 	char *charset;      /* NULL when none */
 	char *filename;     /* RFC 2231 / 2047 decoded; NULL when none */
-	uint64_t size;      /* encoded size in octets of the part's content; 0 for a
-			     * container; for message/rfc822 the embedded message */
+	uint64_t size;      /* decoded size in octets of the part's content (its
+			     * transfer encoding undone: what saving the part
+			     * writes; of what arrived, when TOP cut the message);
+			     * 0 for a container; for message/rfc822 the embedded
+			     * message as written */
 	bool is_attachment; /* Content-Disposition: attachment, or has a file name */
 	bool is_multipart;  /* a container, nothing to save */
 } mime_part_info_t;

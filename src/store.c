@@ -1103,13 +1103,22 @@ static void format_day(long long date, char *out, size_t size)
 	strftime(out, size, "%Y-%m-%d", &tm);
 }
 
-/* sanitized_part: sanitize_filename, held to max bytes whatever it does. */
+/* sanitized_part: sanitize_filename with its spaces as '_', so that a
+ * default name, like the "saved N UIDL PATH OCTETS" line that prints it,
+ * splits on white space; held to max bytes whatever it does (cut on a
+ * UTF-8 character boundary). */
 static char *sanitized_part(const char *in, size_t max)
 {
 	char *part = sanitize_filename(in, max);
 
-	if (strlen(part) > max)
+	for (char *p = part; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	if (strlen(part) > max) {
+		while (max > 0 && ((unsigned char)part[max] & 0xC0) == 0x80)
+			max--;
 		part[max] = '\0';
+	}
 	return part;
 }
 

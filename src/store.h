@@ -69,7 +69,8 @@ void store_result_free(store_result_t *result);
 
 /* store_default_name: "YYYY-MM-DD_subject_uidl.eml" from a message's date
  * (0 = unknown, "undated"), subject and UIDL (both may be NULL), sanitized
- * with sanitize_filename. Caller frees. */
+ * with sanitize_filename (so in a UTF-8 locale the subject keeps its
+ * letters of any script), spaces as '_'. At most 200 bytes. Caller frees. */
 char *store_default_name(long long date, const char *subject, const char *uidl);
 
 #endif

@@ -233,19 +233,3 @@ int batch_load(pop3_t *pop3, char **problem)
 		return -1;
 	return load.status;
 }
-
-const char *format_size(unsigned long long octets, char *buf, size_t size)
-{
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-	double value = (double)octets;
-	size_t unit = 0;
-	while (value >= 1000.0 && unit + 1 < sizeof units / sizeof *units) {
-		value /= 1000.0;
-		unit++;
-	}
-	if (unit == 0)
-		snprintf(buf, size, "%llu B", octets);
-	else
-		snprintf(buf, size, value < 10 ? "%.1f %s" : "%.0f %s", value, units[unit]);
-	return buf;
-}

@@ -49,7 +49,4 @@ mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox, char **why);
 /* batch_report_failure: "popscope: <why>" on stderr; returns the exit status. */
 int batch_report_failure(const pop3_t *pop3);
 
-/* format_size: "3.4 MB" style (decimal units) into buf. */
-const char *format_size(unsigned long long octets, char *buf, size_t size);
-
 #endif

@@ -9,6 +9,7 @@
 #include "cli/exitcode.h"
 #include "loop.h"
 #include "util/gettext.h"
+#include "util/size.h"
 
 typedef struct {
 	pop3_t *pop3;
@@ -152,7 +153,7 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 			char size[32];
 			snprintf(detail, sizeof detail, _("%llu messages, %s"),
 				 (unsigned long long)pop3_stat_count(pop3),
-				 format_size(pop3_stat_octets(pop3), size, sizeof size));
+				 size_format(pop3_stat_octets(pop3), size, sizeof size));
 			step("stat", "OK", ms, detail);
 		}
 		state->done = true;

@@ -706,6 +706,18 @@ static void process_input(pop3_t *pop3)
 			refuse_unsolicited(pop3);
 			return;
 		}
+		if (pop3->phase == PHASE_GREETING && pop3_is_tls_record(data, avail)) {
+			pop3_fail_tls_port(pop3);
+			return;
+		}
+		if (pop3->phase == PHASE_GREETING && pop3->tls_probe_sent) {
+			/* A POP3 server after all, but too slow: the probe's QUIT
+			 * is on its way, this session cannot go on. */
+			pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
+				  _("no greeting from the server within %d seconds"),
+				  pop3->config.timeout_ms / 1000);
+			return;
+		}
 		size_t line_len;
 		long used = pop3_find_line(data, avail, POP3_MAX_STATUS_LINE, &line_len);
 		if (used < 0) {
@@ -890,6 +902,11 @@ static void check_closed(pop3_t *pop3)
 		return; /* finish what is buffered first */
 	if (pop3->phase == PHASE_FAILED || pop3->phase == PHASE_CLOSED)
 		return;
+	if (pop3->phase == PHASE_GREETING && pop3->tls_probe_sent) {
+		/* Closed on the probe without a word: a TLS server. */
+		pop3_fail_tls_port(pop3);
+		return;
+	}
 	if (pop3->quit_sent && pop3->inflight_count == 0 && !pop3->pending_head) {
 		pop3->phase = PHASE_CLOSED;
 		conn_close(pop3->conn);

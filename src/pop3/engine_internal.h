@@ -113,6 +113,7 @@ struct pop3 {
 	 * queued commands (CAPA, STAT, the front end's first) go out together,
 	 * before the CAPA after login is answered. */
 	bool login_pipelining;
+	bool tls_probe_sent; /* QUIT sent after a silent greeting (tlsport.c) */
 };
 
 long long pop3_now_ms(void);
@@ -145,6 +146,16 @@ uint64_t pop3_body_bound(const pop3_t *pop3, uint64_t max_octets, uint64_t expec
 /* pop3_fail_oversize: the body of cmd ran past its bound; the session
  * ends without QUIT. */
 void pop3_fail_oversize(pop3_t *pop3, pop3_cmd_t *cmd);
+
+/* tlsport.c: a pop3:// URL that names a port speaking TLS.
+ * pop3_is_tls_record: data (len bytes, before any greeting) begins a TLS record.
+ * pop3_fail_tls_port: fail the session saying "use pop3s://".
+ * pop3_greeting_timed_out: the greeting did not come within the timeout:
+ * fails on port 995, or sends the probe once and extends the timeout a
+ * little; returns false when the ordinary timeout should fail the session. */
+bool pop3_is_tls_record(const char *data, size_t len);
+void pop3_fail_tls_port(pop3_t *pop3);
+bool pop3_greeting_timed_out(pop3_t *pop3);
 /* pop3_deadline_left_ms: milliseconds until the timeout or the speed floor
  * fails the session, -1 = none. */
 int pop3_deadline_left_ms(const pop3_t *pop3);

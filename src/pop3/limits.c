@@ -172,8 +172,10 @@ void pop3_check_timers(pop3_t *pop3)
 	if (!waiting_for_server(pop3))
 		return;
 	long long now = pop3_now_ms();
-	if (now >= pop3->last_progress_ms + pop3->config.timeout_ms)
-		fail_timeout(pop3);
-	else
+	if (now >= pop3->last_progress_ms + pop3->config.timeout_ms) {
+		if (!pop3_greeting_timed_out(pop3))
+			fail_timeout(pop3);
+	} else {
 		check_floor(pop3, now);
+	}
 }

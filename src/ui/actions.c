@@ -11,6 +11,7 @@
 #include "util/gettext.h"
 #include "util/numparse.h"
 #include "util/sanitize.h"
+#include "util/size.h"
 #include "util/xalloc.h"
 
 static const mailbox_msg_t *need_selection(ui_t *ui)
@@ -121,7 +122,7 @@ void ui_action_delete(ui_t *ui)
 	prompt_dialog(&ui->prompt, question, "yn", 'n', on_delete_answer, msg->number);
 	free(question);
 	char size[16], octets[32];
-	draw_size(msg->size, size, sizeof size);
+	size_format(msg->size, size, sizeof size);
 	snprintf(octets, sizeof octets, "%s (%llu octets)", size, (unsigned long long)msg->size);
 	add_detail(ui, _("Size"), octets);
 	add_detail(ui, _("From"), mailbox_sender(msg));

@@ -186,22 +186,3 @@ void draw_vline(int y, int x, int height)
 	for (int i = 0; i < height; i++)
 		mvaddch(y + i, x, ACS_VLINE);
 }
-
-void draw_size(uint64_t octets, char *out, size_t outlen)
-{
-	static const char units[] = "KMGT";
-	if (octets < 1000) {
-		snprintf(out, outlen, "%llu", (unsigned long long)octets);
-		return;
-	}
-	double v = (double)octets / 1024.0;
-	size_t u = 0;
-	while (v >= 1000.0 && u < sizeof units - 2) {
-		v /= 1024.0;
-		u++;
-	}
-	if (v < 10.0)
-		snprintf(out, outlen, "%.1f%c", v, units[u]);
-	else
-		snprintf(out, outlen, "%.0f%c", v, units[u]);
-}

@@ -50,7 +50,4 @@ void draw_fill(int y, int x, int width, draw_role_t role);
 /* draw_vline: a vertical line of height cells from (y, x) down. */
 void draw_vline(int y, int x, int height);
 
-/* draw_size: human size "512", "1.2K", "34M" into out (>= 8 bytes). */
-void draw_size(uint64_t octets, char *out, size_t outlen);
-
 #endif

@@ -7,6 +7,7 @@
 
 #include "ui/draw.h"
 #include "util/gettext.h"
+#include "util/size.h"
 
 static void flags_text(const mailbox_msg_t *msg, char out[5])
 {
@@ -40,7 +41,7 @@ typedef struct {
 
 static columns_t columns_for(int w)
 {
-	columns_t c = {4, 6, 6, 16, 22, 0};
+	columns_t c = {4, 6, 7, 16, 22, 0};
 	w--; /* the cursor column */
 	if (w < 90)
 		c.from = 16;
@@ -74,7 +75,7 @@ static void draw_row(ui_t *ui, const mailbox_msg_t *msg, int y, int x, int w, bo
 	draw_text(y, col, c.number, buf, role, false);
 	col += c.number + 1;
 	char size[16];
-	draw_size(msg->size, size, sizeof size);
+	size_format(msg->size, size, sizeof size);
 	snprintf(buf, sizeof buf, "%*s", c.size, size);
 	draw_text(y, col, c.size, buf, role, false);
 	col += c.size + 1;

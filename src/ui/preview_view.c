@@ -9,6 +9,7 @@
 #include "ui/draw.h"
 #include "util/buf.h"
 #include "util/gettext.h"
+#include "util/size.h"
 #include "util/xalloc.h"
 
 /* The preview follows the selection after it rests this long. */
@@ -89,7 +90,7 @@ static void build_parts(buf_t *out, const mime_message_t *mime)
 	for (size_t i = 0; i < n; i++) {
 		const mime_part_info_t *part = mime_part(mime, i);
 		char size[16];
-		draw_size(part->size, size, sizeof size);
+		size_format(part->size, size, sizeof size);
 		buf_printf(out, "  [%zu] %*s%s", i, part->depth * 2, "",
 			   part->content_type ? part->content_type : "?");
 		if (part->charset)
@@ -160,13 +161,13 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 	}
 	const mailbox_msg_t *msg = session_by_number(ui->session, p->number);
 	char size[16];
-	draw_size(msg ? msg->size : p->raw_len, size, sizeof size);
+	size_format(msg ? msg->size : p->raw_len, size, sizeof size);
 	buf_printf(out, _("Message %llu, %s"), (unsigned long long)p->number, size);
 	if (p->from_spool)
 		buf_printf(out, " (%s)", _("whole message"));
 	else if (p->via_retr && p->partial) {
 		char cut[16];
-		draw_size(p->raw_len, cut, sizeof cut);
+		size_format(p->raw_len, cut, sizeof cut);
 		buf_printf(out,
 			   _(" (this server has no TOP: fetched with RETR, preview cut at %s; f "
 			     "fetches all)"),

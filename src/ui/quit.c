@@ -7,6 +7,7 @@
 
 #include "ui/draw.h"
 #include "util/gettext.h"
+#include "util/size.h"
 #include "util/xalloc.h"
 
 #define QUIT_LIST_MAX 12
@@ -54,7 +55,7 @@ void quit_begin(ui_t *ui)
 			break;
 		}
 		char size[16];
-		draw_size(msg->size, size, sizeof size);
+		size_format(msg->size, size, sizeof size);
 		char *line = xasprintf("%llu  %s  %s  %s", (unsigned long long)msg->number, size,
 				       mailbox_sender(msg), mailbox_subject(msg));
 		prompt_add_line(&ui->prompt, line);

@@ -8,6 +8,7 @@
 
 #include "ui/draw.h"
 #include "util/gettext.h"
+#include "util/size.h"
 
 static void draw_title(ui_t *ui)
 {
@@ -37,7 +38,7 @@ static void draw_title(ui_t *ui)
 	}
 	x += draw_text(y, x, cols - x, sec, role, false);
 	char right[256], total[16];
-	draw_size(session_total_octets(s), total, sizeof total);
+	size_format(session_total_octets(s), total, sizeof total);
 	size_t pending = session_pending_count(s);
 	snprintf(right, sizeof right, _("   %zu messages, %s"), session_count(s), total);
 	x += draw_text(y, x, cols - x, right, ROLE_TITLE, false);
@@ -70,8 +71,8 @@ static void draw_status(ui_t *ui)
 		if (pct > 100)
 			pct = 100;
 		char gs[16], ts[16];
-		draw_size(got, gs, sizeof gs);
-		draw_size(total, ts, sizeof ts);
+		size_format(got, gs, sizeof gs);
+		size_format(total, ts, sizeof ts);
 		snprintf(head, sizeof head, _("RETR %llu %3d%% %s/%s (Esc cancels) "),
 			 (unsigned long long)n, pct, gs, ts);
 		int x = draw_text(y, 0, cols, head, ROLE_NORMAL, false);

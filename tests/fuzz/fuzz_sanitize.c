@@ -6,9 +6,11 @@
  *
  * Checks what the filters promise, not just "no crash": no C0, DEL or C1
  * control and no bidi override survives; the output is valid UTF-8; the
- * file name is a safe, bounded, non-empty path component. */
+ * file name is a safe, bounded, non-empty path component, under the ASCII
+ * rules and under the UTF-8 locale's. */
 #include <config.h>
 
+#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +89,7 @@ static void check_filename(const uint8_t *data, size_t size)
 		return;
 	memcpy(in, data, size);
 	in[size] = '\0';
-	char *name = sanitize_filename(in, max_len);
+	char *name = sanitize_filename_for(in, max_len, false);
 	size_t len = strlen(name);
 	if (len == 0 || len > (max_len < 8 ? 8 : max_len) || name[0] == '.')
 		abort();
@@ -98,7 +100,32 @@ static void check_filename(const uint8_t *data, size_t size)
 			abort();
 	}
 	free(name);
+
+	/* The UTF-8 locale's rules: valid UTF-8, no control, bidi mark or '/'. */
+	name = sanitize_filename_for(in, max_len, true);
+	len = strlen(name);
+	if (len == 0 || len > (max_len < 8 ? 8 : max_len) || name[0] == '.' || name[0] == ' ')
+		abort();
+	for (const unsigned char *p = (const unsigned char *)name; *p;) {
+		long cp = utf8_next(&p);
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == '/' ||
+		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+		    cp == 0x200E || cp == 0x200F || cp == 0x061C)
+			abort();
+	}
+	free(name);
 	free(in);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* iswalnum classifies letters of every script only in a UTF-8 locale. */
+	setlocale(LC_CTYPE, "C.UTF-8");
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -58,6 +58,17 @@ like "$(step_line tls)" "TLSv1\.[23]" "pop3s: tls shows the protocol"
 like "$(step_line login)" "$USER with " "pop3s: login names the user and mechanism"
 like "$(step_line stat)" "$(wc -l <"$EXPECTED" | tr -d ' ') messages" \
 	"pop3s: stat counts the messages"
+# The mailbox's size in binary units, as the full-screen title shows it.
+octets=$(probe stat | cut -d ' ' -f 2)
+human=$("$PYTHON3" -c '
+import sys
+n = int(sys.argv[1])
+v, units = n / 1024, ["KiB", "MiB", "GiB"]
+while v >= 999.5 and len(units) > 1:
+    v, units = v / 1024, units[1:]
+print("%d B" % n if n < 1024 else ("%.1f %s" if v < 9.95 else "%.0f %s") % (v, units[0]))
+' "$octets")
+like "$(step_line stat)" "messages, ${human//./\\.}\$" "pop3s: stat gives the size in binary units ($human)"
 unlike "$OUT" "$PASSWORD" "pop3s: the password is not printed"
 
 # --- pop3 + STLS ------------------------------------------------------------

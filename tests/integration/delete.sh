@@ -78,7 +78,7 @@ fi
 run_popscope --delete 1 --to "$WORK/read-only" "$POP3S_URL" \
 	--ca-file "$CA_FILE" --password-command "$PW_CMD"
 check_sane "--delete to an unwritable place: no crash"
-is_status 74 "--delete to an unwritable place: exit 74"
+is_status 64 "--delete to an unwritable place: refused before connecting (64)"
 is "$(probe stat)" "$stat_before" "--delete to an unwritable place: nothing deleted"
 
 # By UIDL, after the mailbox changed: --list, then another client deletes

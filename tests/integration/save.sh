@@ -122,7 +122,7 @@ done
 run_popscope --save "$plain" --to "$WORK/not-a-dir" "$POP3S_URL" \
 	--ca-file "$CA_FILE" --password-command "$PW_CMD"
 check_sane "--to a regular file: no crash"
-is_status 74 "--to a regular file: exit 74"
+is_status 64 "--to a regular file: exit 64, before connecting"
 one_error_line "--to a regular file: a 'popscope: ' error line"
 
 mkdir "$WORK/out-missing"
@@ -156,6 +156,26 @@ for bad in 0 3-2 1- -4 1-2-3 al,1 "1,,2"; do
 	is_status 64 "--save '$bad': a usage error"
 	like "$ERR" "invalid message list" "--save '$bad': says the list is invalid"
 done
+
+# File names on disk: in a UTF-8 locale the subject keeps its letters of
+# any script (the symbol and the spaces around it become one '_'); in the C
+# locale only ASCII letters and digits stay.
+utf8=$(number_of '^Größenänderung')
+uidl_utf8=$(awk -v n="$utf8" '$1 == n { print $2 }' "$WORK/uidl")
+day=$(expected_field "$utf8" 3)
+mkdir "$WORK/out-utf8" "$WORK/out-c"
+run_popscope --save "$utf8" --to "$WORK/out-utf8" "$POP3S_URL" \
+	--ca-file "$CA_FILE" --password-command "$PW_CMD"
+is_status 0 "--save in a UTF-8 locale: exit 0"
+is "$(ls -A "$WORK/out-utf8")" "${day%%T*}_Größenänderung_日本語_$uidl_utf8.eml" \
+	"UTF-8 locale: the name on disk keeps the subject's letters of any script"
+is "$(saved_path "$utf8")" "$WORK/out-utf8/${day%%T*}_Größenänderung_日本語_$uidl_utf8.eml" \
+	"UTF-8 locale: the 'saved' line names that file"
+LC_ALL=C run_popscope --save "$utf8" --to "$WORK/out-c" "$POP3S_URL" \
+	--ca-file "$CA_FILE" --password-command "$PW_CMD"
+is_status 0 "--save in the C locale: exit 0"
+is "$(ls -A "$WORK/out-c")" "${day%%T*}_Gr_en_nderung__$uidl_utf8.eml" \
+	"C locale: the name on disk is ASCII"
 
 is "$(probe stat)" "$stat_before" "--save deleted nothing (STAT unchanged)"
 

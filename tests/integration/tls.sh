@@ -57,7 +57,9 @@ tls_refused "pop3s:// to a plain listener (handshake fails)"
 run_popscope --check "pop3://$USER@$HOST:$POP3S_PORT" --ca-file "$CA_FILE" --timeout 2 \
 	--password-command "$PW_CMD"
 check_sane "pop3:// to an implicit-TLS listener: no crash"
-is_status 75 "pop3:// to an implicit-TLS listener: times out (75)"
+is_status 76 "pop3:// to an implicit-TLS listener: 76, not a timeout"
+like "$ERR" "speaks TLS: use pop3s://$HOST:$POP3S_PORT\$" \
+	"pop3:// to an implicit-TLS listener: says to use pop3s://"
 
 # STLS required but not offered: refused before any password is sent.
 start_hostile stls_not_offered

@@ -11,7 +11,7 @@ basename=$(awk -F '\t' '$1 == 3 { print $6 }' "$EXPECTED")
 sed 's/$/\r/' "$(ls "$MAILDIR"/cur/"$basename"* | head -n 1)" >"$TUI_DIR/orig.crlf"
 tui_start
 
-tui_wait 'Generic message 14' 15 || bail_out "the list did not appear"
+tui_wait '^ +14 .*Generic message' 15 || bail_out "the list did not appear"
 tui_keys j j
 tui_wait '^Message 3, '
 tui_keys d
@@ -23,8 +23,8 @@ unlike "$(grep -E ' C: ' "$TUI_DIR/log.txt")" 'DELE' "no DELE reached the server
 tui_keys s
 tui_wait '^Save message 3 to'
 ok $? "s asks for a path"
-like "$(tui_screen)" "Save message 3 to .*saves/2026-03-05_Caf_cr_me" \
-	"the default path: save dir, date, sanitized subject"
+like "$(tui_screen)" "Save message 3 to .*saves/2026-03-05_Café_crème_brûlée" \
+	"the default path: save dir, date, subject with its accents (UTF-8 locale)"
 tui_keys Enter
 tui_wait '^Saved message 3 to '
 ok $? "the save is verified and the status line says where"
@@ -56,7 +56,7 @@ ok $? "the saved file is byte-identical to the server's copy"
 
 # u (RSET) leaves the server untouched.
 tui_start
-tui_wait 'Generic message 14' 15
+tui_wait '^ +14 .*Generic message' 15
 tui_keys j
 tui_wait '^Message 2, '
 tui_keys s

@@ -7,7 +7,7 @@ tui_setup 40
 plan 10
 tui_start
 
-tui_wait 'Generic message 14' 15
+tui_wait '^ +14 .*Generic message' 15
 ok $? "the list shows rows once LIST and the headers arrived"
 
 screen=$(tui_screen)
@@ -23,14 +23,14 @@ for n in 1 2 3 4 6 8 11; do
 	fi
 done
 ok $row_ok "rows show number and the decoded subject (UTF-8, Q, Latin-1)"
-like "$screen" '^ +2 +392 2026-03-03 09:15 Jürgen Müller +Größenänderung' \
+like "$screen" '^ +2 +392 B 2026-03-03 09:15 Jürgen Müller +Größenänderung' \
 	"row 2: size, local date (TZ=UTC), decoded name and subject"
 
 tui_keys Z
 tui_wait 'sorted by size, reversed'
 ok $? "Z sorts by size, biggest first"
 first=$(tui_row 4)
-like "$first" '^> +11 +4\.1M .*Big attachment' "the biggest message (11) is the first row"
+like "$first" '^> +11 +4\.1 MiB .*Big attachment' "the biggest message (11) is the first row"
 
 tui_keys o
 tui_wait 'sorted by date, reversed'

@@ -5,7 +5,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 12
-plan 13
+plan 14
 tui_start
 
 tui_wait 'Big attachment' 15 || bail_out "the list did not appear"
@@ -25,7 +25,7 @@ ok $? "multipart/alternative shows the text/plain part"
 tui_keys j
 tui_wait 'Please find the report attached\.'
 screen=$(tui_screen)
-like "$screen" '^  \[2\] +application/octet-stream +5\.5K +"Bericht über Größe\.bin"' \
+like "$screen" '^  \[2\] +application/octet-stream +4\.0 KiB +"Bericht über Größe\.bin"' \
 	"the MIME structure lists the attachment with its decoded RFC 2231 name"
 
 tui_keys v
@@ -40,7 +40,10 @@ tui_wait '^Save the part to:'
 tui_keys Enter
 tui_wait '^Part 2 saved to '
 ok $? "a saves the attachment"
-part=$(ls "$TUI_DIR"/saves/*Bericht*.bin 2>/dev/null | head -n 1)
+# In a UTF-8 locale the part's name keeps its letters on disk.
+part="$TUI_DIR/saves/Bericht über Größe.bin"
+like "$(ls "$TUI_DIR/saves")" '^Bericht über Größe\.bin$' \
+	"the attachment is saved under its Unicode name, unchanged"
 "${PYTHON3:-python3}" - "$TUI_SRCDIR/fixture/make-mail.py" "$part" <<'PY'
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location('make_mail', sys.argv[1])
@@ -58,12 +61,12 @@ like "$screen" 'Only HTML here & no text part\.' "text/html is reduced to text, 
 unlike "$screen" 'alert\(1\)|<p>' "no tags and no script in the HTML text"
 
 tui_keys 1 1 Enter
-tui_wait '^Message 11, 4\.1M \(first 200 lines via TOP; f fetches all\)'
+tui_wait '^Message 11, 4\.1 MiB \(first 200 lines via TOP; f fetches all\)'
 ok $? "a long message previews its first lines and says so"
 tui_keys f
 tui_wait 'Message 11 fetched whole \(4305180 octets\)' 30
 ok $? "f fetches the whole message to a spool file"
-tui_wait '^Message 11, 4\.1M \(whole message\)'
+tui_wait '^Message 11, 4\.1 MiB \(whole message\)'
 ok $? "the preview then shows the whole message"
 
 tui_keys q

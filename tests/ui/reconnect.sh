@@ -8,7 +8,7 @@ tui_setup 20
 plan 8
 tui_start
 
-tui_wait 'Generic message 14' 15 || bail_out "the list did not appear"
+tui_wait '^ +14 .*Generic message' 15 || bail_out "the list did not appear"
 tui_keys j
 tui_wait '^Message 2, '
 tui_keys s
