@@ -174,8 +174,8 @@ static void format_time(const struct timespec *when, trace_time_t style, char *o
 	if (offset < 0)
 		offset = -offset;
 	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ld%c%02ld:%02ld", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms, sign,
-		 offset / 60, offset % 60);
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms, sign, offset / 60,
+		 offset % 60);
 }
 
 char *trace_format(const trace_event_t *event, trace_time_t style)
@@ -373,7 +373,8 @@ bool trace_find(const trace_t *trace, const char *needle, size_t from, bool forw
 	buf_init(&scratch);
 	bool hit = false;
 	for (size_t step = 1; step <= count && !hit; step++) {
-		size_t index = forward ? (from + step) % count : (from + count - step % count) % count;
+		size_t index =
+		    forward ? (from + step) % count : (from + count - step % count) % count;
 		const trace_event_t *event = trace_get(trace, index);
 		if (brief_only && !trace_is_brief(event->kind))
 			continue;

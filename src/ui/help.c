@@ -55,9 +55,10 @@ static void help_draw(ui_t *ui, view_t *view, int top, int left, int lines, int 
 			    "Deletions happen at quit."),
 			  ROLE_DIM, false);
 	if (y < lines)
-		draw_text(top + y++, left + 2, cols - 3,
-			  _("In the focused log pane / n N search the log, h l scroll it sideways."),
-			  ROLE_DIM, false);
+		draw_text(
+		    top + y++, left + 2, cols - 3,
+		    _("In the focused log pane / n N search the log, h l scroll it sideways."),
+		    ROLE_DIM, false);
 	/* The most the help can scroll: every entry plus the notes must fit. */
 	int max = total + 6 - lines;
 	help->max = max > 0 ? max : 0;

@@ -90,7 +90,10 @@ static void function_key_name(int key, char *out, size_t size)
 		int key;
 		const char *name;
 	} names[] = {
-	    {KEY_IC, "Insert"}, {KEY_DC, "Delete"}, {KEY_BACKSPACE, "Backspace"}, {KEY_BTAB, "S-Tab"},
+	    {KEY_IC, "Insert"},
+	    {KEY_DC, "Delete"},
+	    {KEY_BACKSPACE, "Backspace"},
+	    {KEY_BTAB, "S-Tab"},
 	};
 	for (int f = 0; f <= 63; f++)
 		if (key == KEY_F(f)) {

@@ -33,14 +33,14 @@ typedef struct {
 /* The log's own state. Events are remembered by trace_dropped() + index,
  * which stays theirs while the ring lets older events go. */
 typedef struct {
-	int height, width;        /* at the last draw */
-	unsigned long long top;   /* the first event shown */
-	long top_row;             /* its rows above the pane, when lines wrap */
-	bool follow;              /* stay at the end */
-	bool wrap;                /* W: long lines wrap instead of being cut */
-	bool brief;               /* F: commands and status lines only */
-	int hscroll;              /* columns cut on the left (no wrap) */
-	int longest;              /* the widest line shown at the last draw */
+	int height, width;                          /* at the last draw */
+	unsigned long long top;                     /* the first event shown */
+	long top_row;                               /* its rows above the pane, when lines wrap */
+	bool follow;                                /* stay at the end */
+	bool wrap;                                  /* W: long lines wrap instead of being cut */
+	bool brief;                                 /* F: commands and status lines only */
+	int hscroll;                                /* columns cut on the left (no wrap) */
+	int longest;                                /* the widest line shown at the last draw */
 	unsigned long long shown_first, shown_last; /* events on screen at the last draw */
 	bool shown_any;
 	bool marked;             /* a search match is highlighted */
@@ -213,8 +213,7 @@ static void scroll_by(ui_t *ui, log_t *log, long delta)
 
 /* draw_cut: one event's line without wrapping: hscroll columns cut on the
  * left, a marker where the line goes on past either edge. */
-static void draw_cut(ui_t *ui, log_t *log, const char *line, int y, int x, int w,
-		     draw_role_t role)
+static void draw_cut(ui_t *ui, log_t *log, const char *line, int y, int x, int w, draw_role_t role)
 {
 	const char *left = ui->ascii ? "<" : "\u00ab", *right = ui->ascii ? ">" : "\u00bb";
 	size_t len = strlen(line), skip = 0;
@@ -245,8 +244,7 @@ static void draw_cut(ui_t *ui, log_t *log, const char *line, int y, int x, int w
 
 /* draw_wrapped: one event's rows from row first on, at most h of them.
  * Returns the rows drawn. */
-static int draw_wrapped(const char *line, long first, int y, int x, int w, int h,
-			draw_role_t role)
+static int draw_wrapped(const char *line, long first, int y, int x, int w, int h, draw_role_t role)
 {
 	size_t len = strlen(line), at = 0;
 	int drawn = 0;

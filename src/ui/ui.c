@@ -61,13 +61,13 @@ void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
 
 /* say_no_action: a key that means nothing where it was pressed says so,
  * instead of doing nothing. */
-static void say_no_action(ui_t *ui, const view_t *focus, ui_request_t request, const char *key)
+static void say_no_action(ui_t *ui, const view_t *focus, bool bound, const char *key)
 {
 	/* The view's words hold one %s, for the key (not a format: the
 	 * compiler cannot check a string from a table). */
 	const char *words = focus->ops->no_action ? _(focus->ops->no_action) : NULL;
 	const char *slot = words ? strstr(words, "%s") : NULL;
-	if (request == UIREQ_NONE)
+	if (!bound)
 		ui_message(ui, true, _("%s: not a key; ? shows help"), key);
 	else if (slot)
 		ui_message(ui, true, "%.*s%s%s", (int)(slot - words), words, key, slot + 2);
@@ -148,7 +148,7 @@ static void handle_request(ui_t *ui, ui_request_t request, const char *key)
 	}
 	if (request == UIREQ_NONE || !focus->ops->request ||
 	    !focus->ops->request(ui, focus, request))
-		say_no_action(ui, focus, request, key);
+		say_no_action(ui, focus, request != UIREQ_NONE, key);
 }
 
 static void handle_mouse(ui_t *ui)
@@ -208,13 +208,18 @@ static void handle_key(ui_t *ui, int key, bool function_key)
 		ui->jump_len--;
 		return;
 	}
+	char name[32];
+	keymap_key_name(key, function_key, name, sizeof name);
+	if (!function_key && key >= '0' && key <= '9') {
+		/* Digits type a message number, in the list only. */
+		say_no_action(ui, &ui->views[ui->layout.focus], true, name);
+		return;
+	}
 	ui_request_t request = UIREQ_NONE;
 	if (ui->layout.focus == PANE_LOG || ui->layout.focus == PANE_PREVIEW)
 		request = keymap_lookup_text(key);
 	if (request == UIREQ_NONE && (function_key || key <= 0x7f))
 		request = keymap_lookup(key);
-	char name[32];
-	keymap_key_name(key, function_key, name, sizeof name);
 	handle_request(ui, request, name);
 }
 

@@ -8,7 +8,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 12
-plan 46
+plan 47
 
 # log_column: the log pane (right of the separator) of the screen.
 log_column()
@@ -127,6 +127,9 @@ ok $? "Enter in the log says it does nothing there"
 tui_keys x
 tui_wait '^x: not a key; \? shows help'
 ok $? "an unbound key says it is not a key"
+tui_keys 5
+tui_wait '^5: no action in the log pane'
+ok $? "a digit outside the list says it does nothing there"
 tui_keys Tab
 tui_keys Left
 tui_wait '^Left: no action in the message list'

@@ -332,11 +332,11 @@ static void test_format_dated(void **state)
 static void test_find(void **state)
 {
 	trace_t *trace = trace_new(100);
-	trace_emit(trace, TRACE_SEND, -1, "RETR 4", 6);        /* 0 */
+	trace_emit(trace, TRACE_SEND, -1, "RETR 4", 6);         /* 0 */
 	trace_emit(trace, TRACE_RECV, 3, "+OK 120 octets", 14); /* 1 */
 	trace_emit(trace, TRACE_BODY, -1, "Subject: retr", 13); /* 2 */
 	trace_emitf(trace, TRACE_SUMMARY, "(9 more lines)");    /* 3 */
-	trace_emit(trace, TRACE_SEND, -1, "RETR 5", 6);        /* 4 */
+	trace_emit(trace, TRACE_SEND, -1, "RETR 5", 6);         /* 4 */
 	size_t at = 99;
 
 	/* Forward from an index, going round; case ignored. */
