@@ -21,9 +21,6 @@
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
-/* Body lines of each reply copied into the protocol log. */
-#define TRACE_BODY_LINES 20
-
 /* keep_secrets_out_of_core_dumps: a crash must not write the password to disk. */
 static void keep_secrets_out_of_core_dumps(void)
 {
@@ -101,7 +98,7 @@ static int run(const cli_options_t *options)
 	    .allow_plaintext_password = options->plaintext,
 	    .timeout_ms = options->timeout_seconds * 1000,
 	    .pipeline_window = options->pipeline_window,
-	    .trace_body_lines = TRACE_BODY_LINES,
+	    .trace_body_lines = options->log_body_lines,
 	    .speed_limit = options->speed_limit,
 	};
 	if (options->insecure)

@@ -29,6 +29,7 @@ struct trace {
 	size_t bytes;     /* what the kept events take (see event_cost) */
 	size_t first;     /* index of the oldest event */
 	size_t count;
+	unsigned long long dropped; /* events the ring let go, ever */
 	unsigned long serial;
 	bool ascii_only;
 	int fd;          /* file sink, -1 when none */
@@ -153,22 +154,39 @@ static const char *kind_prefix(trace_kind_t kind)
 	return "??? ";
 }
 
-char *trace_format(const trace_event_t *event)
+/* format_time: the event's time as style says, into out. */
+static void format_time(const struct timespec *when, trace_time_t style, char *out, size_t size)
 {
-	time_t secs = event->when.tv_sec;
+	time_t secs = when->tv_sec;
 	struct tm tm;
-	long ms = event->when.tv_nsec / 1000000;
+	long ms = when->tv_nsec / 1000000;
 
 	if (!localtime_r(&secs, &tm))
 		memset(&tm, 0, sizeof tm);
 	if (ms < 0 || ms > 999)
 		ms = 0;
+	if (style == TRACE_TIME_CLOCK) {
+		snprintf(out, size, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+		return;
+	}
+	long offset = tm.tm_gmtoff / 60;
+	char sign = offset < 0 ? '-' : '+';
+	if (offset < 0)
+		offset = -offset;
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ld%c%02ld:%02ld", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms, sign, offset / 60,
+		 offset % 60);
+}
+
+char *trace_format(const trace_event_t *event, trace_time_t style)
+{
+	char stamp[64];
+	format_time(&event->when, style, stamp, sizeof stamp);
 	const char *text = event->text ? event->text : "";
 	if (event->kind == TRACE_RECV && event->latency_ms >= 0)
-		return xasprintf("%02d:%02d:%02d.%03ld %s%s  (%ld ms)", tm.tm_hour, tm.tm_min,
-				 tm.tm_sec, ms, kind_prefix(event->kind), text, event->latency_ms);
-	return xasprintf("%02d:%02d:%02d.%03ld %s%s", tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
-			 kind_prefix(event->kind), text);
+		return xasprintf("%s %s%s  (%ld ms)", stamp, kind_prefix(event->kind), text,
+				 event->latency_ms);
+	return xasprintf("%s %s%s", stamp, kind_prefix(event->kind), text);
 }
 
 /* stored_text: the sanitized, bounded form of raw event bytes. */
@@ -193,7 +211,7 @@ static void write_sinks(trace_t *trace, const trace_event_t *event)
 {
 	if (trace->fd < 0 && !trace->stream)
 		return;
-	char *line = trace_format(event);
+	char *line = trace_format(event, TRACE_TIME_DATED);
 	if (trace->fd >= 0) {
 		/* One write per line, straight to the kernel: a crash keeps the log. */
 		size_t len = strlen(line);
@@ -223,6 +241,7 @@ static void ring_drop_oldest(trace_t *trace)
 	free(oldest->text);
 	trace->first = (trace->first + 1) % trace->allocated;
 	trace->count--;
+	trace->dropped++;
 }
 
 /* ring_grow: double the array (up to max_events), oldest event first. */
@@ -322,6 +341,52 @@ unsigned long trace_serial(const trace_t *trace)
 	return trace->serial;
 }
 
+unsigned long long trace_dropped(const trace_t *trace)
+{
+	return trace->dropped;
+}
+
+bool trace_is_brief(trace_kind_t kind)
+{
+	return kind != TRACE_BODY && kind != TRACE_SUMMARY;
+}
+
+/* event_holds: needle in the event's prefix and text, ASCII case ignored. */
+static bool event_holds(const trace_event_t *event, const char *needle, buf_t *scratch)
+{
+	buf_clear(scratch);
+	buf_append_str(scratch, kind_prefix(event->kind));
+	buf_append_str(scratch, event->text ? event->text : "");
+	buf_append(scratch, "", 1);
+	return strcasestr(scratch->data, needle) != NULL;
+}
+
+bool trace_find(const trace_t *trace, const char *needle, size_t from, bool forward,
+		bool brief_only, size_t *found)
+{
+	size_t count = trace->count;
+	if (!count || !needle || !*needle)
+		return false;
+	if (from >= count)
+		from = forward ? count - 1 : 0;
+	buf_t scratch;
+	buf_init(&scratch);
+	bool hit = false;
+	for (size_t step = 1; step <= count && !hit; step++) {
+		size_t index =
+		    forward ? (from + step) % count : (from + count - step % count) % count;
+		const trace_event_t *event = trace_get(trace, index);
+		if (brief_only && !trace_is_brief(event->kind))
+			continue;
+		if (event_holds(event, needle, &scratch)) {
+			*found = index;
+			hit = true;
+		}
+	}
+	buf_free(&scratch);
+	return hit;
+}
+
 int trace_save(const trace_t *trace, const char *path, char **errstr)
 {
 	*errstr = NULL;
@@ -339,7 +404,7 @@ int trace_save(const trace_t *trace, const char *path, char **errstr)
 	buf_t out;
 	buf_init(&out);
 	for (size_t i = 0; i < trace->count; i++) {
-		char *line = trace_format(trace_get(trace, i));
+		char *line = trace_format(trace_get(trace, i), TRACE_TIME_DATED);
 		buf_append_str(&out, line);
 		buf_append(&out, "\n", 1);
 		free(line);

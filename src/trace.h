@@ -67,9 +67,30 @@ const trace_event_t *trace_get(const trace_t *trace, size_t index);
 /* trace_serial: grows by one with every event (lets views notice news). */
 unsigned long trace_serial(const trace_t *trace);
 
-/* trace_format: "HH:MM:SS.mmm  C: USER bob" style line for an event (caller frees). */
-char *trace_format(const trace_event_t *event);
-/* trace_save: write every event in the ring to path (0600, a new regular
+/* How an event's time is written. */
+typedef enum {
+	TRACE_TIME_CLOCK, /* "13:05:07.045": the log pane, where width is short */
+	TRACE_TIME_DATED, /* ISO 8601 local time with its offset,
+			   * "2026-11-30T13:05:07.045+01:00": every file and stream */
+} trace_time_t;
+
+/* trace_format: "13:05:07.045 C: USER bob" style line for an event, the
+ * time as style says (caller frees). */
+char *trace_format(const trace_event_t *event, trace_time_t style);
+/* trace_dropped: how many events the ring has let go since the trace was
+ * made (the oldest first), so that trace_dropped() + index names one event
+ * for as long as it is kept. */
+unsigned long long trace_dropped(const trace_t *trace);
+/* trace_is_brief: an event the brief log shows: anything but body lines
+ * and the summary closing a body. */
+bool trace_is_brief(trace_kind_t kind);
+/* trace_find: the next event (forward) or previous one after index from,
+ * going round the ring and ending at from itself, whose prefix and text
+ * ("C: RETR 4") hold needle, ASCII case ignored; brief_only skips what
+ * trace_is_brief refuses. Returns true and *found, or false. */
+bool trace_find(const trace_t *trace, const char *needle, size_t from, bool forward,
+		bool brief_only, size_t *found);
+/* trace_save: write every event in the ring, dated, to path (0600, a new regular
  * file: no overwrite, no symlink). Returns 0 or -1 with *errstr set. */
 int trace_save(const trace_t *trace, const char *path, char **errstr);
 

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ enum {
 	OPT_PREVIEW_LINES,
 	OPT_PIPELINE,
 	OPT_LOG_SIZE,
+	OPT_LOG_BODY_LINES,
 	OPT_VERSION,
 };
 
@@ -65,6 +67,7 @@ static const struct option long_options[] = {
     {"save-dir", required_argument, NULL, OPT_SAVE_DIR},
     {"log", required_argument, NULL, OPT_LOG},
     {"log-size", required_argument, NULL, OPT_LOG_SIZE},
+    {"log-body-lines", required_argument, NULL, OPT_LOG_BODY_LINES},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"preview-lines", required_argument, NULL, OPT_PREVIEW_LINES},
     {"pipeline", required_argument, NULL, OPT_PIPELINE},
@@ -126,6 +129,8 @@ void options_usage(FILE *stream)
 	      "  --save-dir DIR        default directory for saves in the full-screen view\n"
 	      "  --log FILE            stream the protocol log of the full-screen view to FILE\n"
 	      "  --log-size MIB        memory the log pane keeps, the latest events (default 16)\n"
+	      "  --log-body-lines N|all  body lines of each reply in the protocol log, the\n"
+	      "                        pane and every log file (default 20)\n"
 	      "  --preview-lines N     body lines fetched for a preview with TOP (default 200)\n"
 	      "  --no-color            no colors (also when NO_COLOR is set)\n"
 	      "  -h, --help            this help\n"
@@ -278,6 +283,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 	options->speed_limit = 100;
 	options->preview_lines = 200;
 	options->log_size_mib = 16;
+	options->log_body_lines = 20;
 	const char *no_color = getenv("NO_COLOR");
 	options->no_color = no_color && *no_color;
 
@@ -327,6 +333,13 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 		case OPT_LOG: options->log_file = optarg; break;
 		case OPT_LOG_SIZE:
 			rc = parse_positive(optarg, 4096, "--log-size", &options->log_size_mib);
+			break;
+		case OPT_LOG_BODY_LINES:
+			if (strcmp(optarg, "all") == 0)
+				options->log_body_lines = UINT_MAX;
+			else
+				rc = parse_count(optarg, 1000000000, "--log-body-lines",
+						 &options->log_body_lines);
 			break;
 		case OPT_NO_COLOR: options->no_color = true; break;
 		case OPT_PREVIEW_LINES:

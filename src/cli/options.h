@@ -51,6 +51,8 @@ typedef struct {
 	const char *save_dir;     /* --save-dir DIR (UI default save directory) */
 	const char *log_file;     /* --log FILE (UI: stream the protocol log) */
 	unsigned log_size_mib;    /* --log-size MIB kept for the log pane (default 16) */
+	unsigned log_body_lines;  /* --log-body-lines N|all: body lines logged a reply
+				   * (default 20; all: UINT_MAX) */
 	bool no_color;            /* --no-color or NO_COLOR set */
 	unsigned preview_lines;   /* --preview-lines N for TOP (default 200) */
 	unsigned pipeline_window; /* --pipeline N (0: no cap; 1 disables pipelining) */

@@ -186,3 +186,24 @@ void draw_vline(int y, int x, int height)
 	for (int i = 0; i < height; i++)
 		mvaddch(y + i, x, ACS_VLINE);
 }
+
+size_t draw_fit(const char *text, size_t len, int width)
+{
+	size_t pos = 0;
+	int cols = 0;
+	while (pos < len) {
+		wchar_t wc;
+		int w;
+		size_t n = next_char(text + pos, len - pos, &wc, &w);
+		if (cols + w > width && pos > 0)
+			break;
+		cols += w;
+		pos += n;
+	}
+	return pos;
+}
+
+int draw_width(const char *text)
+{
+	return clean_width(text ? text : "");
+}

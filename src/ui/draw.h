@@ -50,4 +50,12 @@ void draw_fill(int y, int x, int width, draw_role_t role);
 /* draw_vline: a vertical line of height cells from (y, x) down. */
 void draw_vline(int y, int x, int height);
 
+/* draw_fit: how many bytes of text (len) fill at most width cells, as
+ * draw_text would show them: at least one character when len > 0, so that
+ * a caller cutting text in rows always moves on. For text that is already
+ * sanitized (the protocol log's). */
+size_t draw_fit(const char *text, size_t len, int width);
+/* draw_width: the cells sanitized text takes. */
+int draw_width(const char *text);
+
 #endif

@@ -54,8 +54,13 @@ static void help_draw(ui_t *ui, view_t *view, int top, int left, int lines, int 
 			  _("Digits then Enter jump to a message number. "
 			    "Deletions happen at quit."),
 			  ROLE_DIM, false);
+	if (y < lines)
+		draw_text(
+		    top + y++, left + 2, cols - 3,
+		    _("In the focused log pane / n N search the log, h l scroll it sideways."),
+		    ROLE_DIM, false);
 	/* The most the help can scroll: every entry plus the notes must fit. */
-	int max = total + 5 - lines;
+	int max = total + 6 - lines;
 	help->max = max > 0 ? max : 0;
 }
 
@@ -66,9 +71,11 @@ static bool help_request(ui_t *ui, view_t *view, ui_request_t request)
 	help_t *help = view->private;
 	switch (request) {
 	case UIREQ_DOWN: help->offset += 1; break;
-	case UIREQ_PAGE_DOWN: help->offset += help->height / 2; break;
+	case UIREQ_PAGE_DOWN:
+	case UIREQ_HALF_PAGE_DOWN: help->offset += help->height / 2; break;
 	case UIREQ_UP: help->offset -= 1; break;
-	case UIREQ_PAGE_UP: help->offset -= help->height / 2; break;
+	case UIREQ_PAGE_UP:
+	case UIREQ_HALF_PAGE_UP: help->offset -= help->height / 2; break;
 	default: return false;
 	}
 	if (help->offset > help->max)

@@ -3,6 +3,10 @@
 #include "ui/keymap.h"
 
 #include <curses.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
 
 #include "util/gettext.h"
 
@@ -45,6 +49,21 @@ static const keymap_entry_t entries[] = {
     {'w', UIREQ_WRITE_LOG, "w", N_("write the protocol log to a file")},
     {'R', UIREQ_RECONNECT, "R", N_("reconnect after the connection dropped")},
     {CTRL('l'), UIREQ_REDRAW, "^L", N_("redraw the screen")},
+    {CTRL('f'), UIREQ_PAGE_DOWN, "^F", NULL},
+    {CTRL('b'), UIREQ_PAGE_UP, "^B", NULL},
+    {CTRL('d'), UIREQ_HALF_PAGE_DOWN, "^D", N_("half a page down")},
+    {CTRL('u'), UIREQ_HALF_PAGE_UP, "^U", N_("half a page up")},
+    {KEY_F(10), UIREQ_QUIT, "F10", NULL},
+    {KEY_LEFT, UIREQ_LEFT, "Left", N_("log: scroll left (h too); preview: back to the list")},
+    {KEY_RIGHT, UIREQ_RIGHT, "Right", N_("log: scroll right (l too); list: open the preview")},
+    {'W', UIREQ_LOG_WRAP, "W", N_("log: wrap long lines / cut them (Left, Right scroll)")},
+    {'F', UIREQ_LOG_BRIEF, "F", N_("log: commands and status lines only / everything")},
+};
+
+/* Keys of the log pane and the preview only (keymap_lookup_text). */
+static const keymap_entry_t text_entries[] = {
+    {'h', UIREQ_LEFT, "h", NULL},
+    {'l', UIREQ_RIGHT, "l", NULL},
 };
 
 ui_request_t keymap_lookup(int key)
@@ -53,6 +72,67 @@ ui_request_t keymap_lookup(int key)
 		if (entries[i].key == key)
 			return entries[i].request;
 	return UIREQ_NONE;
+}
+
+ui_request_t keymap_lookup_text(int key)
+{
+	for (size_t i = 0; i < sizeof text_entries / sizeof *text_entries; i++)
+		if (text_entries[i].key == key)
+			return text_entries[i].request;
+	return UIREQ_NONE;
+}
+
+/* function_key_name: a curses key code's name: "F5", "Insert", or what
+ * curses calls it without its KEY_ prefix. */
+static void function_key_name(int key, char *out, size_t size)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} names[] = {
+	    {KEY_IC, "Insert"},
+	    {KEY_DC, "Delete"},
+	    {KEY_BACKSPACE, "Backspace"},
+	    {KEY_BTAB, "S-Tab"},
+	};
+	for (int f = 0; f <= 63; f++)
+		if (key == KEY_F(f)) {
+			snprintf(out, size, "F%d", f);
+			return;
+		}
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (names[i].key == key) {
+			snprintf(out, size, "%s", names[i].name);
+			return;
+		}
+	const char *name = keyname(key);
+	if (name && strncmp(name, "KEY_", 4) == 0)
+		name += 4;
+	snprintf(out, size, "%s", name ? name : "?");
+}
+
+void keymap_key_name(int key, bool function_key, char *out, size_t size)
+{
+	for (size_t i = 0; i < sizeof entries / sizeof *entries; i++)
+		if (entries[i].key == key && entries[i].label &&
+		    (function_key ? key > 0xff : key <= 0xff)) {
+			snprintf(out, size, "%s", entries[i].label);
+			return;
+		}
+	if (function_key) {
+		function_key_name(key, out, size);
+	} else if (key == 127 || key == 8) {
+		snprintf(out, size, "%s", "Backspace");
+	} else if (key >= 0 && key < 0x20) {
+		snprintf(out, size, "^%c", key + '@');
+	} else {
+		char mb[MB_LEN_MAX + 1];
+		mbstate_t st;
+		memset(&st, 0, sizeof st);
+		size_t n = wcrtomb(mb, (wchar_t)key, &st);
+		mb[n == (size_t)-1 ? 0 : n] = '\0';
+		snprintf(out, size, "%s", mb);
+	}
 }
 
 const keymap_entry_t *keymap_entries(size_t *count)

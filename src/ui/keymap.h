@@ -2,6 +2,7 @@
 #ifndef POPSCOPE_KEYMAP_H
 #define POPSCOPE_KEYMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -34,6 +35,12 @@ typedef enum {
 	UIREQ_WRITE_LOG,
 	UIREQ_RECONNECT,
 	UIREQ_REDRAW,
+	UIREQ_HALF_PAGE_UP,
+	UIREQ_HALF_PAGE_DOWN,
+	UIREQ_LEFT,  /* the log: scroll left; the preview: back to the list */
+	UIREQ_RIGHT, /* the log: scroll right; the list: open the preview */
+	UIREQ_LOG_WRAP,
+	UIREQ_LOG_BRIEF,
 } ui_request_t;
 
 typedef struct {
@@ -45,6 +52,13 @@ typedef struct {
 
 /* keymap_lookup: the request bound to key, UIREQ_NONE when unbound. */
 ui_request_t keymap_lookup(int key);
+/* keymap_lookup_text: the request bound to key while the log pane or the
+ * preview has focus, before keymap_lookup (h and l scroll there; l is
+ * another key in the list); UIREQ_NONE when there is none. */
+ui_request_t keymap_lookup_text(int key);
+/* keymap_key_name: the key as the status line names it ("Left", "^D",
+ * "F5", "x"), into out. */
+void keymap_key_name(int key, bool function_key, char *out, size_t size);
 /* keymap_entries: the table, for the help screen. */
 const keymap_entry_t *keymap_entries(size_t *count);
 

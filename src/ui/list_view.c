@@ -228,12 +228,15 @@ static bool list_request(ui_t *ui, view_t *view, ui_request_t request)
 	case UIREQ_DOWN: move_selection(ui, list, 1); return true;
 	case UIREQ_PAGE_UP: move_selection(ui, list, -page); return true;
 	case UIREQ_PAGE_DOWN: move_selection(ui, list, page); return true;
+	case UIREQ_HALF_PAGE_UP: move_selection(ui, list, -(page + 1) / 2); return true;
+	case UIREQ_HALF_PAGE_DOWN: move_selection(ui, list, (page + 1) / 2); return true;
 	case UIREQ_HOME: list_view_select_row(ui, 0); return true;
 	case UIREQ_END:
 		if (session_count(ui->session))
 			list_view_select_row(ui, session_count(ui->session) - 1);
 		return true;
-	case UIREQ_ENTER: open_selected(ui); return true;
+	case UIREQ_ENTER:
+	case UIREQ_RIGHT: open_selected(ui); return true;
 	default: return false;
 	}
 }
@@ -264,6 +267,7 @@ static int list_tick(ui_t *ui, view_t *view)
 
 const view_ops_t list_view_ops = {
     .name = N_("Messages"),
+    .no_action = N_("%s: no action in the message list"),
     .private_size = sizeof(list_t),
     .header = list_header,
     .draw = list_draw,

@@ -341,6 +341,12 @@ static bool preview_request(ui_t *ui, view_t *view, ui_request_t request)
 	case UIREQ_DOWN: scroll_by(pv, 1); return true;
 	case UIREQ_PAGE_UP: scroll_by(pv, -page); return true;
 	case UIREQ_PAGE_DOWN: scroll_by(pv, page); return true;
+	case UIREQ_HALF_PAGE_UP: scroll_by(pv, -(page + 1) / 2); return true;
+	case UIREQ_HALF_PAGE_DOWN: scroll_by(pv, (page + 1) / 2); return true;
+	case UIREQ_LEFT:
+		/* Long lines wrap here: Left goes back to the list instead. */
+		ui->layout.focus = PANE_LIST;
+		return true;
 	case UIREQ_HOME: pv->offset = 0; return true;
 	case UIREQ_END: scroll_by(pv, (long)pv->line_count); return true;
 	case UIREQ_RAW_TOGGLE: pv->raw = !pv->raw; return true;
@@ -375,6 +381,7 @@ static int preview_tick(ui_t *ui, view_t *view)
 
 const view_ops_t preview_view_ops = {
     .name = N_("Preview"),
+    .no_action = N_("%s: no action in the preview"),
     .private_size = sizeof(preview_t),
     .open = preview_open,
     .close = preview_close,

@@ -59,7 +59,24 @@ void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
 
 /* ---- requests ---- */
 
-static void handle_request(ui_t *ui, ui_request_t request)
+/* say_no_action: a key that means nothing where it was pressed says so,
+ * instead of doing nothing. */
+static void say_no_action(ui_t *ui, const view_t *focus, bool bound, const char *key)
+{
+	/* The view's words hold one %s, for the key (not a format: the
+	 * compiler cannot check a string from a table). */
+	const char *words = focus->ops->no_action ? _(focus->ops->no_action) : NULL;
+	const char *slot = words ? strstr(words, "%s") : NULL;
+	if (!bound)
+		ui_message(ui, true, _("%s: not a key; ? shows help"), key);
+	else if (slot)
+		ui_message(ui, true, "%.*s%s%s", (int)(slot - words), words, key, slot + 2);
+	else
+		ui_message(ui, true, _("%s: no action here"), key);
+}
+
+/* handle_request: key names the key that asked for it (for "no action"). */
+static void handle_request(ui_t *ui, ui_request_t request, const char *key)
 {
 	view_t *focus = &ui->views[ui->layout.focus];
 	if (request != UIREQ_ENTER && request != UIREQ_CANCEL)
@@ -74,9 +91,18 @@ static void handle_request(ui_t *ui, ui_request_t request)
 	case UIREQ_SORT_NEXT: ui_action_sort_next(ui); return;
 	case UIREQ_SORT_REVERSE: ui_action_sort_reverse(ui); return;
 	case UIREQ_SORT_BIGGEST: ui_action_sort_biggest(ui); return;
-	case UIREQ_SEARCH: ui_action_search(ui); return;
-	case UIREQ_SEARCH_NEXT: ui_action_search_step(ui, true); return;
-	case UIREQ_SEARCH_PREV: ui_action_search_step(ui, false); return;
+	/* The log pane searches itself. */
+	case UIREQ_SEARCH:
+		if (ui->layout.focus == PANE_LOG)
+			break;
+		ui_action_search(ui);
+		return;
+	case UIREQ_SEARCH_NEXT:
+	case UIREQ_SEARCH_PREV:
+		if (ui->layout.focus == PANE_LOG)
+			break;
+		ui_action_search_step(ui, request == UIREQ_SEARCH_NEXT);
+		return;
 	case UIREQ_SAVE: ui_action_save(ui); return;
 	case UIREQ_DELETE: ui_action_delete(ui); return;
 	case UIREQ_UNDO: ui_action_undo(ui); return;
@@ -87,6 +113,13 @@ static void handle_request(ui_t *ui, ui_request_t request)
 		/* v switches the preview from any pane. */
 		view_t *preview = &ui->views[PANE_PREVIEW];
 		preview->ops->request(ui, preview, request);
+		return;
+	}
+	case UIREQ_LOG_WRAP:
+	case UIREQ_LOG_BRIEF: {
+		/* W and F switch the log from any pane. */
+		view_t *log = &ui->views[PANE_LOG];
+		log->ops->request(ui, log, request);
 		return;
 	}
 	case UIREQ_SAVE_PART: ui_action_save_part(ui); return;
@@ -113,8 +146,9 @@ static void handle_request(ui_t *ui, ui_request_t request)
 		break;
 	default: break;
 	}
-	if (focus->ops->request)
-		focus->ops->request(ui, focus, request);
+	if (request == UIREQ_NONE || !focus->ops->request ||
+	    !focus->ops->request(ui, focus, request))
+		say_no_action(ui, focus, request != UIREQ_NONE, key);
 }
 
 static void handle_mouse(ui_t *ui)
@@ -174,9 +208,19 @@ static void handle_key(ui_t *ui, int key, bool function_key)
 		ui->jump_len--;
 		return;
 	}
-	if (!function_key && key > 0x7f)
+	char name[32];
+	keymap_key_name(key, function_key, name, sizeof name);
+	if (!function_key && key >= '0' && key <= '9') {
+		/* Digits type a message number, in the list only. */
+		say_no_action(ui, &ui->views[ui->layout.focus], true, name);
 		return;
-	handle_request(ui, keymap_lookup(key));
+	}
+	ui_request_t request = UIREQ_NONE;
+	if (ui->layout.focus == PANE_LOG || ui->layout.focus == PANE_PREVIEW)
+		request = keymap_lookup_text(key);
+	if (request == UIREQ_NONE && (function_key || key <= 0x7f))
+		request = keymap_lookup(key);
+	handle_request(ui, request, name);
 }
 
 static void on_terminal(void *ctx, short revents)

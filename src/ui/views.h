@@ -27,6 +27,9 @@ typedef struct view view_t;
  * files reach that state only through the functions the view offers below. */
 typedef struct {
 	const char *name; /* N_(): the pane header unless header is set */
+	/* no_action: N_() "%s: no action in the log pane", the status line's
+	 * words for a key (%s) the view does not handle; NULL: a general one */
+	const char *no_action;
 	size_t private_size;
 	/* open: set up the private state (NULL when zero is the start) */
 	void (*open)(ui_t *ui, view_t *view);

@@ -35,7 +35,7 @@ is_status 0 "--save: exit 0"
 is "$(grep -c '^saved ' "$WORK/stdout")" 4 "--save: four 'saved' lines"
 cp "$WORK/stdout" "$WORK/save1.out"
 # The file name's date and subject come from the RETR stream itself: no TOP.
-commands=$(sed -n 's/^[0-9:.]* C: //p' "$WORK/save1.trace" | tr '\n' ' ')
+commands=$(sed -n 's/^[^ ]* C: //p' "$WORK/save1.trace" | tr '\n' ' ')
 unlike "$commands" '(^| )TOP ' "--save: the trace shows no TOP"
 like "$commands" "STAT UIDL LIST RETR $plain RETR $dots RETR $escapes RETR $big QUIT" \
 	"--save: UIDL, LIST, then one RETR a message"

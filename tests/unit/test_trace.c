@@ -290,10 +290,132 @@ static void test_format_kinds(void **state)
 		    .latency_ms = cases[i].latency,
 		    .text = (char *)cases[i].text,
 		};
-		char *line = trace_format(&e);
+		char *line = trace_format(&e, TRACE_TIME_CLOCK);
 		assert_string_equal(line, cases[i].line);
 		free(line);
 	}
+}
+
+/* Files and streams carry the date: ISO 8601, local time with its offset. */
+static void test_format_dated(void **state)
+{
+	static const struct {
+		const char *tz, *line;
+	} cases[] = {
+	    {"UTC", "2026-11-30T13:05:07.045+00:00 C: RETR 4"},
+	    {"CET-1", "2026-11-30T14:05:07.045+01:00 C: RETR 4"},
+	    {"NST+3:30", "2026-11-30T09:35:07.045-03:30 C: RETR 4"},
+	};
+	/* 2026-11-30 13:05:07.045 UTC */
+	trace_event_t e = {
+	    .when = {1796043907, 45999999}, .kind = TRACE_SEND, .latency_ms = -1, .text = "RETR 4"};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		setenv("TZ", cases[i].tz, 1);
+		tzset();
+		char *line = trace_format(&e, TRACE_TIME_DATED);
+		assert_string_equal(line, cases[i].line);
+		free(line);
+	}
+	setenv("TZ", "UTC", 1);
+	tzset();
+	e.kind = TRACE_RECV;
+	e.latency_ms = 7;
+	e.text = "+OK";
+	char *line = trace_format(&e, TRACE_TIME_DATED);
+	assert_string_equal(line, "2026-11-30T13:05:07.045+00:00 S: +OK  (7 ms)");
+	free(line);
+}
+
+/* ---- the log pane's search and filter ---- */
+
+static void test_find(void **state)
+{
+	trace_t *trace = trace_new(100);
+	trace_emit(trace, TRACE_SEND, -1, "RETR 4", 6);         /* 0 */
+	trace_emit(trace, TRACE_RECV, 3, "+OK 120 octets", 14); /* 1 */
+	trace_emit(trace, TRACE_BODY, -1, "Subject: retr", 13); /* 2 */
+	trace_emitf(trace, TRACE_SUMMARY, "(9 more lines)");    /* 3 */
+	trace_emit(trace, TRACE_SEND, -1, "RETR 5", 6);         /* 4 */
+	size_t at = 99;
+
+	/* Forward from an index, going round; case ignored. */
+	assert_true(trace_find(trace, "retr", 0, true, false, &at));
+	assert_int_equal(at, 2);
+	assert_true(trace_find(trace, "retr", 2, true, false, &at));
+	assert_int_equal(at, 4);
+	assert_true(trace_find(trace, "retr", 4, true, false, &at));
+	assert_int_equal(at, 0);
+	/* Backward, going round. */
+	assert_true(trace_find(trace, "RETR", 0, false, false, &at));
+	assert_int_equal(at, 4);
+	assert_true(trace_find(trace, "RETR", 4, false, false, &at));
+	assert_int_equal(at, 2);
+	/* The brief log skips body lines and their summary. */
+	assert_true(trace_find(trace, "retr", 0, true, true, &at));
+	assert_int_equal(at, 4);
+	assert_false(trace_find(trace, "more lines", 0, true, true, &at));
+	assert_true(trace_find(trace, "more lines", 0, true, false, &at));
+	assert_int_equal(at, 3);
+	/* The prefix counts: "C: " finds commands, "S| " body lines. */
+	assert_true(trace_find(trace, "S| sub", 4, true, false, &at));
+	assert_int_equal(at, 2);
+	/* The only match is the start itself: found last. */
+	assert_true(trace_find(trace, "octets", 1, true, false, &at));
+	assert_int_equal(at, 1);
+	/* An index past the end starts at either end. */
+	assert_true(trace_find(trace, "RETR", 50, true, false, &at));
+	assert_int_equal(at, 0);
+	assert_true(trace_find(trace, "RETR", 50, false, false, &at));
+	assert_int_equal(at, 4);
+	at = 99;
+	assert_false(trace_find(trace, "DELE", 0, true, false, &at));
+	assert_false(trace_find(trace, "", 0, true, false, &at));
+	assert_int_equal(at, 99);
+	trace_free(trace);
+
+	trace = trace_new(0);
+	assert_false(trace_find(trace, "x", 0, true, false, &at));
+	trace_free(trace);
+}
+
+static void test_brief_kinds(void **state)
+{
+	assert_true(trace_is_brief(TRACE_SEND));
+	assert_true(trace_is_brief(TRACE_RECV));
+	assert_true(trace_is_brief(TRACE_TLS));
+	assert_true(trace_is_brief(TRACE_INFO));
+	assert_true(trace_is_brief(TRACE_WARN));
+	assert_true(trace_is_brief(TRACE_ERROR));
+	assert_false(trace_is_brief(TRACE_BODY));
+	assert_false(trace_is_brief(TRACE_SUMMARY));
+}
+
+/* trace_dropped + index names one event while it is kept, by count or by bytes. */
+static void test_dropped_counts(void **state)
+{
+	trace_t *trace = trace_new(3);
+	for (int i = 0; i < 8; i++)
+		trace_emitf(trace, TRACE_INFO, "event %d", i);
+	assert_int_equal(trace_dropped(trace), 5);
+	assert_string_equal(trace_get(trace, 0)->text, "event 5");
+	trace_free(trace);
+
+	trace = trace_new(SIZE_MAX);
+	trace_set_byte_limit(trace, 4096);
+	char line[100];
+	memset(line, 'b', sizeof line);
+	for (int i = 0; i < 1000; i++) {
+		int n = snprintf(line, sizeof line, "%04d", i);
+		line[n] = 'b';
+		trace_emit(trace, TRACE_BODY, -1, line, sizeof line);
+	}
+	unsigned long long dropped = trace_dropped(trace);
+	assert_int_equal(dropped + trace_count(trace), 1000);
+	char oldest[8];
+	snprintf(oldest, sizeof oldest, "%04llu", dropped);
+	assert_memory_equal(trace_get(trace, 0)->text, oldest, 4);
+	trace_free(trace);
 }
 
 /* ---- sinks ---- */
@@ -412,6 +534,8 @@ static void test_stream_sink(void **state)
 	rewind(stream);
 	assert_non_null(fgets(line, sizeof line, stream));
 	assert_non_null(strstr(line, " TLS verified\n"));
+	/* A stream gets the date too. */
+	assert_true(line[4] == '-' && line[7] == '-' && line[10] == 'T');
 	trace_free(trace);
 	fclose(stream);
 }
@@ -433,6 +557,16 @@ static void test_save(void **state)
 	assert_null(strstr(text, "line 1\n"));
 	assert_non_null(strstr(text, "--- line 2\n"));
 	assert_non_null(strstr(text, "--- line 6\n"));
+	/* Every saved line starts with its date and time (ISO 8601). */
+	for (const char *at = text; *at; at = strchr(at, '\n') + 1) {
+		int year, month, day, hour, minute, second, ms, off_h, off_m;
+		char sign;
+		assert_int_equal(sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c%2d:%2d", &year, &month,
+					&day, &hour, &minute, &second, &ms, &sign, &off_h, &off_m),
+				 10);
+		assert_true(year >= 2000 && month >= 1 && month <= 12 && day >= 1 && day <= 31);
+		assert_true(sign == '+' || sign == '-');
+	}
 
 	struct stat st;
 	assert_int_equal(lstat(path, &st), 0);
@@ -482,6 +616,10 @@ int main(void)
 	    cmocka_unit_test(test_long_text_bounded),
 	    cmocka_unit_test(test_ring_wraps),
 	    cmocka_unit_test(test_format_kinds),
+	    cmocka_unit_test(test_format_dated),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_brief_kinds),
+	    cmocka_unit_test(test_dropped_counts),
 	    cmocka_unit_test_setup_teardown(test_file_sink, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_file_sink_symlink, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_file_sink_not_regular, setup_dir, teardown_dir),
