@@ -213,7 +213,8 @@ static void on_retr(void *ctx, const pop3_reply_t *reply)
 	}
 	if (note)
 		fprintf(stderr, _("popscope: note: message %llu: %s\n"), n, note);
-	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk, note);
+	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk,
+			   result.sha256, note);
 	free(note);
 	store_result_free(&result);
 	report_saved_line(mailbox_save_at(job->mailbox, mailbox_save_count(job->mailbox) - 1),
