@@ -150,6 +150,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 	pop3_t *pop3 = pop3_new(config, trace);
 	int status = batch_open(pop3);
 	if (status != 0) {
+		status = batch_write_report(options, config, pop3, NULL, NULL, status);
 		pop3_free(pop3);
 		return status;
 	}
@@ -185,6 +186,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		}
 		batch_quit(pop3, NULL, NULL);
 	}
+	status = batch_write_report(options, config, pop3, scan.mailbox, problem, status);
 	free(problem);
 	mailbox_free(scan.mailbox);
 	pop3_free(pop3);
