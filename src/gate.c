@@ -142,8 +142,10 @@ void gate_delete_answered(mailbox_t *mailbox, uint64_t number, bool ok, const ch
 	if (!msg || msg->state != MSG_DELETE_SENT)
 		return;
 	msg->state = ok ? MSG_DELETE_PENDING : MSG_SAVED;
-	if (!ok)
+	if (!ok) {
 		set_text(&msg->error, why);
+		mailbox_record_deletion(mailbox, msg, MSG_SAVED);
+	}
 }
 
 /* undo_pending: DELE that the server will never carry out; returns how

@@ -48,7 +48,7 @@ bool gate_may_delete(const mailbox_t *mailbox, uint64_t number, char **why);
  * The caller sends DELE only when this returns 0. */
 int gate_delete_begin(mailbox_t *mailbox, uint64_t number, char **why);
 /* gate_delete_answered: the server's answer to DELE (ok: +OK); why is the
- * failure when not ok. */
+ * failure when not ok (the deletion ledger keeps it as not carried out). */
 void gate_delete_answered(mailbox_t *mailbox, uint64_t number, bool ok, const char *why);
 /* gate_rset_confirmed: RSET +OK: every pending deletion is undone. Returns
  * how many. */

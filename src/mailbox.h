@@ -86,9 +86,10 @@ typedef struct {
 
 /* A deletion whose end is known, kept for the whole program run: the
  * server confirmed it at QUIT (outcome MSG_DELETED), QUIT left it
- * unconfirmed (MSG_DELETE_UNCERTAIN), or the connection ended before QUIT
- * was sent, so the server kept the message (MSG_SAVED). An RSET the user
- * asked for leaves no record. Written by gate.c as the state changes. */
+ * unconfirmed (MSG_DELETE_UNCERTAIN), or the server kept the message
+ * (MSG_SAVED): DELE was refused or not answered, or the connection ended
+ * before QUIT was sent. An RSET the user asked for leaves no record.
+ * Written by gate.c as the state changes. */
 typedef struct {
 	uint64_t number;
 	unsigned connection;

@@ -264,8 +264,8 @@ static void test_quit_outcomes(void **state)
 
 /* The ledgers the ticket report reads: a save keeps its digest and the
  * header summary of its time; a deletion is recorded when its end is
- * known (QUIT's answer, or the connection gone before QUIT), never for
- * RSET, and outlives its connection's rows. */
+ * known (DELE refused, QUIT's answer, or the connection gone before QUIT),
+ * never for RSET, and outlives its connection's rows. */
 static void test_ledgers(void **state)
 {
 	static const char head[] = "From: Ann <ann@example.org>\r\nSubject: Hi\r\n\r\n";
@@ -282,18 +282,24 @@ static void test_ledgers(void **state)
 	assert_string_equal(save->summary.from_address, "ann@example.org");
 	assert_string_equal(save->summary.subject, "Hi");
 
+	/* DELE refused: the server kept it. */
+	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
+	gate_delete_answered(mb, 2, false, "-ERR locked");
+	assert_int_equal(mailbox_deletion_count(mb), 1);
+	assert_int_equal(mailbox_deletion_at(mb, 0)->outcome, MSG_SAVED);
+
 	/* RSET: the user's word, no record. */
 	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
 	gate_delete_answered(mb, 2, true, NULL);
 	assert_int_equal(gate_rset_confirmed(mb), 1);
-	assert_int_equal(mailbox_deletion_count(mb), 0);
+	assert_int_equal(mailbox_deletion_count(mb), 1);
 
 	/* Dropped before QUIT: the server kept it. */
 	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
 	gate_delete_answered(mb, 2, true, NULL);
 	assert_int_equal(gate_connection_lost(mb), 1);
-	assert_int_equal(mailbox_deletion_count(mb), 1);
-	const mailbox_deletion_t *d = mailbox_deletion_at(mb, 0);
+	assert_int_equal(mailbox_deletion_count(mb), 2);
+	const mailbox_deletion_t *d = mailbox_deletion_at(mb, 1);
 	assert_int_equal(d->outcome, MSG_SAVED);
 	assert_int_equal(d->number, 2);
 	assert_int_equal(d->connection, 1);
@@ -310,13 +316,13 @@ static void test_ledgers(void **state)
 	pending(mb, one, 1);
 	gate_quit_sent(mb);
 	gate_connection_lost(mb);
-	assert_int_equal(mailbox_deletion_count(mb), 3);
-	assert_int_equal(mailbox_deletion_at(mb, 1)->outcome, MSG_DELETED);
-	assert_int_equal(mailbox_deletion_at(mb, 1)->connection, 2);
-	assert_false(mailbox_deletion_at(mb, 1)->summary.headers);
-	assert_int_equal(mailbox_deletion_at(mb, 2)->outcome, MSG_DELETE_UNCERTAIN);
-	assert_string_equal(mailbox_deletion_at(mb, 2)->uidl, "x");
-	assert_null(mailbox_deletion_at(mb, 3));
+	assert_int_equal(mailbox_deletion_count(mb), 4);
+	assert_int_equal(mailbox_deletion_at(mb, 2)->outcome, MSG_DELETED);
+	assert_int_equal(mailbox_deletion_at(mb, 2)->connection, 2);
+	assert_false(mailbox_deletion_at(mb, 2)->summary.headers);
+	assert_int_equal(mailbox_deletion_at(mb, 3)->outcome, MSG_DELETE_UNCERTAIN);
+	assert_string_equal(mailbox_deletion_at(mb, 3)->uidl, "x");
+	assert_null(mailbox_deletion_at(mb, 4));
 	mailbox_free(mb);
 }
 
