@@ -322,7 +322,8 @@ void ui_action_write_log(ui_t *ui)
 
 int ui_write_report(ui_t *ui, const char *path, const char *problem, char **errstr)
 {
-	ticket_t ticket = ticket_of(ui->config, ui->pop3);
+	ticket_t ticket = ticket_of(ui->config, NULL);
+	ticket.tls = ui->tls;
 	ticket.mailbox = session_mailbox(ui->session);
 	ticket.problem = problem ? problem : session_end_reason(ui->session);
 	return ticket_write(path, &ticket, errstr);

@@ -342,8 +342,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	 * its deletions uncertain, and the summary says so. */
 	if (session_state(ui.session) == SESSION_QUITTING)
 		session_detach(ui.session, _("the server did not answer QUIT in time"));
-	/* --report: now that the session is over, while the engine still
-	 * knows the TLS details. */
+	/* --report: now that the session is over. */
 	char *report_error = NULL;
 	bool reported = options->report_file &&
 			ui_write_report(&ui, options->report_file, ui.fatal, &report_error) == 0;
@@ -369,6 +368,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 			ui.exit_status = EXIT_IOERR;
 	}
 	views_close(&ui);
+	conn_tls_info_free(ui.tls);
 	session_free(ui.session);
 	free(ui.fatal);
 	free(ui.search);

@@ -63,6 +63,7 @@ struct ui {
 	bool connected;   /* reached READY at least once */
 	int exit_status;
 	char *fatal; /* why the first connection failed */
+	tls_info_t *tls; /* the last handshake's details, kept past its engine (the report) */
 	session_t *session;
 	layout_t layout;
 	view_t views[PANE_COUNT]; /* one per pane, as registered in views.c */
