@@ -1041,9 +1041,8 @@ static int commit_mbox(store_file_t *file, store_result_t *result, char **errstr
 				    (unsigned long long)file->bytes_written);
 		return -1;
 	}
-	if (file->want_digest &&
-	    read_back(file, file->mbox_fd, (uint64_t)file->original_size, appended, result,
-		      errstr) != 0)
+	if (file->want_digest && read_back(file, file->mbox_fd, (uint64_t)file->original_size,
+					   appended, result, errstr) != 0)
 		return -1;
 	/* Saved. Should the journal stay, the next save finds the append
 	 * complete and keeps it. */

@@ -3,6 +3,7 @@
 
 #include "ticket.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +55,7 @@ static void iso_time(char *text, size_t size, time_t when, bool local)
 {
 	struct tm tm;
 	if (!(local ? localtime_r(&when, &tm) : gmtime_r(&when, &tm)) ||
-	    strftime(text, size, local ? "%Y-%m-%dT%H:%M:%S%z" : "%Y-%m-%dT%H:%M:%SZ", &tm) ==
-		0) {
+	    strftime(text, size, local ? "%Y-%m-%dT%H:%M:%S%z" : "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
 		snprintf(text, size, "?");
 		return;
 	}
@@ -85,10 +85,11 @@ static void put_header(buf_t *out, const ticket_t *ticket, time_t now)
 		line(out, "cipher", tls->cipher && *tls->cipher ? tls->cipher : "?");
 		line(out, "certificate subject", tls->subject ? tls->subject : "?");
 		line(out, "certificate SHA-256", tls->fingerprint ? tls->fingerprint : "?");
-		char *check = tls->verified ? xstrdup("verified")
-					    : xasprintf("not verified (%s%s)",
-							tls->verify_result ? tls->verify_result : "?",
-							tls->insecure ? ", --insecure" : "");
+		char *check = tls->verified
+				  ? xstrdup("verified")
+				  : xasprintf("not verified (%s%s)",
+					      tls->verify_result ? tls->verify_result : "?",
+					      tls->insecure ? ", --insecure" : "");
 		line(out, "certificate check", check);
 		free(check);
 	}
@@ -250,9 +251,8 @@ static void put_entry(buf_t *out, const entry_t *e, bool connections)
 	line(out, "UIDL", e->uidl ? e->uidl : "-");
 	buf_printf(out, "size: %llu octets\n", (unsigned long long)e->size);
 	put_sender(out, &e->summary);
-	const char *subject = e->summary.subject && *e->summary.subject
-				  ? e->summary.subject
-				  : _("(no subject)");
+	const char *subject =
+	    e->summary.subject && *e->summary.subject ? e->summary.subject : _("(no subject)");
 	line(out, "subject", e->summary.headers ? subject : _("(headers not loaded)"));
 	char date[40] = "unknown";
 	if (e->summary.date)
@@ -283,9 +283,10 @@ static void put_messages(buf_t *out, const mailbox_t *mailbox, const char *probl
 		   count_word(&list, "confirmed"), count_word(&list, "not confirmed"),
 		   count_word(&list, "uncertain"), count_word(&list, "pending"));
 	/* A report written during the session (T) must not read as its end. */
-	char *outcome = mailbox_online(mailbox)
-			    ? xstrdup(_("the session is still open: nothing is deleted before QUIT"))
-			    : report_outcome_text(mailbox, problem);
+	char *outcome =
+	    mailbox_online(mailbox)
+		? xstrdup(_("the session is still open: nothing is deleted before QUIT"))
+		: report_outcome_text(mailbox, problem);
 	line(out, "outcome", outcome);
 	free(outcome);
 	bool connections = mailbox_connection(mailbox) > 1;

@@ -350,8 +350,8 @@ void ui_action_write_report(ui_t *ui)
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 	char *dir = default_dir(ui);
 	char *initial = xasprintf("%s/popscope-report-%s.txt", dir, stamp);
-	prompt_line(&ui->prompt, _("Write the report to: "), initial, HISTORY_PATH,
-		    on_report_path, 0);
+	prompt_line(&ui->prompt, _("Write the report to: "), initial, HISTORY_PATH, on_report_path,
+		    0);
 	free(initial);
 	free(dir);
 }

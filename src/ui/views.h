@@ -62,7 +62,7 @@ struct ui {
 	bool engine_dead; /* free pop3 in the main loop (not from its callback) */
 	bool connected;   /* reached READY at least once */
 	int exit_status;
-	char *fatal; /* why the first connection failed */
+	char *fatal;     /* why the first connection failed */
 	tls_info_t *tls; /* the last handshake's details, kept past its engine (the report) */
 	session_t *session;
 	layout_t layout;

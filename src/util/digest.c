@@ -35,8 +35,7 @@ static int read_into(EVP_MD_CTX *ctx, int fd, uint64_t offset, uint64_t length)
 	return err;
 }
 
-int digest_sha256_fd(int fd, uint64_t offset, uint64_t length,
-		     char hex[DIGEST_SHA256_HEX_SIZE])
+int digest_sha256_fd(int fd, uint64_t offset, uint64_t length, char hex[DIGEST_SHA256_HEX_SIZE])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;

@@ -12,7 +12,6 @@
  * lower-case hex digits, the form sha256sum prints. Returns 0, or an
  * errno value: the read failed, or the file ended before length octets
  * (EIO). */
-int digest_sha256_fd(int fd, uint64_t offset, uint64_t length,
-		     char hex[DIGEST_SHA256_HEX_SIZE]);
+int digest_sha256_fd(int fd, uint64_t offset, uint64_t length, char hex[DIGEST_SHA256_HEX_SIZE]);
 
 #endif

@@ -46,8 +46,7 @@ static bool starts_with(const char *path, const char *prefix)
 
 /* examine_target: what is at path now; *exists
  * when something is. 0, or -1 with *errstr when it may not be replaced. */
-static int examine_target(const char *path, const char *owned_prefix, bool *exists,
-			  char **errstr)
+static int examine_target(const char *path, const char *owned_prefix, bool *exists, char **errstr)
 {
 	struct stat st;
 	*exists = false;
@@ -63,8 +62,8 @@ static int examine_target(const char *path, const char *owned_prefix, bool *exis
 	else if (!S_ISREG(st.st_mode))
 		*errstr = xasprintf(_("%s exists and is not a regular file"), path);
 	else if (!starts_with(path, owned_prefix))
-		*errstr = xasprintf(_("%s exists and was not written by popscope; not replaced"),
-				    path);
+		*errstr =
+		    xasprintf(_("%s exists and was not written by popscope; not replaced"), path);
 	else
 		return 0;
 	return -1;
@@ -109,8 +108,7 @@ static char *write_temp(const char *path, const char *data, size_t len, char **e
 	free(dir);
 	int fd = mkostemp(temp, O_CLOEXEC);
 	if (fd < 0) {
-		*errstr = xasprintf(_("cannot create a file beside %s: %s"), path,
-				    strerror(errno));
+		*errstr = xasprintf(_("cannot create a file beside %s: %s"), path, strerror(errno));
 		free(temp);
 		return NULL;
 	}
@@ -175,10 +173,11 @@ int private_file_write(const char *path, const char *data, size_t len, const cha
 	if (err) {
 		unlink(temp);
 		free(temp);
-		*errstr = err == EEXIST
-			      ? xasprintf(_("%s was created meanwhile by someone else; not replaced"),
-					  path)
-			      : xasprintf(_("cannot write %s: %s"), path, strerror(err));
+		*errstr =
+		    err == EEXIST
+			? xasprintf(_("%s was created meanwhile by someone else; not replaced"),
+				    path)
+			: xasprintf(_("cannot write %s: %s"), path, strerror(err));
 		return -1;
 	}
 	free(temp);

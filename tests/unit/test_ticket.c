@@ -76,11 +76,8 @@ static void test_text(void **state)
 	save_and_mark(mb, 2, "/saved/2.eml", "0123abcd");
 	gate_quit_sent(mb);
 	gate_quit_answered(mb, true);
-	ticket_t ticket = {.host = "mail.example",
-			   .port = "995",
-			   .user = "alice",
-			   .tls = &tls,
-			   .mailbox = mb};
+	ticket_t ticket = {
+	    .host = "mail.example", .port = "995", .user = "alice", .tls = &tls, .mailbox = mb};
 	char *text = ticket_text(&ticket, 0);
 	assert_int_equal(strncmp(text, TICKET_FIRST_LINE, strlen(TICKET_FIRST_LINE)), 0);
 	has(text, "\nversion: popscope " PACKAGE_VERSION "\n");
