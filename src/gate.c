@@ -49,7 +49,7 @@ int gate_save_begin(mailbox_t *mailbox, uint64_t number, char **why)
 }
 
 void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, uint64_t octets,
-			const char *note)
+			const char *sha256, const char *note)
 {
 	mailbox_msg_t *msg = existing(mailbox, number, NULL);
 	if (!msg || msg->state != MSG_SAVING)
@@ -69,6 +69,8 @@ void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, u
 	save->path = xstrdup(path);
 	save->octets = octets;
 	save->note = note ? xstrdup(note) : NULL;
+	save->sha256 = sha256 && *sha256 ? xstrdup(sha256) : NULL;
+	save->summary = mailbox_summary_of(msg);
 }
 
 void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool size_mismatch)
@@ -140,18 +142,24 @@ void gate_delete_answered(mailbox_t *mailbox, uint64_t number, bool ok, const ch
 	if (!msg || msg->state != MSG_DELETE_SENT)
 		return;
 	msg->state = ok ? MSG_DELETE_PENDING : MSG_SAVED;
-	if (!ok)
+	if (!ok) {
 		set_text(&msg->error, why);
+		mailbox_record_deletion(mailbox, msg, MSG_SAVED);
+	}
 }
 
-/* undo_pending: DELE that the server will never carry out; returns how many. */
-static size_t undo_pending(mailbox_t *mailbox)
+/* undo_pending: DELE that the server will never carry out; returns how
+ * many. dropped: the connection ends before QUIT, and the deletion ledger
+ * keeps them (the user's RSET leaves no record). */
+static size_t undo_pending(mailbox_t *mailbox, bool dropped)
 {
 	size_t undone = 0;
 	for (size_t i = 0; i < mailbox->count; i++) {
 		mailbox_msg_t *msg = &mailbox->msgs[i];
 		if (msg->state == MSG_DELETE_SENT || msg->state == MSG_DELETE_PENDING) {
 			msg->state = MSG_SAVED;
+			if (dropped)
+				mailbox_record_deletion(mailbox, msg, MSG_SAVED);
 			undone++;
 		}
 	}
@@ -162,7 +170,7 @@ size_t gate_rset_confirmed(mailbox_t *mailbox)
 {
 	if (mailbox->quit != QUIT_NOT_SENT)
 		return 0;
-	return undo_pending(mailbox);
+	return undo_pending(mailbox, false);
 }
 
 void gate_quit_sent(mailbox_t *mailbox)
@@ -171,13 +179,16 @@ void gate_quit_sent(mailbox_t *mailbox)
 		mailbox->quit = QUIT_SENT;
 }
 
-/* settle: QUIT's outcome for every deletion the server accepted. */
+/* settle: QUIT's outcome for every deletion the server accepted, kept in
+ * the deletion ledger. */
 static void settle(mailbox_t *mailbox, msg_state_t outcome)
 {
 	for (size_t i = 0; i < mailbox->count; i++)
 		if (mailbox->msgs[i].state == MSG_DELETE_PENDING ||
-		    mailbox->msgs[i].state == MSG_DELETE_SENT)
+		    mailbox->msgs[i].state == MSG_DELETE_SENT) {
 			mailbox->msgs[i].state = outcome;
+			mailbox_record_deletion(mailbox, &mailbox->msgs[i], outcome);
+		}
 }
 
 void gate_quit_answered(mailbox_t *mailbox, bool ok)
@@ -217,7 +228,7 @@ size_t gate_connection_lost(mailbox_t *mailbox)
 	}
 	if (mailbox->quit != QUIT_NOT_SENT)
 		return 0;
-	return undo_pending(mailbox);
+	return undo_pending(mailbox, true);
 }
 
 /* ledger_match: the ledger's verdict on one message of a new connection:

@@ -32,10 +32,11 @@
  * being saved, or marked for deletion. */
 int gate_save_begin(mailbox_t *mailbox, uint64_t number, char **why);
 /* gate_save_verified: store_commit accepted every check for the file at
- * path (octets on disk). Records the save in the ledger, with note when
- * the size differed from LIST's in a way accepted (mailbox_judge_size). */
+ * path (octets on disk; sha256 of them read back, or NULL or "" when not
+ * computed). Records the save in the ledger, with note when the size
+ * differed from LIST's in a way accepted (mailbox_judge_size). */
 void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, uint64_t octets,
-			const char *note);
+			const char *sha256, const char *note);
 /* gate_save_failed: the save was refused or cut (why: translated);
  * size_mismatch when RETR delivered other than LIST said. */
 void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool size_mismatch);
@@ -47,7 +48,7 @@ bool gate_may_delete(const mailbox_t *mailbox, uint64_t number, char **why);
  * The caller sends DELE only when this returns 0. */
 int gate_delete_begin(mailbox_t *mailbox, uint64_t number, char **why);
 /* gate_delete_answered: the server's answer to DELE (ok: +OK); why is the
- * failure when not ok. */
+ * failure when not ok (the deletion ledger keeps it as not carried out). */
 void gate_delete_answered(mailbox_t *mailbox, uint64_t number, bool ok, const char *why);
 /* gate_rset_confirmed: RSET +OK: every pending deletion is undone. Returns
  * how many. */
@@ -64,7 +65,9 @@ void gate_quit_answered(mailbox_t *mailbox, bool ok);
 void gate_quit_failed(mailbox_t *mailbox, bool written);
 /* gate_connection_lost: the link is gone. Before QUIT, nothing was
  * deleted (returns the pending deletions dropped); after QUIT was sent and
- * before its answer, pending deletions become uncertain. */
+ * before its answer, pending deletions become uncertain. Deletions whose
+ * end is known this way or by QUIT's answer go into the model's deletion
+ * ledger (mailbox_deletion_at); RSET's do not. */
 size_t gate_connection_lost(mailbox_t *mailbox);
 
 /* gate_carry_over: on a new connection, once UIDL is known: a save from

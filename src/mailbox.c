@@ -1,6 +1,7 @@
-/* mailbox.c: the rows of one connection, the LIST/UIDL policy, the ledger
- * of verified saves and the carry-over of saves across connections. The
- * save/delete state itself changes only in gate.c. */
+/* mailbox.c: the rows of one connection, the LIST/UIDL policy, the ledgers
+ * of verified saves and of deletions whose end is known, and the
+ * carry-over of saves across connections. The save/delete state itself
+ * changes only in gate.c. */
 #include <config.h>
 
 #include "mailbox.h"
@@ -57,8 +58,16 @@ void mailbox_free(mailbox_t *mailbox)
 		free(mailbox->saves[i].uidl);
 		free(mailbox->saves[i].path);
 		free(mailbox->saves[i].note);
+		free(mailbox->saves[i].sha256);
+		mailbox_summary_clear(&mailbox->saves[i].summary);
 	}
 	free(mailbox->saves);
+	for (size_t i = 0; i < mailbox->deletion_count; i++) {
+		free(mailbox->deletions[i].uidl);
+		free(mailbox->deletions[i].saved_path);
+		mailbox_summary_clear(&mailbox->deletions[i].summary);
+	}
+	free(mailbox->deletions);
 	free(mailbox);
 }
 
@@ -519,6 +528,53 @@ size_t mailbox_save_count(const mailbox_t *mailbox)
 const mailbox_save_t *mailbox_save_at(const mailbox_t *mailbox, size_t index)
 {
 	return index < mailbox->save_count ? &mailbox->saves[index] : NULL;
+}
+
+static char *copy_or_null(const char *text)
+{
+	return text ? xstrdup(text) : NULL;
+}
+
+mailbox_summary_t mailbox_summary_of(const mailbox_msg_t *msg)
+{
+	return (mailbox_summary_t){.headers = msg->headers,
+				   .from = copy_or_null(msg->from),
+				   .from_address = copy_or_null(msg->from_address),
+				   .subject = copy_or_null(msg->subject),
+				   .date = msg->date};
+}
+
+void mailbox_summary_clear(mailbox_summary_t *summary)
+{
+	free(summary->from);
+	free(summary->from_address);
+	free(summary->subject);
+	memset(summary, 0, sizeof *summary);
+}
+
+void mailbox_record_deletion(mailbox_t *mailbox, const mailbox_msg_t *msg, msg_state_t outcome)
+{
+	mailbox->deletions = xreallocarray(mailbox->deletions, mailbox->deletion_count + 1,
+					   sizeof *mailbox->deletions);
+	mailbox->deletions[mailbox->deletion_count++] = (mailbox_deletion_t){
+	    .number = msg->number,
+	    .connection = mailbox->connection,
+	    .uidl = copy_or_null(msg->uidl),
+	    .size = msg->size,
+	    .saved_path = copy_or_null(msg->saved_path),
+	    .outcome = outcome,
+	    .summary = mailbox_summary_of(msg),
+	};
+}
+
+size_t mailbox_deletion_count(const mailbox_t *mailbox)
+{
+	return mailbox->deletion_count;
+}
+
+const mailbox_deletion_t *mailbox_deletion_at(const mailbox_t *mailbox, size_t index)
+{
+	return index < mailbox->deletion_count ? &mailbox->deletions[index] : NULL;
 }
 
 mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox)

@@ -61,6 +61,16 @@ typedef struct {
 	char *note;         /* why an earlier save was not carried over (translated), or NULL */
 } mailbox_msg_t;
 
+/* A message's header summary as it was when a save or a deletion was
+ * recorded (rows do not outlive their connection; the report needs it). */
+typedef struct {
+	bool headers; /* the row's headers were known then */
+	char *from;
+	char *from_address;
+	char *subject;
+	long long date;
+} mailbox_summary_t;
+
 /* A verified save: kept for the whole program run, across connections. */
 typedef struct {
 	uint64_t number; /* the number it had then */
@@ -70,7 +80,25 @@ typedef struct {
 	char *path;
 	uint64_t octets; /* bytes on disk */
 	char *note;      /* why a size other than LIST's was accepted, or NULL */
+	char *sha256;    /* of the octets read back from disk (store_want_digest), or NULL */
+	mailbox_summary_t summary;
 } mailbox_save_t;
+
+/* A deletion whose end is known, kept for the whole program run: the
+ * server confirmed it at QUIT (outcome MSG_DELETED), QUIT left it
+ * unconfirmed (MSG_DELETE_UNCERTAIN), or the server kept the message
+ * (MSG_SAVED): DELE was refused or not answered, or the connection ended
+ * before QUIT was sent. An RSET the user asked for leaves no record.
+ * Written by gate.c as the state changes. */
+typedef struct {
+	uint64_t number;
+	unsigned connection;
+	char *uidl;
+	uint64_t size;
+	char *saved_path;
+	msg_state_t outcome;
+	mailbox_summary_t summary;
+} mailbox_deletion_t;
 
 /* A difference between the size LIST gave and the octets RETR delivered,
  * judged (see SAFETY in the man page). */
@@ -165,6 +193,10 @@ size_t mailbox_headers_known(const mailbox_t *mailbox);
 /* The ledger of verified saves, oldest first. */
 size_t mailbox_save_count(const mailbox_t *mailbox);
 const mailbox_save_t *mailbox_save_at(const mailbox_t *mailbox, size_t index);
+
+/* The deletions whose end is known, in the order they ended. */
+size_t mailbox_deletion_count(const mailbox_t *mailbox);
+const mailbox_deletion_t *mailbox_deletion_at(const mailbox_t *mailbox, size_t index);
 
 mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox);
 

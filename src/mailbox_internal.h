@@ -20,7 +20,16 @@ struct mailbox {
 
 	mailbox_save_t *saves; /* the ledger */
 	size_t save_count;
+	mailbox_deletion_t *deletions; /* deletions whose end is known */
+	size_t deletion_count;
 };
+
+/* mailbox_summary_of: a copy of a row's header summary (free with
+ * mailbox_summary_clear). */
+mailbox_summary_t mailbox_summary_of(const mailbox_msg_t *msg);
+void mailbox_summary_clear(mailbox_summary_t *summary);
+/* mailbox_record_deletion: the end of msg's deletion (see mailbox_deletion_t). */
+void mailbox_record_deletion(mailbox_t *mailbox, const mailbox_msg_t *msg, msg_state_t outcome);
 
 /* mailbox_lookup: the writable row of a message, or NULL. */
 mailbox_msg_t *mailbox_lookup(const mailbox_t *mailbox, uint64_t number);

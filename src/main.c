@@ -16,6 +16,7 @@
 #include "cli/preflight.h"
 #include "mime.h"
 #include "sasl.h"
+#include "ticket.h"
 #include "trace.h"
 #include "ui/ui.h"
 #include "util/gettext.h"
@@ -84,6 +85,17 @@ static trace_t *open_trace(const cli_options_t *options, int *status)
 	return trace;
 }
 
+/* check_report_path: --report FILE must be writable before any work is done. */
+static int check_report_path(const cli_options_t *options)
+{
+	char *errstr = NULL;
+	if (!options->report_file || ticket_check_path(options->report_file, &errstr) == 0)
+		return 0;
+	fprintf(stderr, "popscope: %s\n", errstr);
+	free(errstr);
+	return EXIT_IOERR;
+}
+
 static int run(const cli_options_t *options)
 {
 	pop3_config_t config = {
@@ -110,9 +122,10 @@ static int run(const cli_options_t *options)
 		      stderr);
 
 	int status = preflight_check(options);
-	if (status != 0)
-		return status;
-	status = obtain_secrets(options, &config);
+	if (status == 0)
+		status = check_report_path(options);
+	if (status == 0)
+		status = obtain_secrets(options, &config);
 	if (status != 0)
 		return status;
 	trace_t *trace = open_trace(options, &status);

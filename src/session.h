@@ -205,5 +205,8 @@ void session_quit(session_t *session, bool commit);
 /* session_print_summary: report_summary for the normal terminal after the
  * screen closed: saves, deletions, and whether they are confirmed. */
 void session_print_summary(const session_t *session, FILE *out);
+/* session_end_reason: why the last connection ended (translated), or NULL
+ * while it lasts or when it ended well. */
+const char *session_end_reason(const session_t *session);
 
 #endif

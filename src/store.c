@@ -57,6 +57,7 @@ struct store_file {
 	dev_t dev;       /* identity of the file we created */
 	ino_t ino;
 	bool defer_dir_sync; /* the batch syncs the directory (store_sync_dir) */
+	bool want_digest;    /* store_commit reads the octets back (store_want_digest) */
 
 	/* mbox: the message is spooled to a temporary file (fd, temp_name in
 	 * dirfd) and appended to the mbox only by store_commit, under a
@@ -215,6 +216,49 @@ static int sync_dir(int dirfd)
 void store_defer_dir_sync(store_file_t *file)
 {
 	file->defer_dir_sync = true;
+}
+
+void store_want_digest(store_file_t *file)
+{
+	file->want_digest = true;
+}
+
+/* read_back: the SHA-256 of length octets of fd from offset, as the disk
+ * gives them back; 0, or -1 with *errstr. */
+static int read_back(const store_file_t *file, int fd, uint64_t offset, uint64_t length,
+		     store_result_t *result, char **errstr)
+{
+	int err = digest_sha256_fd(fd, offset, length, result->sha256);
+	if (!err)
+		return 0;
+	*errstr = xasprintf(_("cannot read %s back after saving: %s; not saved"), file->display,
+			    errno_text(err));
+	return -1;
+}
+
+/* read_back_eml: the verified file by its final name, never through a
+ * symlink, the file we created (same device and inode). */
+static int read_back_eml(const store_file_t *file, const char *final, store_result_t *result,
+			 char **errstr)
+{
+	struct stat st;
+	int fd = openat(file->dirfd, final, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		*errstr = xasprintf(_("cannot read %s back after saving: %s; not saved"),
+				    file->display, errno_text(err));
+		return -1;
+	}
+	int rc = -1;
+	if (st.st_dev != file->dev || st.st_ino != file->ino)
+		*errstr = xasprintf(_("%s was replaced by another file while saving; not saved"),
+				    file->display);
+	else
+		rc = read_back(file, fd, 0, file->bytes_written, result, errstr);
+	close(fd);
+	return rc;
 }
 
 int store_sync_dir(const char *dir, char **errstr)
@@ -410,6 +454,8 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 				    (unsigned long long)file->bytes_written);
 		goto fail;
 	}
+	if (file->want_digest && read_back_eml(file, final, result, errstr) != 0)
+		goto fail;
 	result->path = join_path(file->dir, final);
 	result->bytes_received = file->bytes_received;
 	result->bytes_on_disk = (uint64_t)st.st_size;
@@ -995,6 +1041,9 @@ static int commit_mbox(store_file_t *file, store_result_t *result, char **errstr
 				    (unsigned long long)file->bytes_written);
 		return -1;
 	}
+	if (file->want_digest && read_back(file, file->mbox_fd, (uint64_t)file->original_size,
+					   appended, result, errstr) != 0)
+		return -1;
 	/* Saved. Should the journal stay, the next save finds the append
 	 * complete and keeps it. */
 	unlinkat(file->dirfd, file->journal_name, 0);
@@ -1043,6 +1092,7 @@ int store_commit(store_file_t *file, bool terminator_seen, uint64_t expected_siz
 	result->path = NULL;
 	result->bytes_received = 0;
 	result->bytes_on_disk = 0;
+	result->sha256[0] = '\0';
 
 	if (!terminator_seen) {
 		*errstr = xstrdup(_("the message did not end with the final \".\" line (was the "

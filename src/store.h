@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/digest.h"
+
 typedef struct store_file store_file_t;
 
 /* store_begin_eml: start a new file `name` in dir (name is used as given; build
@@ -26,6 +28,12 @@ store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr);
  * save of a batch, and sends no DELE for any of them before that
  * succeeded. */
 void store_defer_dir_sync(store_file_t *file);
+
+/* store_want_digest: store_commit also reads the saved octets back from
+ * disk and fills result->sha256 (for the report, see ticket.h): the whole
+ * file for .eml, the octets appended for an mbox. A read that fails or
+ * comes up short fails the commit. */
+void store_want_digest(store_file_t *file);
 
 /* store_sync_dir: fsync the directory dir. Returns 0 or -1 with *errstr. */
 int store_sync_dir(const char *dir, char **errstr);
@@ -49,6 +57,8 @@ typedef struct {
 	char *path;              /* final path of the saved file (or the mbox) */
 	uint64_t bytes_received; /* message octets handed to store_write */
 	uint64_t bytes_on_disk;  /* size re-read after the rename (for mbox: bytes appended) */
+	char sha256[DIGEST_SHA256_HEX_SIZE]; /* of the octets read back (store_want_digest),
+					      * else "" */
 } store_result_t;
 
 /* store_commit: finish a save: fsync, rename into place, fsync the

@@ -11,6 +11,7 @@
 #include "cli/exitcode.h"
 #include "gate.h"
 #include "loop.h"
+#include "ticket.h"
 #include "util/gettext.h"
 #include "util/sanitize.h"
 #include "util/signal_pipe.h"
@@ -150,6 +151,22 @@ int batch_report_failure(const pop3_t *pop3)
 {
 	fprintf(stderr, "popscope: %s\n", pop3_errstr(pop3));
 	return exitcode_for_engine(pop3);
+}
+
+int batch_write_report(const cli_options_t *options, const pop3_config_t *config,
+		       const pop3_t *pop3, const mailbox_t *mailbox, const char *why, int status)
+{
+	if (!options->report_file)
+		return status;
+	ticket_t ticket = ticket_of(config, pop3);
+	ticket.mailbox = mailbox;
+	ticket.problem = why && *why ? why : pop3_error(pop3) != POP3_OK ? pop3_errstr(pop3) : NULL;
+	char *errstr = NULL;
+	if (ticket_write(options->report_file, &ticket, &errstr) == 0)
+		return status;
+	fprintf(stderr, "popscope: %s\n", errstr);
+	free(errstr);
+	return status == 0 ? EXIT_IOERR : status;
 }
 
 int batch_open(pop3_t *pop3, mailbox_t *mailbox)

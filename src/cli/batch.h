@@ -48,5 +48,14 @@ int batch_load(pop3_t *pop3, char **problem);
 mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox, char **why);
 /* batch_report_failure: "popscope: <why>" on stderr; returns the exit status. */
 int batch_report_failure(const pop3_t *pop3);
+/* batch_write_report: with --report FILE, the ticket report of this run
+ * (ticket.h), once the session is over and before pop3 is freed; mailbox
+ * is NULL when none was loaded; why is the reason the session failed or
+ * ended early (NULL: the engine's error, if any). Returns status as it
+ * was, or EXIT_IOERR when the report could not be written and status was
+ * 0 (the failure is said on stderr either way): a status that already
+ * says something about the session keeps its meaning. */
+int batch_write_report(const cli_options_t *options, const pop3_config_t *config,
+		       const pop3_t *pop3, const mailbox_t *mailbox, const char *why, int status);
 
 #endif

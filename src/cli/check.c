@@ -197,6 +197,7 @@ int batch_check(const cli_options_t *options, const pop3_config_t *config, trace
 	} else {
 		batch_quit(pop3, NULL, NULL);
 	}
+	status = batch_write_report(options, config, pop3, NULL, NULL, status);
 	pop3_free(pop3);
 	return status;
 }

@@ -173,6 +173,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 	scan_t scan = {.mailbox = mailbox_new()};
 	int status = batch_open(pop3, scan.mailbox);
 	if (status != 0) {
+		status = batch_write_report(options, config, pop3, NULL, NULL, status);
 		mailbox_free(scan.mailbox);
 		pop3_free(pop3);
 		return status;
@@ -212,6 +213,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		}
 		batch_quit(pop3, NULL, NULL);
 	}
+	status = batch_write_report(options, config, pop3, scan.mailbox, problem, status);
 	free(problem);
 	mailbox_free(scan.mailbox);
 	pop3_free(pop3);

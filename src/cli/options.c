@@ -21,6 +21,7 @@ enum {
 	OPT_SAVE,
 	OPT_DELETE,
 	OPT_TO,
+	OPT_REPORT,
 	OPT_USER,
 	OPT_AUTH,
 	OPT_PASSWORD_COMMAND,
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
     {"save", required_argument, NULL, OPT_SAVE},
     {"delete", required_argument, NULL, OPT_DELETE},
     {"to", required_argument, NULL, OPT_TO},
+    {"report", required_argument, NULL, OPT_REPORT},
     {"user", required_argument, NULL, OPT_USER},
     {"auth", required_argument, NULL, OPT_AUTH},
     {"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
@@ -120,6 +122,8 @@ void options_usage(FILE *stream)
 	      "\n"
 	      "Output:\n"
 	      "  --to DIR              where --save and --delete write files\n"
+	      "  --report FILE         when the session ends, write a ticket report to FILE\n"
+	      "                        (server, TLS, account, saves, deletions; mode 0600)\n"
 	      "  --json                --list as JSON\n"
 	      "  --accept-line-end-count  with --save/--delete: accept a copy whose size\n"
 	      "                        differs from LIST by one octet a line (a server\n"
@@ -306,6 +310,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 				rc = parse_selectors(optarg, options);
 			break;
 		case OPT_TO: options->to_dir = optarg; break;
+		case OPT_REPORT: options->report_file = optarg; break;
 		case OPT_USER: options->user = optarg; break;
 		case OPT_AUTH:
 			free((char *)options->auth);

@@ -48,6 +48,7 @@ typedef struct {
 	cli_selector_t *selectors;  /* --save / --delete messages, in the order given */
 	size_t selector_count;
 	const char *to_dir;       /* --to DIR */
+	const char *report_file;  /* --report FILE: the ticket report (ticket.h) */
 	const char *save_dir;     /* --save-dir DIR (UI default save directory) */
 	const char *log_file;     /* --log FILE (UI: stream the protocol log) */
 	unsigned log_size_mib;    /* --log-size MIB kept for the log pane (default 16) */

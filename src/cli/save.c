@@ -31,6 +31,7 @@ typedef struct {
 	uint64_t number;
 	const char *dir;
 	bool accept_line_ends; /* --accept-line-end-count */
+	bool digest;           /* read the file back for its SHA-256 (--report) */
 	buf_t head;            /* RETR's first bytes, held until the header block ends */
 	bool named;            /* the header block was read: the file is open (or failed) */
 	store_file_t *file;    /* open while RETR streams */
@@ -93,6 +94,8 @@ static int open_named(job_t *job)
 	/* One directory sync for the whole batch (sync_saves), before any DELE. */
 	if (job->file)
 		store_defer_dir_sync(job->file);
+	if (job->file && job->digest)
+		store_want_digest(job->file);
 	if (job->file && job->head.len &&
 	    store_write(job->file, job->head.data, job->head.len, &errstr) != 0) {
 		store_abort(job->file);
@@ -213,7 +216,8 @@ static void on_retr(void *ctx, const pop3_reply_t *reply)
 	}
 	if (note)
 		fprintf(stderr, _("popscope: note: message %llu: %s\n"), n, note);
-	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk, note);
+	gate_save_verified(job->mailbox, job->number, result.path, result.bytes_on_disk,
+			   result.sha256, note);
 	free(note);
 	store_result_free(&result);
 	report_saved_line(mailbox_save_at(job->mailbox, mailbox_save_count(job->mailbox) - 1),
@@ -375,8 +379,9 @@ static int interrupted(const mailbox_t *mailbox, int signo)
 	return 128 + signo;
 }
 
-/* finish: QUIT (unless the link is gone), the deletion report, the status. */
-static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
+/* finish: QUIT (unless the link is gone), the deletion report, the status;
+ * *end says why QUIT was not confirmed ("" when it was; caller frees). */
+static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status, char **end)
 {
 	char *why;
 	if (pop3_is_ready(pop3)) {
@@ -385,11 +390,10 @@ static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
 		gate_connection_lost(mailbox);
 		why = xstrdup(pop3_errstr(pop3));
 	}
+	*end = why;
 	if (batch_interrupted() && mailbox_quit_state(mailbox) != QUIT_CONFIRMED &&
-	    !mailbox_count_state(mailbox, MSG_DELETE_UNCERTAIN)) {
-		free(why);
+	    !mailbox_count_state(mailbox, MSG_DELETE_UNCERTAIN))
 		return interrupted(mailbox, batch_interrupted());
-	}
 	report_deleted_lines(mailbox, stdout);
 	report_outcome_t outcome = report_outcome(mailbox);
 	bool failed = mailbox_quit_state(mailbox) != QUIT_CONFIRMED;
@@ -400,7 +404,6 @@ static int finish(pop3_t *pop3, mailbox_t *mailbox, bool delete, int status)
 		fprintf(stderr, "popscope: %s\n", text);
 		free(text);
 	}
-	free(why);
 	if (outcome == OUTCOME_UNCERTAIN)
 		return EXIT_TEMPFAIL;
 	if (status == 0 && failed) {
@@ -419,6 +422,7 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 	mailbox_t *mailbox = mailbox_new();
 	int status = batch_open(pop3, mailbox);
 	if (status != 0) {
+		status = batch_write_report(options, config, pop3, NULL, NULL, status);
 		mailbox_free(mailbox);
 		pop3_free(pop3);
 		return status;
@@ -434,6 +438,7 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 			jobs[i].mailbox = mailbox;
 			jobs[i].dir = options->to_dir;
 			jobs[i].accept_line_ends = options->accept_line_end_count;
+			jobs[i].digest = options->report_file != NULL;
 		}
 		save_all(pop3, mailbox, jobs, count);
 		if (sync_saves(options->to_dir, mailbox, jobs, count) != 0)
@@ -443,7 +448,6 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 	} else if (status > 0) {
 		fprintf(stderr, "popscope: %s\n", problem);
 	}
-	free(problem);
 	for (size_t i = 0; i < count; i++) {
 		if (jobs[i].file)
 			store_abort(jobs[i].file);
@@ -453,6 +457,8 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 	if (batch_interrupted()) {
 		gate_connection_lost(mailbox);
 		status = interrupted(mailbox, batch_interrupted());
+		free(problem);
+		problem = xasprintf(_("interrupted by %s"), batch_signal_name(batch_interrupted()));
 	} else {
 		for (size_t i = 0; i < count; i++) {
 			if (!jobs[i].error)
@@ -461,11 +467,21 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 			if (status == 0)
 				status = jobs[i].error_status;
 		}
-		if (status >= 0)
-			status = finish(pop3, mailbox, delete, status);
-		else
+		if (status >= 0) {
+			char *end = NULL;
+			status = finish(pop3, mailbox, delete, status, &end);
+			if (*end) {
+				free(problem);
+				problem = end;
+			} else {
+				free(end);
+			}
+		} else {
 			status = batch_report_failure(pop3);
+		}
 	}
+	status = batch_write_report(options, config, pop3, mailbox, problem, status);
+	free(problem);
 	for (size_t i = 0; i < count; i++)
 		free(jobs[i].error);
 	free(jobs);

@@ -663,6 +663,45 @@ const tls_info_t *conn_tls_info(const conn_t *conn)
 	return conn->tls ? tls_session_info(conn->tls) : NULL;
 }
 
+static char *copy_text(const char *text)
+{
+	return text ? xstrdup(text) : NULL;
+}
+
+tls_info_t *conn_tls_info_copy(const tls_info_t *info)
+{
+	if (!info)
+		return NULL;
+	tls_info_t *copy = xmalloc(sizeof *copy);
+	*copy = *info;
+	copy->subject = copy_text(info->subject);
+	copy->issuer = copy_text(info->issuer);
+	copy->sans = copy_text(info->sans);
+	copy->not_before = copy_text(info->not_before);
+	copy->not_after = copy_text(info->not_after);
+	copy->fingerprint = copy_text(info->fingerprint);
+	copy->protocol = copy_text(info->protocol);
+	copy->cipher = copy_text(info->cipher);
+	copy->verify_result = copy_text(info->verify_result);
+	return copy;
+}
+
+void conn_tls_info_free(tls_info_t *info)
+{
+	if (!info)
+		return;
+	free(info->subject);
+	free(info->issuer);
+	free(info->sans);
+	free(info->not_before);
+	free(info->not_after);
+	free(info->fingerprint);
+	free(info->protocol);
+	free(info->cipher);
+	free(info->verify_result);
+	free(info);
+}
+
 const char *conn_channel_binding(conn_t *conn, unsigned char *out, size_t *len)
 {
 	if (!conn->tls || conn->state != CONN_TLS_OPEN)

@@ -123,6 +123,10 @@ size_t conn_output_pending(const conn_t *conn);
 /* conn_tls_info: certificate and session facts once a handshake finished
  * (also after a verification failure, when a certificate was seen); else NULL. */
 const tls_info_t *conn_tls_info(const conn_t *conn);
+/* conn_tls_info_copy: a deep copy of info that outlives its connection
+ * (NULL for NULL); conn_tls_info_free releases it. */
+tls_info_t *conn_tls_info_copy(const tls_info_t *info);
+void conn_tls_info_free(tls_info_t *info);
 
 /* conn_channel_binding: "tls-exporter" (TLS 1.3) or "tls-unique" (TLS 1.2)
  * channel binding data for SCRAM-*-PLUS. Returns the binding type name and

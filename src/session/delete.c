@@ -128,3 +128,8 @@ void session_print_summary(const session_t *session, FILE *out)
 {
 	report_summary(session->mailbox, session->end_reason, out);
 }
+
+const char *session_end_reason(const session_t *session)
+{
+	return session->end_reason && *session->end_reason ? session->end_reason : NULL;
+}

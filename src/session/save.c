@@ -33,13 +33,21 @@ static int save_sink(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
+/* open_target: the view's saves are read back for their SHA-256, as any
+ * of them may go into a report (T, --report). */
 static store_file_t *open_target(const char *dir, const char *name, bool mbox, char **errstr)
 {
-	if (!mbox)
-		return store_begin_eml(dir ? dir : ".", name, errstr);
-	char *path = (name[0] == '/' || !dir) ? xstrdup(name) : xasprintf("%s/%s", dir, name);
-	store_file_t *file = store_begin_mbox(path, "MAILER-DAEMON", errstr);
-	free(path);
+	store_file_t *file;
+	if (!mbox) {
+		file = store_begin_eml(dir ? dir : ".", name, errstr);
+	} else {
+		char *path =
+		    (name[0] == '/' || !dir) ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+		file = store_begin_mbox(path, "MAILER-DAEMON", errstr);
+		free(path);
+	}
+	if (file)
+		store_want_digest(file);
 	return file;
 }
 
@@ -99,7 +107,8 @@ static void report_saved(session_t *session, uint64_t number, const store_result
 			 const char *note)
 {
 	unsigned long long n = (unsigned long long)number;
-	gate_save_verified(session->mailbox, number, result->path, result->bytes_on_disk, note);
+	gate_save_verified(session->mailbox, number, result->path, result->bytes_on_disk,
+			   result->sha256, note);
 	if (note) {
 		trace_emitf(session->trace, TRACE_WARN, "message %llu: %s", n, note);
 		session_set_status(session, false,

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "mime.h"
+#include "ticket.h"
 #include "ui/draw.h"
 #include "util/gettext.h"
 #include "util/numparse.h"
@@ -316,6 +317,42 @@ void ui_action_write_log(ui_t *ui)
 	char *initial = xasprintf("%s/popscope-log-%s.txt", dir, stamp);
 	prompt_line(&ui->prompt, _("Write the protocol log to: "), initial, HISTORY_PATH,
 		    on_log_path, 0);
+	free(initial);
+	free(dir);
+}
+
+int ui_write_report(ui_t *ui, const char *path, const char *problem, char **errstr)
+{
+	ticket_t ticket = ticket_of(ui->config, NULL);
+	ticket.tls = ui->tls;
+	ticket.mailbox = session_mailbox(ui->session);
+	ticket.problem = problem ? problem : session_end_reason(ui->session);
+	return ticket_write(path, &ticket, errstr);
+}
+
+static void on_report_path(ui_t *ui, const char *answer, int key, uint64_t arg)
+{
+	if (!answer || !*answer)
+		return;
+	char *err = NULL;
+	if (ui_write_report(ui, answer, NULL, &err) == 0)
+		ui_message(ui, false, _("Report written to %s"), answer);
+	else
+		ui_message(ui, true, "%s", err);
+	free(err);
+}
+
+void ui_action_write_report(ui_t *ui)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	char *dir = default_dir(ui);
+	char *initial = xasprintf("%s/popscope-report-%s.txt", dir, stamp);
+	prompt_line(&ui->prompt, _("Write the report to: "), initial, HISTORY_PATH, on_report_path,
+		    0);
 	free(initial);
 	free(dir);
 }

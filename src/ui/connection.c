@@ -9,9 +9,22 @@
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
+/* keep_tls: the handshake's details, for a report written after the
+ * engine is gone (it is freed once the connection closes). */
+static void keep_tls(ui_t *ui)
+{
+	const tls_info_t *info = pop3_tls_info(ui->pop3);
+	if (!info)
+		return;
+	conn_tls_info_free(ui->tls);
+	ui->tls = conn_tls_info_copy(info);
+}
+
 static void on_engine_event(void *ctx, pop3_event_t event, long elapsed_ms)
 {
 	ui_t *ui = ctx;
+	if (event == POP3_EVENT_TLS || event == POP3_EVENT_FAILED)
+		keep_tls(ui);
 	switch (event) {
 	case POP3_EVENT_LOGGED_IN:
 		/* UIDL and LIST go out with the engine's CAPA and STAT. */

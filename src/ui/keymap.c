@@ -47,6 +47,7 @@ static const keymap_entry_t entries[] = {
     {'f', UIREQ_FETCH, "f", N_("fetch the whole message (RETR to a spool file)")},
     {27, UIREQ_CANCEL, "Esc", N_("cancel connecting or a fetch / clear the typed number")},
     {'w', UIREQ_WRITE_LOG, "w", N_("write the protocol log to a file")},
+    {'T', UIREQ_WRITE_REPORT, "T", N_("write the ticket report (server, TLS, saves, deletions)")},
     {'R', UIREQ_RECONNECT, "R", N_("reconnect after the connection dropped")},
     {CTRL('l'), UIREQ_REDRAW, "^L", N_("redraw the screen")},
     {CTRL('f'), UIREQ_PAGE_DOWN, "^F", NULL},

@@ -136,6 +136,7 @@ static void handle_request(ui_t *ui, ui_request_t request, const char *key)
 		return;
 	}
 	case UIREQ_WRITE_LOG: ui_action_write_log(ui); return;
+	case UIREQ_WRITE_REPORT: ui_action_write_report(ui); return;
 	case UIREQ_RECONNECT: ui_reconnect(ui); return;
 	case UIREQ_REDRAW: clearok(curscr, TRUE); return;
 	case UIREQ_ENTER:
@@ -385,6 +386,10 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	 * its deletions uncertain, and the summary says so. */
 	if (session_state(ui.session) == SESSION_QUITTING)
 		session_detach(ui.session, _("the server did not answer QUIT in time"));
+	/* --report: now that the session is over. */
+	char *report_error = NULL;
+	bool reported = options->report_file &&
+			ui_write_report(&ui, options->report_file, ui.fatal, &report_error) == 0;
 	if (ui.pop3) {
 		pop3_free(ui.pop3); /* without QUIT when we did not get that far: nothing deleted */
 		ui.pop3 = NULL;
@@ -397,7 +402,17 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 		    ui.exit_status == 0)
 			ui.exit_status = EXIT_TEMPFAIL;
 	}
+	if (reported)
+		printf(_("Report written to %s\n"), options->report_file);
+	if (report_error) {
+		/* A status that says something about the session keeps its meaning. */
+		fprintf(stderr, "popscope: %s\n", report_error);
+		free(report_error);
+		if (ui.exit_status == 0)
+			ui.exit_status = EXIT_IOERR;
+	}
 	views_close(&ui);
+	conn_tls_info_free(ui.tls);
 	session_free(ui.session);
 	free(ui.fatal);
 	free(ui.search);

@@ -65,7 +65,8 @@ struct ui {
 	bool engine_dead; /* free pop3 in the main loop (not from its callback) */
 	bool connected;   /* reached READY at least once */
 	int exit_status;
-	char *fatal; /* why the first connection failed */
+	char *fatal;     /* why the first connection failed */
+	tls_info_t *tls; /* the last handshake's details, kept past its engine (the report) */
 	session_t *session;
 	layout_t layout;
 	view_t views[PANE_COUNT]; /* one per pane, as registered in views.c */
@@ -134,7 +135,7 @@ void quit_begin(ui_t *ui);
 /* quit_summary: what was saved where and what was deleted, after the screen closed. */
 void quit_summary(ui_t *ui, FILE *out);
 
-/* actions.c: the keys that save, fetch, delete, or send a raw command */
+/* actions.c: the keys that save, fetch, delete, send a raw command, or write a file */
 void ui_action_save(ui_t *ui);
 void ui_action_delete(ui_t *ui);
 void ui_action_undo(ui_t *ui);
@@ -142,6 +143,12 @@ void ui_action_command(ui_t *ui);
 void ui_action_save_part(ui_t *ui);
 void ui_action_fetch(ui_t *ui);
 void ui_action_write_log(ui_t *ui);
+/* ui_action_write_report: T: ask for a path (a new name in the save
+ * directory), write the ticket report there, say where on the status line. */
+void ui_action_write_report(ui_t *ui);
+/* ui_write_report: the ticket report of the session so far (ticket.h) to
+ * path; problem: why the session failed, or NULL. 0, or -1 with *errstr. */
+int ui_write_report(ui_t *ui, const char *path, const char *problem, char **errstr);
 /* ui_ask_size: once a round: a save waiting for the user's word on its
  * size (session_size_question) gets its dialog when no other prompt is
  * open; a dialog whose question went away with the connection closes. */

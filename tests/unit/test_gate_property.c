@@ -308,7 +308,8 @@ static void session(world_t *w, mailbox_t *mb, uint64_t seed)
 			unsigned outcome = roll(w, 6);
 			if (outcome < 4) {
 				w->verified[w->msgs[n - 1].content] = true;
-				gate_save_verified(mb, n, "/saved", w->msgs[n - 1].size, NULL);
+				gate_save_verified(mb, n, "/saved", w->msgs[n - 1].size, NULL,
+						   NULL);
 				note(w, "save %llu verified (content %u)", (unsigned long long)n,
 				     w->msgs[n - 1].content);
 			} else if (outcome == 4) {

@@ -35,7 +35,7 @@ static void save(mailbox_t *mb, uint64_t number, const char *path)
 {
 	char *why = NULL;
 	assert_int_equal(gate_save_begin(mb, number, &why), 0);
-	gate_save_verified(mb, number, path, 10, NULL);
+	gate_save_verified(mb, number, path, 10, NULL, NULL);
 }
 
 static bool may_delete(mailbox_t *mb, uint64_t number, char **why)
@@ -262,6 +262,70 @@ static void test_quit_outcomes(void **state)
 	mailbox_free(mb);
 }
 
+/* The ledgers the ticket report reads: a save keeps its digest and the
+ * header summary of its time; a deletion is recorded when its end is
+ * known (DELE refused, QUIT's answer, or the connection gone before QUIT),
+ * never for RSET, and outlives its connection's rows. */
+static void test_ledgers(void **state)
+{
+	static const char head[] = "From: Ann <ann@example.org>\r\nSubject: Hi\r\n\r\n";
+	static const uint64_t one[] = {1};
+	mailbox_t *mb = mailbox_new();
+	char *why = NULL;
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	mailbox_take_headers(mb, 2, head, strlen(head));
+	assert_int_equal(gate_save_begin(mb, 2, &why), 0);
+	gate_save_verified(mb, 2, "/saved/2.eml", 200, "ab12", NULL);
+	const mailbox_save_t *save = mailbox_save_at(mb, 0);
+	assert_string_equal(save->sha256, "ab12");
+	assert_true(save->summary.headers);
+	assert_string_equal(save->summary.from_address, "ann@example.org");
+	assert_string_equal(save->summary.subject, "Hi");
+
+	/* DELE refused: the server kept it. */
+	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
+	gate_delete_answered(mb, 2, false, "-ERR locked");
+	assert_int_equal(mailbox_deletion_count(mb), 1);
+	assert_int_equal(mailbox_deletion_at(mb, 0)->outcome, MSG_SAVED);
+
+	/* RSET: the user's word, no record. */
+	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
+	gate_delete_answered(mb, 2, true, NULL);
+	assert_int_equal(gate_rset_confirmed(mb), 1);
+	assert_int_equal(mailbox_deletion_count(mb), 1);
+
+	/* Dropped before QUIT: the server kept it. */
+	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
+	gate_delete_answered(mb, 2, true, NULL);
+	assert_int_equal(gate_connection_lost(mb), 1);
+	assert_int_equal(mailbox_deletion_count(mb), 2);
+	const mailbox_deletion_t *d = mailbox_deletion_at(mb, 1);
+	assert_int_equal(d->outcome, MSG_SAVED);
+	assert_int_equal(d->number, 2);
+	assert_int_equal(d->connection, 1);
+	assert_string_equal(d->uidl, "b");
+	assert_string_equal(d->saved_path, "/saved/2.eml");
+	assert_string_equal(d->summary.subject, "Hi");
+
+	/* A later connection: confirmed at QUIT, then uncertain on a third. */
+	connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
+	pending(mb, one, 1);
+	gate_quit_sent(mb);
+	gate_quit_answered(mb, true);
+	connect(mb, LIST3, 3, "1 x\r\n2 b\r\n3 c\r\n");
+	pending(mb, one, 1);
+	gate_quit_sent(mb);
+	gate_connection_lost(mb);
+	assert_int_equal(mailbox_deletion_count(mb), 4);
+	assert_int_equal(mailbox_deletion_at(mb, 2)->outcome, MSG_DELETED);
+	assert_int_equal(mailbox_deletion_at(mb, 2)->connection, 2);
+	assert_false(mailbox_deletion_at(mb, 2)->summary.headers);
+	assert_int_equal(mailbox_deletion_at(mb, 3)->outcome, MSG_DELETE_UNCERTAIN);
+	assert_string_equal(mailbox_deletion_at(mb, 3)->uidl, "x");
+	assert_null(mailbox_deletion_at(mb, 4));
+	mailbox_free(mb);
+}
+
 static void test_carry_over(void **state)
 {
 	mailbox_t *mb = mailbox_new();
@@ -383,6 +447,7 @@ int main(void)
 	    cmocka_unit_test(test_no_uidl_command),
 	    cmocka_unit_test(test_save_then_delete),
 	    cmocka_unit_test(test_quit_outcomes),
+	    cmocka_unit_test(test_ledgers),
 	    cmocka_unit_test(test_carry_over),
 	    cmocka_unit_test(test_headers_kept_across_connections),
 	    cmocka_unit_test(test_placeholders),

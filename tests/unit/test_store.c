@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
 #include "store.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -1160,6 +1162,59 @@ static void assert_safe_name(const char *name)
 		assert_true((unsigned char)name[i] > 0x20 && (unsigned char)name[i] < 0x7f);
 }
 
+/* sha256_hex: the SHA-256 of len bytes, as sha256sum writes it. */
+static void sha256_hex(const void *data, size_t len, char out[DIGEST_SHA256_HEX_SIZE])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256(data, len, md);
+	for (size_t i = 0; i < sizeof md; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* store_want_digest: the octets read back from disk, hashed; without it
+ * no digest. For an mbox, the octets this save appended. */
+static void test_digest(void **state)
+{
+	const char *dir = *state;
+	store_result_t result;
+	char *err = NULL;
+	char want[DIGEST_SHA256_HEX_SIZE];
+
+	assert_int_equal(save_eml(dir, "plain.eml", message, sizeof message - 1, 5, true,
+				  sizeof message - 1, &result, &err),
+			 0);
+	assert_string_equal(result.sha256, "");
+	store_result_free(&result);
+
+	store_file_t *file = store_begin_eml(dir, "digest.eml", &err);
+	assert_non_null(file);
+	store_want_digest(file);
+	assert_int_equal(store_write(file, message, sizeof message - 1, &err), 0);
+	assert_int_equal(store_commit(file, true, sizeof message - 1, &result, &err), 0);
+	sha256_hex(message, sizeof message - 1, want);
+	assert_string_equal(result.sha256, want);
+	store_result_free(&result);
+
+	char *box = path_in(dir, "box");
+	char *first = mbox_save(box, "a@x", "one\r\n", 5, NULL, 0);
+	size_t before = 0;
+	free(read_all(box, &before));
+	file = store_begin_mbox(box, "b@x", &err);
+	assert_non_null(file);
+	store_want_digest(file);
+	assert_int_equal(store_write(file, message, sizeof message - 1, &err), 0);
+	assert_int_equal(store_commit(file, true, sizeof message - 1, &result, &err), 0);
+	size_t len = 0;
+	char *all = read_all(box, &len);
+	assert_int_equal(len - before, result.bytes_on_disk);
+	sha256_hex(all + before, len - before, want);
+	assert_string_equal(result.sha256, want);
+	store_result_free(&result);
+	free(all);
+	free(first);
+	free(box);
+}
+
 static void test_default_names(void **state)
 {
 	setenv("TZ", "UTC", 1);
@@ -1215,6 +1270,7 @@ int main(void)
 	    T(test_eml_save_commit),
 	    T(test_eml_unknown_size),
 	    T(test_eml_deferred_dir_sync),
+	    T(test_digest),
 	    T(test_eml_empty_message),
 	    T(test_eml_symlinked_dir),
 	    T(test_eml_no_overwrite),
