@@ -110,6 +110,18 @@ char *session_default_name(const session_t *session, uint64_t number);
 int session_save(session_t *session, uint64_t number, const char *dir, const char *name, bool mbox,
 		 char **errstr);
 
+/* session_save_active: a save is running: the one the server is sending
+ * (or, when only cancelled saves are left, one draining), its octets
+ * written so far and LIST's size, how many other saves run, and whether it
+ * is a cancelled one whose rest the engine discards. */
+bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got,
+			 uint64_t *total, size_t *others, bool *cancelling);
+/* session_save_cancel: Esc: every running save is given up: its partial
+ * file removed at once, the message back to its state before the save
+ * (gate_save_cancelled), the rest of its RETR read and discarded by the
+ * engine (POP3 cannot stop a transfer). Returns how many. */
+size_t session_save_cancel(session_t *session);
+
 /* A save waiting for the user's word: RETR delivered a complete copy
  * (terminator seen, no unstuffed dot) whose size differs from LIST's the
  * way a server that counts a line end as one octet makes it

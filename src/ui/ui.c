@@ -93,12 +93,18 @@ static void handle_request(ui_t *ui, ui_request_t request)
 	case UIREQ_FETCH: ui_action_fetch(ui); return;
 	case UIREQ_CANCEL: {
 		uint64_t n, got, total;
+		size_t others;
 		bool cancelling;
+		bool fetching = session_fetch_active(ui->session, &n, &got, &total, &cancelling);
+		bool saving =
+		    session_save_active(ui->session, &n, &got, &total, &others, &cancelling);
+		/* Esc stops every transfer it can see: the fetch and the saves. */
 		if (ui->jump_len)
 			ui->jump_len = 0;
-		else if (session_fetch_active(ui->session, &n, &got, &total, &cancelling))
+		else if (fetching || saving) {
 			session_fetch_cancel(ui->session);
-		else
+			session_save_cancel(ui->session);
+		} else
 			ui_cancel_connect(ui);
 		return;
 	}
