@@ -45,6 +45,10 @@ static const keymap_entry_t entries[] = {
     {'w', UIREQ_WRITE_LOG, "w", N_("write the protocol log to a file")},
     {'R', UIREQ_RECONNECT, "R", N_("reconnect after the connection dropped")},
     {CTRL('l'), UIREQ_REDRAW, "^L", N_("redraw the screen")},
+    {'p', UIREQ_PAGER, "p", N_("the preview full screen (q closes, / searches)")},
+    {'P', UIREQ_OPEN_PAGER, "P", N_("open the message (or a part) in $PAGER")},
+    {'e', UIREQ_EDIT, "e", N_("open a throwaway copy in $VISUAL / $EDITOR")},
+    {'|', UIREQ_PIPE, "|", N_("pipe the message (or a part) to a command")},
 };
 
 ui_request_t keymap_lookup(int key)

@@ -34,6 +34,10 @@ typedef enum {
 	UIREQ_WRITE_LOG,
 	UIREQ_RECONNECT,
 	UIREQ_REDRAW,
+	UIREQ_PAGER,
+	UIREQ_OPEN_PAGER,
+	UIREQ_EDIT,
+	UIREQ_PIPE,
 } ui_request_t;
 
 typedef struct {

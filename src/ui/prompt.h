@@ -20,6 +20,7 @@ typedef enum {
 	HISTORY_COMMAND,
 	HISTORY_SEARCH,
 	HISTORY_PATH,
+	HISTORY_PIPE, /* commands for | */
 	HISTORY_COUNT,
 } prompt_history_t;
 

@@ -188,6 +188,17 @@ void screen_draw(ui_t *ui)
 	erase();
 	if (ui->overlay.ops) {
 		ui->overlay.ops->draw(ui, &ui->overlay, 0, 0, LINES, COLS);
+		/* A prompt over the overlay: on its last line, or a dialog box. */
+		if (prompt_active(&ui->prompt)) {
+			prompt_draw(&ui->prompt, LINES - 1, COLS, LINES);
+			curs_set(ui->prompt.kind == PROMPT_LINE ? 1 : 0);
+		} else if (ui->message) {
+			draw_text(LINES - 1, 0, COLS, ui->message,
+				  ui->message_error ? ROLE_ERROR : ROLE_NORMAL, true);
+			curs_set(0);
+		} else {
+			curs_set(0);
+		}
 		refresh();
 		return;
 	}
