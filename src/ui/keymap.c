@@ -41,7 +41,7 @@ static const keymap_entry_t entries[] = {
     {'v', UIREQ_RAW_TOGGLE, "v", N_("preview: decoded / raw source")},
     {'a', UIREQ_SAVE_PART, "a", N_("save a MIME part (attachment), decoded")},
     {'f', UIREQ_FETCH, "f", N_("fetch the whole message (RETR to a spool file)")},
-    {27, UIREQ_CANCEL, "Esc", N_("cancel connecting or a fetch / clear the typed number")},
+    {27, UIREQ_CANCEL, "Esc", N_("cancel connecting, a fetch or the saves / clear the typed number")},
     {'w', UIREQ_WRITE_LOG, "w", N_("write the protocol log to a file")},
     {'R', UIREQ_RECONNECT, "R", N_("reconnect after the connection dropped")},
     {CTRL('l'), UIREQ_REDRAW, "^L", N_("redraw the screen")},
