@@ -115,8 +115,8 @@ int session_save(session_t *session, uint64_t number, const char *dir, const cha
  * (or, when only cancelled saves are left, one draining), its octets
  * written so far and LIST's size, how many other saves run, and whether it
  * is a cancelled one whose rest the engine discards. */
-bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got,
-			 uint64_t *total, size_t *others, bool *cancelling);
+bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got, uint64_t *total,
+			 size_t *others, bool *cancelling);
 /* session_save_cancel: Esc: every running save is given up: its partial
  * file removed at once, the message back to its state before the save
  * (gate_save_cancelled), the rest of its RETR read and discarded by the

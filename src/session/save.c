@@ -139,8 +139,8 @@ static void ask_size(session_t *session, uint64_t number, const mailbox_msg_t *m
 			   (unsigned long long)msg->size);
 }
 
-bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got,
-			 uint64_t *total, size_t *others, bool *cancelling)
+bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got, uint64_t *total,
+			 size_t *others, bool *cancelling)
 {
 	const req_t *shown = NULL;
 	size_t running = 0;

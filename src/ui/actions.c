@@ -163,9 +163,9 @@ static void size_dialog(ui_t *ui, const session_size_question_t *question)
 	prompt_add_line(&ui->prompt, question->note);
 	prompt_add_line(&ui->prompt, "");
 	prompt_add_line(&ui->prompt,
-			     _("y: save these octets as they arrived; the save counts as "
-			       "verified, so the message can then be deleted. n: discard them, "
-			       "nothing is saved."));
+			_("y: save these octets as they arrived; the save counts as "
+			  "verified, so the message can then be deleted. n: discard them, "
+			  "nothing is saved."));
 }
 
 void ui_ask_size(ui_t *ui)

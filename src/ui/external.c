@@ -100,9 +100,9 @@ static tempcopy_t *make_copy(ui_t *ui, struct external *ext, char **err)
 	}
 	if (ext->whole) {
 		char *name = xasprintf("message-%llu.eml", (unsigned long long)ext->number);
-		tempcopy_t *copy =
-		    whole.path ? tempcopy_from_file(tmp, name, whole.path, whole.len, err)
-			       : tempcopy_new(tmp, name, whole.data, whole.len, err);
+		tempcopy_t *copy = whole.path
+				       ? tempcopy_from_file(tmp, name, whole.path, whole.len, err)
+				       : tempcopy_new(tmp, name, whole.data, whole.len, err);
 		free(name);
 		return copy;
 	}
@@ -233,8 +233,7 @@ static void finished(ui_t *ui, struct external *ext, int status)
 			   _("The editor changed its copy: the changes were thrown away (the "
 			     "temporary copy was removed; popscope never changes a message)."));
 	else
-		ui_message(ui, false, _("%s: done (the temporary copy was removed)"),
-			   ext->command);
+		ui_message(ui, false, _("%s: done (the temporary copy was removed)"), ext->command);
 	if (ext->kind == EXTERNAL_PIPE || how) {
 		/* Leave the program's output (or its complaint) on the screen. */
 		char *line = how ? xasprintf(_("[popscope] %s: %s. Press a key to return."),
@@ -416,8 +415,9 @@ void ui_action_external(ui_t *ui, external_kind_t kind)
 		return;
 	const session_preview_t *p = session_get_preview(ui->session);
 	if (in_preview && p->mime && mime_part_count(p->mime) > 1) {
-		prompt_line(&ui->prompt, _("Which part (number in [ ]; empty: the whole message): "),
-			    "", HISTORY_PATH, on_part, ARG(kind, 0));
+		prompt_line(&ui->prompt,
+			    _("Which part (number in [ ]; empty: the whole message): "), "",
+			    HISTORY_PATH, on_part, ARG(kind, 0));
 		return;
 	}
 	go_on(ui, kind, number, 0);

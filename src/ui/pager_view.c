@@ -17,9 +17,9 @@
 
 /* The pager's own state. */
 typedef struct {
-	size_t offset;  /* first line shown */
-	int height;     /* text lines at the last draw */
-	int width;      /* and their width */
+	size_t offset; /* first line shown */
+	int height;    /* text lines at the last draw */
+	int width;     /* and their width */
 	unsigned long generation;
 	const char *text; /* the preview's text, valid for one round */
 	size_t len;
@@ -100,8 +100,9 @@ static void search_step(ui_t *ui, pager_t *pg, bool forward)
 		return;
 	}
 	/* A new search starts at the top line shown; n goes on after the match. */
-	size_t start = pg->matched ? pg->match
-				   : (forward ? pg->offset + count - 1 : pg->offset) % (count ? count : 1);
+	size_t start = pg->matched
+			   ? pg->match
+			   : (forward ? pg->offset + count - 1 : pg->offset) % (count ? count : 1);
 	for (size_t step = 1; step <= count; step++) {
 		size_t i = forward ? (start + step) % count : (start + count - step) % count;
 		if (line_has(pg, i, pg->query)) {
@@ -154,9 +155,7 @@ static bool pager_request(ui_t *ui, view_t *view, ui_request_t request)
 	case UIREQ_PAGE_DOWN: scroll_by(pg, page); break;
 	case UIREQ_HOME: pg->offset = 0; break;
 	case UIREQ_END: scroll_by(pg, (long)pg->lines.count); break;
-	case UIREQ_SEARCH:
-		prompt_line(&ui->prompt, "/", "", HISTORY_SEARCH, on_search, 0);
-		break;
+	case UIREQ_SEARCH: prompt_line(&ui->prompt, "/", "", HISTORY_SEARCH, on_search, 0); break;
 	case UIREQ_SEARCH_NEXT: search_step(ui, pg, true); break;
 	case UIREQ_SEARCH_PREV: search_step(ui, pg, false); break;
 	case UIREQ_RAW_TOGGLE: preview_view_toggle_raw(ui); break;

@@ -317,8 +317,8 @@ static void run_loop(ui_t *ui)
 			wait = 0;
 		ui->kick = false;
 		kick_serial = serial;
-		if (loop_iterate(ui->engine_dead ? NULL : ui->pop3, keys_away ? &watches[1] : watches,
-				 keys_away ? 1 : 2, wait) < 0)
+		if (loop_iterate(ui->engine_dead ? NULL : ui->pop3,
+				 keys_away ? &watches[1] : watches, keys_away ? 1 : 2, wait) < 0)
 			break;
 		dirty = true; /* a key or a byte arrived, or a timer ran out */
 		if (ui->engine_dead && ui->pop3 && session_state(ui->session) != SESSION_QUITTING) {

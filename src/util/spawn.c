@@ -20,7 +20,7 @@
  * input, and none of popscope's descriptors (the server's socket above all). */
 static void child_setup(int stdin_fd)
 {
-	static const int sigs[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGTERM,
+	static const int sigs[] = {SIGINT, SIGQUIT,  SIGTSTP, SIGTTIN, SIGTTOU, SIGTERM,
 				   SIGHUP, SIGWINCH, SIGPIPE, SIGCHLD, SIGALRM};
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

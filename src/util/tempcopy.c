@@ -35,7 +35,8 @@ static void remove_tree(int parent, const char *name)
 		} else {
 			struct dirent *entry;
 			while ((entry = readdir(dir)) != NULL) {
-				if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+				if (strcmp(entry->d_name, ".") == 0 ||
+				    strcmp(entry->d_name, "..") == 0)
 					continue;
 				if (unlinkat(dirfd(dir), entry->d_name, 0) != 0 &&
 				    (errno == EISDIR || errno == EPERM))
