@@ -34,8 +34,9 @@ typedef struct {
 		int key_width;
 		char *key_notes; /* the row's state notes: a failed save changes them */
 		buf_t text;
-		unsigned long generation; /* grows whenever text is rebuilt */
-		text_lines_t lines;       /* long lines are wrapped at the pane width */
+		unsigned long generation;       /* grows whenever text is rebuilt */
+		unsigned long lines_generation; /* the text lines was cut from */
+		text_lines_t lines;             /* long lines are wrapped at the pane width */
 	} cache;
 } preview_t;
 
@@ -236,8 +237,11 @@ static bool refresh_text(ui_t *ui, preview_t *pv)
 
 static void refresh_cache(ui_t *ui, preview_t *pv, int width)
 {
-	if (refresh_text(ui, pv) || pv->cache.key_width != width) {
+	/* The pager may have rebuilt the text since the lines were cut. */
+	if (refresh_text(ui, pv) || pv->cache.key_width != width ||
+	    pv->cache.lines_generation != pv->cache.generation) {
 		pv->cache.key_width = width;
+		pv->cache.lines_generation = pv->cache.generation;
 		text_lines_split(&pv->cache.lines, pv->cache.text.data, pv->cache.text.len, width);
 	}
 }

@@ -248,7 +248,7 @@ static void draw_dialog(const prompt_t *prompt, int cols, int lines)
 		pad = 0;
 	}
 	int qw = w - 2 * pad, dw = w - 3 * pad;
-	int rows[PROMPT_MAX_LINES];
+	int rows[PROMPT_MAX_LINES] = {0};
 	int body = draw_wrap_count(prompt->question, qw);
 	for (size_t i = 0; i < prompt->line_count; i++) {
 		rows[i] = draw_wrap_count(prompt->lines[i], dw);

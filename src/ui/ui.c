@@ -24,6 +24,8 @@
 
 /* Redraws are throttled while the network is busy. */
 #define REDRAW_INTERVAL_MS 50
+/* While another program runs, how often the loop looks whether it ended. */
+#define CHILD_POLL_MS 100
 /* How long the quit flow waits for the server's answer to QUIT. */
 #define QUIT_GRACE_MS 10000
 
@@ -229,9 +231,7 @@ static void on_signal_pipe(void *ctx, short revents)
 	int sig[16];
 	size_t n = signal_pipe_read(sig, sizeof sig / sizeof *sig);
 	for (size_t i = 0; i < n; i++) {
-		if (sig[i] == SIGCHLD) {
-			continue; /* external_tick reaps a program that ended */
-		} else if (sig[i] == SIGWINCH) {
+		if (sig[i] == SIGWINCH) {
 			/* A program has the terminal: the size is read when it gives it back. */
 			if (external_owns_terminal(ui))
 				continue;
@@ -250,7 +250,7 @@ static void on_signal_pipe(void *ctx, short revents)
 
 static int setup_signals(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCHLD};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
 	signal_fd = signal_pipe_open(sigs, sizeof sigs / sizeof *sigs);
 	return signal_fd < 0 ? -1 : 0;
 }
@@ -309,6 +309,9 @@ static void run_loop(ui_t *ui)
 			dirty = false;
 		}
 		int wait = dirty && !away ? REDRAW_INTERVAL_MS : 1000;
+		/* external_tick looks for the end of a program this often. */
+		if (keys_away)
+			wait = CHILD_POLL_MS;
 		if (view_wait >= 0)
 			wait = view_wait;
 		/* After a key or a change of the model, go round again at once:
