@@ -83,6 +83,14 @@ void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool
 	set_text(&msg->error, why);
 }
 
+void gate_save_cancelled(mailbox_t *mailbox, uint64_t number)
+{
+	mailbox_msg_t *msg = existing(mailbox, number, NULL);
+	if (!msg || msg->state != MSG_SAVING)
+		return;
+	msg->state = msg->saved_path ? MSG_SAVED : MSG_LISTED;
+}
+
 bool gate_may_delete(const mailbox_t *mailbox, uint64_t number, char **why)
 {
 	const mailbox_msg_t *msg = existing(mailbox, number, why);

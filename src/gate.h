@@ -6,6 +6,7 @@
  *
  *   LISTED --save_begin--> SAVING --save_verified--> SAVED
  *                          SAVING --save_failed--> LISTED (or SAVED, if saved before)
+ *                          SAVING --save_cancelled--> LISTED (or SAVED, if saved before)
  *   SAVED --delete_begin--> DELETE_SENT --delete_answered(+OK)--> DELETE_PENDING
  *                           DELETE_SENT --delete_answered(-ERR)--> SAVED
  *   DELETE_PENDING --rset_confirmed--> SAVED
@@ -40,6 +41,9 @@ void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, u
 /* gate_save_failed: the save was refused or cut (why: translated);
  * size_mismatch when RETR delivered other than LIST said. */
 void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool size_mismatch);
+/* gate_save_cancelled: the user gave the save up (its file is already
+ * removed): back to the state before gate_save_begin, with no error. */
+void gate_save_cancelled(mailbox_t *mailbox, uint64_t number);
 
 /* gate_may_delete: whether DELE number may be sent now; *why when not
  * (translated; caller frees). */

@@ -28,6 +28,7 @@
 #include "mime.h"
 #include "pop3/engine.h"
 #include "trace.h"
+#include "util/buf.h"
 
 typedef enum {
 	SESSION_IDLE,         /* no connection attached yet */
@@ -111,6 +112,18 @@ char *session_default_name(const session_t *session, uint64_t number);
 int session_save(session_t *session, uint64_t number, const char *dir, const char *name, bool mbox,
 		 char **errstr);
 
+/* session_save_active: a save is running: the one the server is sending
+ * (or, when only cancelled saves are left, one draining), its octets
+ * written so far and LIST's size, how many other saves run, and whether it
+ * is a cancelled one whose rest the engine discards. */
+bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got, uint64_t *total,
+			 size_t *others, bool *cancelling);
+/* session_save_cancel: Esc: every running save is given up: its partial
+ * file removed at once, the message back to its state before the save
+ * (gate_save_cancelled), the rest of its RETR read and discarded by the
+ * engine (POP3 cannot stop a transfer). Returns how many. */
+size_t session_save_cancel(session_t *session);
+
 /* A save waiting for the user's word: RETR delivered a complete copy
  * (terminator seen, no unstuffed dot) whose size differs from LIST's the
  * way a server that counts a line end as one octet makes it
@@ -188,6 +201,25 @@ const session_preview_t *session_get_preview(const session_t *session);
  * dir/name (store rules). Returns 0 and *path (caller frees), or -1. */
 int session_save_part(session_t *session, size_t index, const char *dir, const char *name,
 		      char **path, char **errstr);
+
+/* session_part_data: MIME part index of the current preview, decoded,
+ * appended to out. Returns 0, or -1 with *errstr. */
+int session_part_data(const session_t *session, size_t index, buf_t *out, char **errstr);
+
+/* The whole of a message, to hand to another program: in memory when the
+ * preview holds it whole (a short message, or one fetched with f), else
+ * the spool file a fetch too large to preview kept (path; len is its
+ * size). parsed: the preview's MIME parts are those of the whole message. */
+typedef struct {
+	const char *data;
+	const char *path;
+	size_t len;
+	bool parsed;
+} session_whole_t;
+
+/* session_whole_message: where message number is held whole now; false
+ * when nowhere (fetch it first). Valid until the next call into the session. */
+bool session_whole_message(const session_t *session, uint64_t number, session_whole_t *out);
 
 /* Full RETR to a spool file (never in memory), with progress and cancel.
  * When it completes, the preview shows the whole message. */

@@ -72,6 +72,9 @@ struct session {
 	req_t *preview_req;
 	req_t *fetch_req;
 	session_preview_t preview;
+	/* The last fetch too large to preview whole: its file, kept for the user. */
+	char *kept_spool;
+	uint64_t kept_number, kept_octets;
 
 	buf_t raw_reply;
 	unsigned long raw_serial;

@@ -105,22 +105,27 @@ const session_preview_t *session_get_preview(const session_t *session)
 	return &session->preview;
 }
 
-int session_save_part(session_t *session, size_t index, const char *dir, const char *name,
-		      char **path, char **errstr)
+int session_part_data(const session_t *session, size_t index, buf_t *out, char **errstr)
 {
 	const session_preview_t *p = &session->preview;
 	if (p->state != PREVIEW_READY || !p->mime || index >= mime_part_count(p->mime)) {
 		*errstr = xstrdup(_("no such part in the preview"));
 		return -1;
 	}
-	const mime_part_info_t *part = mime_part(p->mime, index);
-	if (part->is_multipart) {
+	if (mime_part(p->mime, index)->is_multipart) {
 		*errstr = xstrdup(_("that part is a container; pick one of its parts"));
 		return -1;
 	}
+	return mime_part_decode(p->mime, index, out, errstr);
+}
+
+int session_save_part(session_t *session, size_t index, const char *dir, const char *name,
+		      char **path, char **errstr)
+{
+	const session_preview_t *p = &session->preview;
 	buf_t data;
 	buf_init(&data);
-	if (mime_part_decode(p->mime, index, &data, errstr) < 0) {
+	if (session_part_data(session, index, &data, errstr) < 0) {
 		buf_free(&data);
 		return -1;
 	}
@@ -144,6 +149,24 @@ int session_save_part(session_t *session, size_t index, const char *dir, const c
 				     "fetch the whole message (f) first for a complete attachment"),
 				   *path);
 	return rc;
+}
+
+bool session_whole_message(const session_t *session, uint64_t number, session_whole_t *out)
+{
+	const session_preview_t *p = &session->preview;
+	memset(out, 0, sizeof *out);
+	if (p->number == number && p->state == PREVIEW_READY && !p->partial && p->raw) {
+		out->data = p->raw;
+		out->len = p->raw_len;
+		out->parsed = p->mime != NULL;
+		return true;
+	}
+	if (session->kept_spool && session->kept_number == number) {
+		out->path = session->kept_spool;
+		out->len = (size_t)session->kept_octets;
+		return true;
+	}
+	return false;
 }
 
 /* ---- full RETR to a spool file ---- */
@@ -273,8 +296,12 @@ void session_on_fetch(session_t *session, req_t *req, const pop3_reply_t *reply)
 				     "preview whole, the file is kept)"),
 				   (unsigned long long)req->number, req->spool_path,
 				   (unsigned long long)req->got);
-		free(req->spool_path);
-		req->spool_path = NULL; /* kept */
+		/* Kept for the user, and remembered for the pager and the editor. */
+		free(session->kept_spool);
+		session->kept_spool = req->spool_path;
+		session->kept_number = req->number;
+		session->kept_octets = req->got;
+		req->spool_path = NULL;
 	}
 	session_touch(session);
 }

@@ -30,6 +30,8 @@ static int save_sink(void *ctx, const char *data, size_t len)
 		req->sink_error = err;
 		return -1;
 	}
+	req->got += len;
+	req->session->serial++;
 	return 0;
 }
 
@@ -144,6 +146,78 @@ static void ask_size(session_t *session, uint64_t number, const mailbox_msg_t *m
 			   _("Message %llu arrived with %llu octets, LIST said %llu: accept it?"),
 			   (unsigned long long)number, (unsigned long long)reply->body_octets,
 			   (unsigned long long)msg->size);
+}
+
+bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got, uint64_t *total,
+			 size_t *others, bool *cancelling)
+{
+	const req_t *shown = NULL;
+	size_t running = 0;
+	/* The list holds the newest first: the last running save is the one
+	 * the server is sending now; a cancelled one shows while it drains
+	 * only when no other save runs. */
+	for (const req_t *req = session->reqs; req; req = req->next) {
+		if (req->kind != REQ_SAVE || req->generation != session->generation)
+			continue;
+		if (!req->cancelling) {
+			running++;
+			shown = req;
+		} else if (!running && (!shown || shown->cancelling)) {
+			shown = req;
+		}
+	}
+	if (!shown)
+		return false;
+	const mailbox_msg_t *msg = mailbox_find(session->mailbox, shown->number);
+	*number = shown->number;
+	*got = shown->got;
+	*total = msg ? msg->size : 0;
+	*others = running ? running - 1 : 0;
+	*cancelling = shown->cancelling;
+	return true;
+}
+
+size_t session_save_cancel(session_t *session)
+{
+	size_t count = 0;
+	for (req_t *req = session->reqs; req; req = req->next)
+		if (req->kind == REQ_SAVE && req->generation == session->generation &&
+		    !req->cancelling)
+			count++;
+	if (!count)
+		return 0;
+	uint64_t *ids = xcalloc(count, sizeof *ids);
+	size_t n = 0;
+	for (req_t *req = session->reqs; req && n < count; req = req->next) {
+		if (req->kind != REQ_SAVE || req->generation != session->generation ||
+		    req->cancelling)
+			continue;
+		/* The partial file goes now and the message is as before the
+		 * save; the engine reads and discards the rest of the RETR. */
+		req->cancelling = true;
+		if (req->file)
+			store_abort(req->file);
+		req->file = NULL;
+		gate_save_cancelled(session->mailbox, req->number);
+		trace_emitf(session->trace, TRACE_WARN, "save of message %llu cancelled",
+			    (unsigned long long)req->number);
+		ids[n++] = req->id;
+	}
+	session_set_status(session, false,
+			   ngettext("%zu save cancelled: the partial file was removed; nothing "
+				    "is saved.",
+				    "%zu saves cancelled: the partial files were removed; nothing "
+				    "is saved.",
+				    n),
+			   n);
+	/* A command not sent yet finishes inside pop3_cancel: its request is
+	 * freed there, so only the ids are used from here on. */
+	for (size_t i = 0; i < n; i++)
+		if (session->pop3 && ids[i])
+			pop3_cancel(session->pop3, ids[i]);
+	free(ids);
+	session_touch(session);
+	return n;
 }
 
 void session_on_save(session_t *session, req_t *req, const pop3_reply_t *reply)

@@ -189,6 +189,7 @@ void session_free(session_t *session)
 	free(session->order);
 	free(session->row_of);
 	session_preview_reset(session);
+	free(session->kept_spool);
 	buf_free(&session->raw_reply);
 	free(session->status);
 	free(session->end_reason);

@@ -162,12 +162,12 @@ static void size_dialog(ui_t *ui, const session_size_question_t *question)
 	add_detail(ui, _("Received"), text);
 	free(text);
 	prompt_add_line(&ui->prompt, "");
-	prompt_add_paragraph(&ui->prompt, question->note);
+	prompt_add_line(&ui->prompt, question->note);
 	prompt_add_line(&ui->prompt, "");
-	prompt_add_paragraph(&ui->prompt,
-			     _("y: save these octets as they arrived; the save counts as "
-			       "verified, so the message can then be deleted. n: discard them, "
-			       "nothing is saved."));
+	prompt_add_line(&ui->prompt,
+			_("y: save these octets as they arrived; the save counts as "
+			  "verified, so the message can then be deleted. n: discard them, "
+			  "nothing is saved."));
 }
 
 void ui_ask_size(ui_t *ui)

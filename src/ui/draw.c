@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 
 static bool use_color;
 static bool ascii;
@@ -176,6 +177,79 @@ int draw_text_end(int y, int x, int width, const char *text, draw_role_t role)
 	return used;
 }
 
+int draw_width(const char *text)
+{
+	char *clean = make_safe(text, text ? strlen(text) : 0);
+	int cells = clean_width(clean);
+	free(clean);
+	return cells;
+}
+
+/* wrap_piece: how many bytes of clean fill one line of width cells: up to
+ * the last space that fits when it is past half the line, else as many
+ * characters as fit (at least one), so that "Saved to: /a/long/path" keeps
+ * the path's start beside its label. *next: where the next line starts,
+ * the spaces at the break skipped. */
+static size_t wrap_piece(const char *clean, int width, const char **next)
+{
+	size_t n = strlen(clean), pos = 0, space = 0;
+	int used = 0;
+	while (pos < n) {
+		wchar_t wc;
+		int w;
+		size_t len = next_char(clean + pos, n - pos, &wc, &w);
+		if (used + w > width && pos > 0)
+			break;
+		if (wc == L' ' && used * 2 >= width)
+			space = pos;
+		used += w;
+		pos += len;
+	}
+	size_t end = pos < n && space > 0 ? space : pos;
+	const char *rest = clean + end;
+	while (*rest == ' ')
+		rest++;
+	*next = rest;
+	return end;
+}
+
+int draw_wrap_count(const char *text, int width)
+{
+	char *clean = make_safe(text, text ? strlen(text) : 0);
+	int lines = 0;
+	const char *p = clean;
+	if (width < 1)
+		width = 1;
+	do {
+		wrap_piece(p, width, &p);
+		lines++;
+	} while (*p);
+	free(clean);
+	return lines;
+}
+
+int draw_text_wrap(int y, int x, int width, int max_lines, const char *text, draw_role_t role)
+{
+	char *clean = make_safe(text, text ? strlen(text) : 0);
+	int lines = 0;
+	const char *p = clean;
+	if (width < 1)
+		width = 1;
+	while (lines < max_lines) {
+		const char *next;
+		size_t len = wrap_piece(p, width, &next);
+		char *piece = xstrndup(p, len);
+		put_clean(y + lines, x, width, piece, role, false);
+		free(piece);
+		lines++;
+		p = next;
+		if (!*p)
+			break;
+	}
+	free(clean);
+	return lines;
+}
+
 void draw_fill(int y, int x, int width, draw_role_t role)
 {
 	put_clean(y, x, width, "", role, true);
@@ -201,9 +275,4 @@ size_t draw_fit(const char *text, size_t len, int width)
 		pos += n;
 	}
 	return pos;
-}
-
-int draw_width(const char *text)
-{
-	return clean_width(text ? text : "");
 }

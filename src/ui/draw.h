@@ -45,6 +45,15 @@ int draw_text_len(int y, int x, int width, const char *text, size_t len, draw_ro
  * width - 1 cells (the last one is for the cursor), the rest of the width
  * filled. Returns the cells used. */
 int draw_text_end(int y, int x, int width, const char *text, draw_role_t role);
+/* draw_width: the cells text takes when drawn (after sanitizing). */
+int draw_width(const char *text);
+/* draw_wrap_count: how many lines of width cells draw_text_wrap needs
+ * for text (at least one). */
+int draw_wrap_count(const char *text, int width);
+/* draw_text_wrap: text on up to max_lines lines of width cells from
+ * (y, x), broken at spaces where it can and anywhere else where it must
+ * (a long path is cut into pieces, never shortened). Returns the lines used. */
+int draw_text_wrap(int y, int x, int width, int max_lines, const char *text, draw_role_t role);
 /* draw_fill: blank a run of a line in a role. */
 void draw_fill(int y, int x, int width, draw_role_t role);
 /* draw_vline: a vertical line of height cells from (y, x) down. */
@@ -55,7 +64,5 @@ void draw_vline(int y, int x, int height);
  * a caller cutting text in rows always moves on. For text that is already
  * sanitized (the protocol log's). */
 size_t draw_fit(const char *text, size_t len, int width);
-/* draw_width: the cells sanitized text takes. */
-int draw_width(const char *text);
 
 #endif

@@ -45,7 +45,8 @@ static const keymap_entry_t entries[] = {
     {'v', UIREQ_RAW_TOGGLE, "v", N_("preview: decoded / raw source")},
     {'a', UIREQ_SAVE_PART, "a", N_("save a MIME part (attachment), decoded")},
     {'f', UIREQ_FETCH, "f", N_("fetch the whole message (RETR to a spool file)")},
-    {27, UIREQ_CANCEL, "Esc", N_("cancel connecting or a fetch / clear the typed number")},
+    {27, UIREQ_CANCEL, "Esc",
+     N_("cancel connecting, a fetch or the saves / clear the typed number")},
     {'w', UIREQ_WRITE_LOG, "w", N_("write the protocol log to a file")},
     {'T', UIREQ_WRITE_REPORT, "T", N_("write the ticket report (server, TLS, saves, deletions)")},
     {'R', UIREQ_RECONNECT, "R", N_("reconnect after the connection dropped")},
@@ -59,6 +60,10 @@ static const keymap_entry_t entries[] = {
     {KEY_RIGHT, UIREQ_RIGHT, "Right", N_("log: scroll right (l too); list: open the preview")},
     {'W', UIREQ_LOG_WRAP, "W", N_("log: wrap long lines / cut them (Left, Right scroll)")},
     {'F', UIREQ_LOG_BRIEF, "F", N_("log: commands and status lines only / everything")},
+    {'p', UIREQ_PAGER, "p", N_("the preview full screen (q closes, / searches)")},
+    {'P', UIREQ_OPEN_PAGER, "P", N_("open the message (or a part) in $PAGER")},
+    {'e', UIREQ_EDIT, "e", N_("open a throwaway copy in $VISUAL / $EDITOR")},
+    {'|', UIREQ_PIPE, "|", N_("pipe the message (or a part) to a command")},
 };
 
 /* Keys of the log pane and the preview only (keymap_lookup_text). */

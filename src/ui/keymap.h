@@ -42,6 +42,10 @@ typedef enum {
 	UIREQ_RIGHT, /* the log: scroll right; the list: open the preview */
 	UIREQ_LOG_WRAP,
 	UIREQ_LOG_BRIEF,
+	UIREQ_PAGER,
+	UIREQ_OPEN_PAGER,
+	UIREQ_EDIT,
+	UIREQ_PIPE,
 } ui_request_t;
 
 typedef struct {

@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "ui/draw.h"
+#include "ui/textlines.h"
 #include "util/buf.h"
 #include "util/gettext.h"
 #include "util/size.h"
@@ -35,10 +35,9 @@ typedef struct {
 		int key_width;
 		char *key_notes; /* the row's state notes: a failed save changes them */
 		buf_t text;
-		struct {
-			size_t start, len;
-		} * lines; /* screen lines: long lines are wrapped at the pane width */
-		size_t count;
+		unsigned long generation;       /* grows whenever text is rebuilt */
+		unsigned long lines_generation; /* the text lines was cut from */
+		text_lines_t lines;             /* long lines are wrapped at the pane width */
 	} cache;
 } preview_t;
 
@@ -71,7 +70,7 @@ static void preview_close(ui_t *ui, view_t *view)
 {
 	preview_t *pv = view->private;
 	buf_free(&pv->cache.text);
-	free(pv->cache.lines);
+	text_lines_free(&pv->cache.lines);
 	free(pv->cache.key_notes);
 }
 
@@ -199,73 +198,8 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 	buf_append_str(out, p->text ? p->text : "");
 }
 
-/* fit: how many bytes of s (len) fill at most width columns (at least one character). */
-static size_t fit(const char *s, size_t len, int width)
-{
-	size_t pos = 0;
-	int cols = 0;
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	while (pos < len) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s + pos, len - pos, &st);
-		int w = 1;
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			n = 1;
-			memset(&st, 0, sizeof st);
-		} else if (wc >= 0x20 && wc != 0x7f) {
-			w = wcwidth(wc);
-			if (w < 0)
-				w = 1;
-		}
-		if (cols + w > width && pos > 0)
-			break;
-		cols += w;
-		pos += n;
-	}
-	return pos ? pos : (len ? 1 : 0);
-}
-
-static void add_line(preview_t *pv, size_t *cap, size_t start, size_t len)
-{
-	if (pv->cache.count == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		pv->cache.lines = xreallocarray(pv->cache.lines, *cap, sizeof *pv->cache.lines);
-	}
-	pv->cache.lines[pv->cache.count].start = start;
-	pv->cache.lines[pv->cache.count].len = len;
-	pv->cache.count++;
-}
-
-static void split_lines(preview_t *pv, int width)
-{
-	free(pv->cache.lines);
-	pv->cache.lines = NULL;
-	pv->cache.count = 0;
-	size_t cap = 0;
-	const char *d = pv->cache.text.data ? pv->cache.text.data : "";
-	size_t len = pv->cache.text.len, pos = 0;
-	if (width < 1)
-		width = 1;
-	while (pos <= len) {
-		const char *nl = memchr(d + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - d) : len;
-		size_t line_end = end;
-		if (line_end > pos && d[line_end - 1] == '\r')
-			line_end--;
-		size_t at = pos;
-		do {
-			size_t n = fit(d + at, line_end - at, width);
-			add_line(pv, &cap, at, n);
-			at += n;
-		} while (at < line_end);
-		if (!nl)
-			break;
-		pos = end + 1;
-	}
-}
-
-static void refresh_cache(ui_t *ui, preview_t *pv, int width)
+/* refresh_text: rebuild the text when what it shows changed; true when it did. */
+static bool refresh_text(ui_t *ui, preview_t *pv)
 {
 	const session_preview_t *p = session_get_preview(ui->session);
 	size_t len;
@@ -279,9 +213,9 @@ static void refresh_cache(ui_t *ui, preview_t *pv, int width)
 	if (same_notes && pv->cache.key_raw == p->raw && pv->cache.key_text == p->text &&
 	    pv->cache.key_number == p->number && pv->cache.key_state == (int)p->state &&
 	    pv->cache.key_rawmode == pv->raw && pv->cache.key_reply == pv->raw_reply &&
-	    pv->cache.key_serial == serial && pv->cache.key_width == width && pv->cache.lines) {
+	    pv->cache.key_serial == serial) {
 		buf_free(&notes);
-		return;
+		return false;
 	}
 	free(pv->cache.key_notes);
 	pv->cache.key_notes = xstrdup(notes_text);
@@ -295,11 +229,37 @@ static void refresh_cache(ui_t *ui, preview_t *pv, int width)
 	pv->cache.key_rawmode = pv->raw;
 	pv->cache.key_reply = pv->raw_reply;
 	pv->cache.key_serial = serial;
-	pv->cache.key_width = width;
+	pv->cache.generation++;
 	build(ui, pv, p);
-	split_lines(pv, width);
 	if (!same_message)
 		pv->offset = 0;
+	return true;
+}
+
+static void refresh_cache(ui_t *ui, preview_t *pv, int width)
+{
+	/* The pager may have rebuilt the text since the lines were cut. */
+	if (refresh_text(ui, pv) || pv->cache.key_width != width ||
+	    pv->cache.lines_generation != pv->cache.generation) {
+		pv->cache.key_width = width;
+		pv->cache.lines_generation = pv->cache.generation;
+		text_lines_split(&pv->cache.lines, pv->cache.text.data, pv->cache.text.len, width);
+	}
+}
+
+const char *preview_view_text(ui_t *ui, size_t *len, unsigned long *generation, bool *raw)
+{
+	preview_t *pv = preview_of(ui);
+	refresh_text(ui, pv);
+	*len = pv->cache.text.len;
+	*generation = pv->cache.generation;
+	*raw = pv->raw;
+	return pv->cache.text.data ? pv->cache.text.data : "";
+}
+
+void preview_view_toggle_raw(ui_t *ui)
+{
+	preview_of(ui)->raw = !preview_of(ui)->raw;
 }
 
 static void preview_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
@@ -307,17 +267,18 @@ static void preview_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 	preview_t *pv = view->private;
 	refresh_cache(ui, pv, w);
 	pv->height = h;
-	pv->line_count = pv->cache.count;
-	if (pv->offset + (size_t)h > pv->cache.count)
-		pv->offset = pv->cache.count > (size_t)h ? pv->cache.count - (size_t)h : 0;
+	size_t count = pv->cache.lines.count;
+	pv->line_count = count;
+	if (pv->offset + (size_t)h > count)
+		pv->offset = count > (size_t)h ? count - (size_t)h : 0;
 	const char *d = pv->cache.text.data ? pv->cache.text.data : "";
 	for (int i = 0; i < h; i++) {
 		size_t line = pv->offset + (size_t)i;
-		if (line >= pv->cache.count)
+		if (line >= count)
 			break;
 		draw_role_t role = (line == 0 && !pv->raw_reply) ? ROLE_HEADER : ROLE_NORMAL;
-		draw_text_len(y + i, x, w, d + pv->cache.lines[line].start,
-			      pv->cache.lines[line].len, role, false);
+		draw_text_len(y + i, x, w, d + pv->cache.lines.lines[line].start,
+			      pv->cache.lines.lines[line].len, role, false);
 	}
 }
 
@@ -349,7 +310,7 @@ static bool preview_request(ui_t *ui, view_t *view, ui_request_t request)
 		return true;
 	case UIREQ_HOME: pv->offset = 0; return true;
 	case UIREQ_END: scroll_by(pv, (long)pv->line_count); return true;
-	case UIREQ_RAW_TOGGLE: pv->raw = !pv->raw; return true;
+	case UIREQ_RAW_TOGGLE: preview_view_toggle_raw(ui); return true;
 	default: return false;
 	}
 }

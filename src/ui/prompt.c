@@ -95,43 +95,6 @@ void prompt_add_line(prompt_t *prompt, const char *line)
 		prompt->lines[prompt->line_count++] = xstrdup(line);
 }
 
-void prompt_add_paragraph(prompt_t *prompt, const char *text)
-{
-	const char *p = text, *stop = text + strlen(text);
-	while (p < stop) {
-		const char *line = p, *q = p, *space = NULL;
-		int cells = 0;
-		mbstate_t st;
-		memset(&st, 0, sizeof st);
-		while (q < stop) {
-			wchar_t wc;
-			size_t n = mbrtowc(&wc, q, (size_t)(stop - q), &st);
-			if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
-				/* Broken UTF-8: one byte, one cell (drawing shows a replacement). */
-				n = 1;
-				wc = L'?';
-				memset(&st, 0, sizeof st);
-			}
-			int w = wcwidth(wc);
-			if (w < 0)
-				w = 1;
-			if (cells + w > PROMPT_WRAP_CELLS)
-				break;
-			if (wc == L' ')
-				space = q;
-			cells += w;
-			q += n;
-		}
-		const char *end = q < stop && space && space > line ? space : q;
-		char *piece = xstrndup(line, (size_t)(end - line));
-		prompt_add_line(prompt, piece);
-		free(piece);
-		p = end;
-		while (*p == ' ')
-			p++;
-	}
-}
-
 bool prompt_active(const prompt_t *prompt)
 {
 	return prompt->kind != PROMPT_OFF;
@@ -268,6 +231,53 @@ bool prompt_key(struct ui *ui, prompt_t *prompt, int key, bool is_function_key)
 	return false;
 }
 
+/* draw_dialog: a box in the middle of the screen. Every line wraps at the
+ * box's width, so a long path shows whole; when the box is taller than
+ * the screen, the blank rows go first, then the detail lines before the
+ * last are cut to one row each, then the bottom. */
+static void draw_dialog(const prompt_t *prompt, int cols, int lines)
+{
+	int w = cols - 8 < 76 ? cols - 8 : 76;
+	int pad = 2;
+	if (cols < 60) {
+		w = cols - 2;
+		pad = 1;
+	}
+	if (w < 12) {
+		w = cols;
+		pad = 0;
+	}
+	int qw = w - 2 * pad, dw = w - 3 * pad;
+	int rows[PROMPT_MAX_LINES] = {0};
+	int body = draw_wrap_count(prompt->question, qw);
+	for (size_t i = 0; i < prompt->line_count; i++) {
+		rows[i] = draw_wrap_count(prompt->lines[i], dw);
+		body += rows[i];
+	}
+	int room = lines - 2 > 1 ? lines - 2 : 1;
+	int blank = body + 2 <= room ? 1 : 0;
+	for (size_t i = 0; body > room && i + 1 < prompt->line_count; i++) {
+		body -= rows[i] - 1;
+		rows[i] = 1;
+	}
+	int h = body + 2 * blank;
+	if (h > room)
+		h = room;
+	int y0 = (lines - h) / 2, x0 = (cols - w) / 2;
+	if (y0 < 0)
+		y0 = 0;
+	if (x0 < 0)
+		x0 = 0;
+	for (int y = 0; y < h; y++)
+		draw_fill(y0 + y, x0, w, ROLE_FOCUS);
+	int y = y0 + blank, end = y0 + h;
+	y += draw_text_wrap(y, x0 + pad, qw, end - y, prompt->question, ROLE_FOCUS);
+	for (size_t i = 0; i < prompt->line_count && y < end; i++) {
+		int max = rows[i] < end - y ? rows[i] : end - y;
+		y += draw_text_wrap(y, x0 + 2 * pad, dw, max, prompt->lines[i], ROLE_FOCUS);
+	}
+}
+
 void prompt_draw(const prompt_t *prompt, int status_y, int cols, int lines)
 {
 	if (prompt->kind == PROMPT_LINE) {
@@ -281,23 +291,6 @@ void prompt_draw(const prompt_t *prompt, int status_y, int cols, int lines)
 		free(shown);
 		return;
 	}
-	if (prompt->kind != PROMPT_DIALOG)
-		return;
-	/* A box in the middle of the screen. */
-	int w = cols - 8 < 76 ? cols - 8 : 76;
-	if (w < 20)
-		w = cols;
-	int h = (int)prompt->line_count + 4;
-	if (h > lines - 2)
-		h = lines - 2;
-	int y0 = (lines - h) / 2, x0 = (cols - w) / 2;
-	if (y0 < 0)
-		y0 = 0;
-	if (x0 < 0)
-		x0 = 0;
-	for (int y = 0; y < h; y++)
-		draw_fill(y0 + y, x0, w, ROLE_FOCUS);
-	draw_text(y0 + 1, x0 + 2, w - 4, prompt->question, ROLE_FOCUS, false);
-	for (size_t i = 0; i < prompt->line_count && (int)i + 3 < h - 1; i++)
-		draw_text(y0 + 2 + (int)i, x0 + 4, w - 6, prompt->lines[i], ROLE_FOCUS, false);
+	if (prompt->kind == PROMPT_DIALOG)
+		draw_dialog(prompt, cols, lines);
 }

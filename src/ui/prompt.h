@@ -20,6 +20,7 @@ typedef enum {
 	HISTORY_COMMAND,
 	HISTORY_SEARCH,
 	HISTORY_PATH,
+	HISTORY_PIPE, /* commands for | */
 	HISTORY_COUNT,
 } prompt_history_t;
 
@@ -29,7 +30,6 @@ typedef void (*prompt_done_fn)(struct ui *ui, const char *answer, int key, uint6
 
 #define PROMPT_MAX_INPUT 1024
 #define PROMPT_MAX_LINES 32
-#define PROMPT_WRAP_CELLS 66
 
 typedef struct {
 	prompt_kind_t kind;
@@ -52,11 +52,9 @@ void prompt_line(prompt_t *prompt, const char *question, const char *initial,
 /* prompt_dialog: question plus detail lines (added with prompt_add_line). */
 void prompt_dialog(prompt_t *prompt, const char *question, const char *keys, int default_key,
 		   prompt_done_fn done, uint64_t arg);
+/* prompt_add_line: a detail line; drawing wraps it at the dialog's width
+ * (at spaces where it can), so a long path or a paragraph shows whole. */
 void prompt_add_line(prompt_t *prompt, const char *line);
-/* prompt_add_paragraph: text as dialog lines, broken at spaces so that
- * none is wider than PROMPT_WRAP_CELLS (the width of a dialog's lines on
- * an 80-column terminal). */
-void prompt_add_paragraph(prompt_t *prompt, const char *text);
 bool prompt_active(const prompt_t *prompt);
 /* prompt_key: a key (wide char or curses KEY_ code, is_function_key says
  * which). Returns true when the prompt finished (done was called). */

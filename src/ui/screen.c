@@ -10,15 +10,14 @@
 #include "util/gettext.h"
 #include "util/size.h"
 
+/* draw_title: name, account, security, counts and the pending deletions.
+ * The pending count shows at any width: when the line is too narrow the
+ * program's name goes first, then the counts, then the account is cut,
+ * then dropped, and the security word last. */
 static void draw_title(ui_t *ui)
 {
 	int y = ui->layout.title_y, cols = COLS;
 	session_t *s = ui->session;
-	char left[512];
-	const char *user = ui->config->user ? ui->config->user : "";
-	snprintf(left, sizeof left, " popscope  %s@%s:%s  ", user, ui->config->host,
-		 ui->config->port);
-	int x = draw_text(y, 0, cols, left, ROLE_TITLE, false);
 	const char *sec;
 	draw_role_t role = ROLE_TITLE;
 	if (!ui->pop3 || session_state(s) == SESSION_DISCONNECTED) {
@@ -36,27 +35,61 @@ static void draw_title(ui_t *ui)
 			role = ROLE_WARN;
 		}
 	}
-	x += draw_text(y, x, cols - x, sec, role, false);
-	char right[256], total[16];
+	const char *name = " popscope ";
+	char where[512], counts[256], total[16], pending_text[64] = "";
+	const char *user = ui->config->user ? ui->config->user : "";
+	snprintf(where, sizeof where, " %s@%s:%s  ", user, ui->config->host, ui->config->port);
 	size_format(session_total_octets(s), total, sizeof total);
+	snprintf(counts, sizeof counts, _("   %zu messages, %s"), session_count(s), total);
 	size_t pending = session_pending_count(s);
-	snprintf(right, sizeof right, _("   %zu messages, %s"), session_count(s), total);
-	x += draw_text(y, x, cols - x, right, ROLE_TITLE, false);
-	if (pending) {
-		snprintf(right, sizeof right, _("  %zu PENDING DELETION"), pending);
-		x += draw_text(y, x, cols - x, right, ROLE_WARN, false);
+	if (pending)
+		snprintf(pending_text, sizeof pending_text, _("  %zu PENDING DELETION"), pending);
+	int w_name = draw_width(name), w_where = draw_width(where), w_sec = draw_width(sec);
+	int w_counts = draw_width(counts), w_pending = draw_width(pending_text);
+	if (w_name + w_where + w_sec + w_counts + w_pending > cols)
+		w_name = 0;
+	if (w_name + w_where + w_sec + w_counts + w_pending > cols)
+		w_counts = 0;
+	/* The account gets what is left, when that is worth showing. */
+	if (w_where + w_sec + w_pending > cols)
+		w_where = cols - w_sec - w_pending - 1;
+	if (w_where < 8)
+		w_where = 0;
+	if (w_sec + w_pending > cols)
+		w_sec = 0;
+	int x = 0;
+	if (w_name)
+		x += draw_text(y, x, w_name, name, ROLE_TITLE, false);
+	if (w_where) {
+		x += draw_text(y, x, w_where, where, ROLE_TITLE, false);
+		if (draw_width(where) > w_where)
+			x += draw_text(y, x, 1, " ", ROLE_TITLE, false);
 	}
-	draw_fill(y, x, cols - x, ROLE_TITLE);
+	if (w_sec)
+		x += draw_text(y, x, cols - x, sec, role, false);
+	if (w_counts)
+		x += draw_text(y, x, cols - x, counts, ROLE_TITLE, false);
+	int right = pending ? cols - w_pending : cols;
+	if (right < x)
+		right = x;
+	draw_fill(y, x, right - x, ROLE_TITLE);
+	if (pending)
+		draw_text(y, right, cols - right, pending_text, ROLE_WARN, true);
 }
 
-static void draw_status(ui_t *ui)
+/* transfer_pct: got of total in percent, at most 100. */
+static int transfer_pct(uint64_t got, uint64_t total)
 {
-	int y = ui->layout.status_y, cols = COLS;
-	if (prompt_active(&ui->prompt) && ui->prompt.kind == PROMPT_LINE)
-		return;
-	uint64_t n, got, total;
-	bool cancelling;
-	if (session_fetch_active(ui->session, &n, &got, &total, &cancelling) && cancelling) {
+	int pct = total ? (int)(got * 100 / total) : 0;
+	return pct > 100 ? 100 : pct;
+}
+
+/* draw_transfer: a RETR's progress (head: its text) and a bar, or the
+ * note that its rest is being discarded after Esc. */
+static void draw_transfer(int y, int cols, const char *head, uint64_t n, uint64_t got,
+			  uint64_t total, bool cancelling)
+{
+	if (cancelling) {
 		char text[128];
 		snprintf(text, sizeof text,
 			 _("Cancelling RETR %llu: reading and discarding the rest "
@@ -65,23 +98,46 @@ static void draw_status(ui_t *ui)
 		draw_text(y, 0, cols, text, ROLE_NORMAL, true);
 		return;
 	}
+	int x = draw_text(y, 0, cols, head, ROLE_NORMAL, false);
+	int pct = transfer_pct(got, total);
+	int bar = cols - x - 2;
+	if (bar > 0) {
+		int filled = bar * pct / 100;
+		draw_fill(y, x, filled, ROLE_FOCUS);
+		draw_fill(y, x + filled, bar - filled, ROLE_DIM);
+	}
+}
+
+static void draw_status(ui_t *ui)
+{
+	int y = ui->layout.status_y, cols = COLS;
+	if (prompt_active(&ui->prompt) && ui->prompt.kind == PROMPT_LINE)
+		return;
+	uint64_t n, got, total;
+	size_t others;
+	bool cancelling;
+	char head[160], gs[16], ts[16];
 	if (session_fetch_active(ui->session, &n, &got, &total, &cancelling)) {
-		char head[96];
-		int pct = total ? (int)(got * 100 / total) : 0;
-		if (pct > 100)
-			pct = 100;
-		char gs[16], ts[16];
 		size_format(got, gs, sizeof gs);
 		size_format(total, ts, sizeof ts);
 		snprintf(head, sizeof head, _("RETR %llu %3d%% %s/%s (Esc cancels) "),
-			 (unsigned long long)n, pct, gs, ts);
-		int x = draw_text(y, 0, cols, head, ROLE_NORMAL, false);
-		int bar = cols - x - 2;
-		if (bar > 0) {
-			int filled = bar * pct / 100;
-			draw_fill(y, x, filled, ROLE_FOCUS);
-			draw_fill(y, x + filled, bar - filled, ROLE_DIM);
-		}
+			 (unsigned long long)n, transfer_pct(got, total), gs, ts);
+		draw_transfer(y, cols, head, n, got, total, cancelling);
+		return;
+	}
+	if (session_save_active(ui->session, &n, &got, &total, &others, &cancelling)) {
+		size_format(got, gs, sizeof gs);
+		size_format(total, ts, sizeof ts);
+		if (others)
+			snprintf(head, sizeof head,
+				 ngettext("Saving %llu %3d%% %s/%s (+%zu queued; Esc cancels) ",
+					  "Saving %llu %3d%% %s/%s (+%zu queued; Esc cancels) ",
+					  others),
+				 (unsigned long long)n, transfer_pct(got, total), gs, ts, others);
+		else
+			snprintf(head, sizeof head, _("Saving %llu %3d%% %s/%s (Esc cancels) "),
+				 (unsigned long long)n, transfer_pct(got, total), gs, ts);
+		draw_transfer(y, cols, head, n, got, total, cancelling);
 		return;
 	}
 	if (ui->jump_len) {
@@ -133,6 +189,17 @@ void screen_draw(ui_t *ui)
 	erase();
 	if (ui->overlay.ops) {
 		ui->overlay.ops->draw(ui, &ui->overlay, 0, 0, LINES, COLS);
+		/* A prompt over the overlay: on its last line, or a dialog box. */
+		if (prompt_active(&ui->prompt)) {
+			prompt_draw(&ui->prompt, LINES - 1, COLS, LINES);
+			curs_set(ui->prompt.kind == PROMPT_LINE ? 1 : 0);
+		} else if (ui->message) {
+			draw_text(LINES - 1, 0, COLS, ui->message,
+				  ui->message_error ? ROLE_ERROR : ROLE_NORMAL, true);
+			curs_set(0);
+		} else {
+			curs_set(0);
+		}
 		refresh();
 		return;
 	}

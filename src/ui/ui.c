@@ -24,6 +24,8 @@
 
 /* Redraws are throttled while the network is busy. */
 #define REDRAW_INTERVAL_MS 50
+/* While another program runs, how often the loop looks whether it ended. */
+#define CHILD_POLL_MS 100
 /* How long the quit flow waits for the server's answer to QUIT. */
 #define QUIT_GRACE_MS 10000
 
@@ -126,17 +128,27 @@ static void handle_request(ui_t *ui, ui_request_t request, const char *key)
 	case UIREQ_FETCH: ui_action_fetch(ui); return;
 	case UIREQ_CANCEL: {
 		uint64_t n, got, total;
+		size_t others;
 		bool cancelling;
+		bool fetching = session_fetch_active(ui->session, &n, &got, &total, &cancelling);
+		bool saving =
+		    session_save_active(ui->session, &n, &got, &total, &others, &cancelling);
+		/* Esc stops every transfer it can see: the fetch and the saves. */
 		if (ui->jump_len)
 			ui->jump_len = 0;
-		else if (session_fetch_active(ui->session, &n, &got, &total, &cancelling))
+		else if (fetching || saving) {
 			session_fetch_cancel(ui->session);
-		else
+			session_save_cancel(ui->session);
+		} else
 			ui_cancel_connect(ui);
 		return;
 	}
 	case UIREQ_WRITE_LOG: ui_action_write_log(ui); return;
 	case UIREQ_WRITE_REPORT: ui_action_write_report(ui); return;
+	case UIREQ_PAGER: view_open(ui, &ui->overlay, &pager_view_ops); return;
+	case UIREQ_OPEN_PAGER: ui_action_external(ui, EXTERNAL_PAGER); return;
+	case UIREQ_EDIT: ui_action_external(ui, EXTERNAL_EDITOR); return;
+	case UIREQ_PIPE: ui_action_external(ui, EXTERNAL_PIPE); return;
 	case UIREQ_RECONNECT: ui_reconnect(ui); return;
 	case UIREQ_REDRAW: clearok(curscr, TRUE); return;
 	case UIREQ_ENTER:
@@ -183,15 +195,29 @@ static void handle_key(ui_t *ui, int key, bool function_key)
 {
 	free(ui->message);
 	ui->message = NULL;
+	/* A prompt opened over the overlay (the pager's search) comes first. */
+	if (prompt_active(&ui->prompt)) {
+		prompt_key(ui, &ui->prompt, key, function_key);
+		return;
+	}
 	if (ui->overlay.ops) {
 		/* A request the overlay does not handle closes it. */
 		ui_request_t r = function_key || key < 0x80 ? keymap_lookup(key) : UIREQ_NONE;
+		if (function_key && key == KEY_RESIZE)
+			return;
+		if (function_key && key == KEY_MOUSE) {
+			MEVENT ev;
+			if (getmouse(&ev) == OK && ui->overlay.ops->wheel &&
+			    (ev.bstate & BUTTON4_PRESSED))
+				ui->overlay.ops->wheel(ui, &ui->overlay, -3);
+#ifdef BUTTON5_PRESSED
+			else if (ui->overlay.ops->wheel && (ev.bstate & BUTTON5_PRESSED))
+				ui->overlay.ops->wheel(ui, &ui->overlay, 3);
+#endif
+			return;
+		}
 		if (!ui->overlay.ops->request(ui, &ui->overlay, r))
 			view_close(ui, &ui->overlay);
-		return;
-	}
-	if (prompt_active(&ui->prompt)) {
-		prompt_key(ui, &ui->prompt, key, function_key);
 		return;
 	}
 	if (function_key && key == KEY_RESIZE)
@@ -229,6 +255,10 @@ static void on_terminal(void *ctx, short revents)
 	ui_t *ui = ctx;
 	wint_t wch;
 	int rc;
+	if (external_owns_terminal(ui)) {
+		external_key(ui);
+		return;
+	}
 	/* Everything the terminal has sent, without blocking (nodelay). */
 	while ((rc = get_wch(&wch)) != ERR) {
 		ui->kick = true;
@@ -247,6 +277,9 @@ static void on_signal_pipe(void *ctx, short revents)
 	size_t n = signal_pipe_read(sig, sizeof sig / sizeof *sig);
 	for (size_t i = 0; i < n; i++) {
 		if (sig[i] == SIGWINCH) {
+			/* A program has the terminal: the size is read when it gives it back. */
+			if (external_owns_terminal(ui))
+				continue;
 			endwin();
 			refresh();
 			layout_compute(&ui->layout, LINES, COLS);
@@ -307,25 +340,33 @@ static void run_loop(ui_t *ui)
 		long long now = ui_now_ms();
 		unsigned long serial = session_serial(ui->session);
 		unsigned long tserial = trace_serial(ui->trace);
+		/* While another program has the terminal nothing is drawn, and
+		 * its keys are its own; the loop still serves the connection. */
+		bool away = external_owns_terminal(ui);
+		bool keys_away = external_owns_keys(ui);
 		if (serial != seen_serial || tserial != seen_trace)
 			dirty = true;
-		if (dirty && now - last_draw >= REDRAW_INTERVAL_MS) {
+		if (!away && dirty && now - last_draw >= REDRAW_INTERVAL_MS) {
 			screen_draw(ui);
 			last_draw = now;
 			seen_serial = serial;
 			seen_trace = tserial;
 			dirty = false;
 		}
-		int wait = dirty ? REDRAW_INTERVAL_MS : 1000;
+		int wait = dirty && !away ? REDRAW_INTERVAL_MS : 1000;
+		/* external_tick looks for the end of a program this often. */
+		if (keys_away)
+			wait = CHILD_POLL_MS;
 		if (view_wait >= 0)
 			wait = view_wait;
 		/* After a key or a change of the model, go round again at once:
 		 * the screen is redrawn without waiting for the next event. */
-		if (ui->kick || serial != kick_serial)
+		if (!away && (ui->kick || serial != kick_serial))
 			wait = 0;
 		ui->kick = false;
 		kick_serial = serial;
-		if (loop_iterate(ui->engine_dead ? NULL : ui->pop3, watches, 2, wait) < 0)
+		if (loop_iterate(ui->engine_dead ? NULL : ui->pop3,
+				 keys_away ? &watches[1] : watches, keys_away ? 1 : 2, wait) < 0)
 			break;
 		dirty = true; /* a key or a byte arrived, or a timer ran out */
 		if (ui->engine_dead && ui->pop3 && session_state(ui->session) != SESSION_QUITTING) {
@@ -334,6 +375,7 @@ static void run_loop(ui_t *ui)
 			ui->pop3 = NULL;
 		}
 		session_tick(ui->session);
+		external_tick(ui);
 		view_wait = views_tick(ui);
 		ui_ask_size(ui);
 		if (ui->quitting) {
@@ -379,6 +421,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	screen_draw(&ui);
 	ui_connect(&ui);
 	run_loop(&ui);
+	external_end(&ui);
 	restore_terminal();
 	prompt_clear(&ui.prompt);
 	prompt_history_free();

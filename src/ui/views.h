@@ -81,12 +81,14 @@ struct ui {
 	char *search;
 	char *message; /* a UI-side status message, overrides the session's once */
 	bool message_error;
+	struct external *external; /* external.c's state: a program and its copy */
 };
 
 extern const view_ops_t list_view_ops;
 extern const view_ops_t preview_view_ops;
 extern const view_ops_t log_view_ops;
 extern const view_ops_t help_view_ops;
+extern const view_ops_t pager_view_ops;
 
 /* views.c: the registered views and their life */
 /* views_open: a view for each pane, as registered. */
@@ -112,6 +114,13 @@ void list_view_select_row(ui_t *ui, size_t row);
 void preview_view_follow(ui_t *ui, uint64_t number);
 /* preview_view_show: load message number now (Enter). */
 void preview_view_show(ui_t *ui, uint64_t number);
+/* preview_view_text: the preview's text as the pane shows it (decoded or
+ * raw, unsanitized), rebuilt when the preview changed; generation grows
+ * with each rebuild; raw: the raw source is shown. Valid until the next
+ * draw. */
+const char *preview_view_text(ui_t *ui, size_t *len, unsigned long *generation, bool *raw);
+/* preview_view_toggle_raw: v: decoded text / raw source. */
+void preview_view_toggle_raw(ui_t *ui);
 
 /* ui.c: the main loop, the terminal, request dispatch */
 void ui_message(ui_t *ui, bool is_error, const char *fmt, ...)
@@ -153,6 +162,33 @@ int ui_write_report(ui_t *ui, const char *path, const char *problem, char **errs
  * size (session_size_question) gets its dialog when no other prompt is
  * open; a dialog whose question went away with the connection closes. */
 void ui_ask_size(ui_t *ui);
+
+/* external.c: another program on a message or a part: $PAGER (P),
+ * $EDITOR (e), a command it is piped to (|). The message is fetched
+ * whole first when it is not; the program gets a private 0600 copy,
+ * removed afterwards, and the terminal while it runs, while the loop goes
+ * on serving the connection. */
+typedef enum {
+	EXTERNAL_PAGER,
+	EXTERNAL_EDITOR,
+	EXTERNAL_PIPE,
+} external_kind_t;
+/* ui_action_external: the key: the selected message, or, from the
+ * preview or the pager of a message with parts, a part asked for first. */
+void ui_action_external(ui_t *ui, external_kind_t kind);
+/* external_owns_terminal: a program runs or its "press a key" waits: no
+ * drawing. external_owns_keys: a program runs: the terminal's input is
+ * its own. */
+bool external_owns_terminal(const ui_t *ui);
+bool external_owns_keys(const ui_t *ui);
+/* external_key: the key that ends "press a key" arrived on the terminal. */
+void external_key(ui_t *ui);
+/* external_tick: once a round: a finished program is reaped (the screen
+ * comes back, its status reported), a fetch it waited for is checked. */
+void external_tick(ui_t *ui);
+/* external_end: popscope ends: a program still running is stopped and
+ * its copy removed. */
+void external_end(ui_t *ui);
 
 /* navigate.c: the keys that find and order messages */
 void ui_action_search(ui_t *ui);

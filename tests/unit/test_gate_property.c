@@ -305,7 +305,7 @@ static void session(world_t *w, mailbox_t *mb, uint64_t seed)
 				free(why);
 				continue;
 			}
-			unsigned outcome = roll(w, 6);
+			unsigned outcome = roll(w, 7);
 			if (outcome < 4) {
 				w->verified[w->msgs[n - 1].content] = true;
 				gate_save_verified(mb, n, "/saved", w->msgs[n - 1].size, NULL,
@@ -315,6 +315,9 @@ static void session(world_t *w, mailbox_t *mb, uint64_t seed)
 			} else if (outcome == 4) {
 				gate_save_failed(mb, n, "size differs", true);
 				note(w, "save %llu failed", (unsigned long long)n);
+			} else if (outcome == 5) {
+				gate_save_cancelled(mb, n);
+				note(w, "save %llu cancelled", (unsigned long long)n);
 			} else {
 				note(w, "save %llu cut: link dropped", (unsigned long long)n);
 				gate_connection_lost(mb);

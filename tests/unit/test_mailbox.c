@@ -180,10 +180,19 @@ static void test_save_then_delete(void **state)
 	assert_string_equal(mailbox_find(mb, 2)->error, "disk full");
 	refused(mb, 2, "not been saved");
 
+	/* A cancelled save leaves the message as it was, with no error. */
+	assert_int_equal(gate_save_begin(mb, 2, &why), 0);
+	gate_save_cancelled(mb, 2);
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_LISTED);
+	assert_null(mailbox_find(mb, 2)->error);
+	refused(mb, 2, "not been saved");
+
 	save(mb, 2, "/saved/2.eml");
 	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
 	assert_int_equal(mailbox_find(mb, 2)->state, MSG_DELETE_SENT);
 	refused(mb, 2, "already marked");
+	gate_save_cancelled(mb, 2); /* not saving: no change */
+	assert_int_equal(mailbox_find(mb, 2)->state, MSG_DELETE_SENT);
 	gate_delete_answered(mb, 2, false, "-ERR no");
 	assert_int_equal(mailbox_find(mb, 2)->state, MSG_SAVED);
 	assert_int_equal(gate_delete_begin(mb, 2, &why), 0);
