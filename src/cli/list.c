@@ -19,8 +19,10 @@
 
 typedef struct {
 	mailbox_t *mailbox;
-	size_t next; /* the row whose TOP goes next */
-	bool top_refused;
+	size_t next;        /* the row whose TOP goes next */
+	bool top_announced; /* CAPA lists TOP: a refused TOP is about one message */
+	size_t answered;    /* TOPs answered +OK */
+	bool no_top;        /* the first TOP answered was refused: the server has none */
 } scan_t;
 
 typedef struct {
@@ -31,11 +33,15 @@ typedef struct {
 static void on_top(void *ctx, const pop3_reply_t *reply)
 {
 	top_request_t *request = ctx;
-	if (reply->error == POP3_OK && reply->ok)
-		mailbox_take_headers(request->scan->mailbox, request->number, reply->body,
-				     reply->body_len);
-	else if (reply->error == POP3_OK)
-		request->scan->top_refused = true;
+	scan_t *scan = request->scan;
+	if (reply->error == POP3_OK && reply->ok) {
+		scan->answered++;
+		mailbox_take_headers(scan->mailbox, request->number, reply->body, reply->body_len);
+	} else if (reply->error == POP3_OK && (scan->top_announced || scan->answered)) {
+		mailbox_note_problems(scan->mailbox, request->number, MAILBOX_PROBLEM_TOP_REFUSED);
+	} else if (reply->error == POP3_OK) {
+		scan->no_top = true;
+	}
 	free(request);
 }
 
@@ -44,8 +50,7 @@ static bool feed_top(void *ctx, pop3_t *pop3)
 {
 	scan_t *scan = ctx;
 	/* A server that refuses the first TOP has none (RFC 1939: optional). */
-	if (scan->next >= mailbox_count(scan->mailbox) ||
-	    (scan->top_refused && !mailbox_headers_known(scan->mailbox)))
+	if (scan->next >= mailbox_count(scan->mailbox) || scan->no_top)
 		return false;
 	top_request_t *request = xmalloc(sizeof *request);
 	request->scan = scan;
@@ -126,9 +131,14 @@ static void print_rows(const mailbox_t *mailbox, bool json)
 			print_json_string(date);
 			fputs(", \"from\": ", stdout);
 			print_json_string(msg->from);
+			fputs(", \"from_address\": ", stdout);
+			print_json_string(msg->from_address);
 			fputs(", \"subject\": ", stdout);
 			print_json_string(msg->subject);
-			fputs("}", stdout);
+			fputs(", \"problems\": [", stdout);
+			char *codes = mailbox_problem_codes(mailbox_problems(msg), "\", \"");
+			printf(*codes ? "\"%s\"]}" : "]}", codes);
+			free(codes);
 		} else {
 			printf("%llu\t%llu\t", (unsigned long long)msg->number,
 			       (unsigned long long)msg->size);
@@ -137,7 +147,11 @@ static void print_rows(const mailbox_t *mailbox, bool json)
 			print_tsv_field(msg->from);
 			putchar('\t');
 			print_tsv_field(msg->subject);
-			putchar('\n');
+			putchar('\t');
+			print_tsv_field(msg->from_address);
+			char *codes = mailbox_problem_codes(mailbox_problems(msg), ",");
+			printf("\t%s\n", codes);
+			free(codes);
 		}
 	}
 	if (json)
@@ -154,10 +168,12 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		return status;
 	}
 	scan_t scan = {.mailbox = mailbox_new()};
+	mailbox_set_big(scan.mailbox, options->big);
 	char *problem = NULL;
 	status = batch_load(pop3, scan.mailbox, &problem);
 	const pop3_capa_t *capa = pop3_capa(pop3);
 	bool has_top = !capa->known || capa->top;
+	scan.top_announced = capa->known && capa->top;
 	if (status == 0 && has_top)
 		scan_headers(pop3, &scan);
 
@@ -171,7 +187,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		fprintf(stderr, "popscope: %s\n", problem);
 		batch_quit(pop3, NULL, NULL);
 	} else {
-		if (scan.top_refused || !has_top)
+		if (scan.no_top || !has_top)
 			fprintf(stderr, _("popscope: the server has no TOP command; "
 					  "headers are not shown\n"));
 		print_rows(scan.mailbox, options->json);

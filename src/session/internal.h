@@ -47,6 +47,7 @@ struct session {
 	unsigned preview_lines;
 	session_state_t state;
 	bool no_top;
+	bool top_announced; /* CAPA lists TOP: a refused TOP is about one message */
 	bool has_uidl;
 	bool uidl_early; /* UIDL (sent before LIST) answered; LIST not yet */
 	char *uidl_body; /* its body while LIST is awaited; NULL: no usable UIDL */

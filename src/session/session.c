@@ -177,6 +177,13 @@ session_t *session_new(trace_t *trace, unsigned preview_lines)
 	return session;
 }
 
+void session_set_big(session_t *session, uint64_t octets)
+{
+	mailbox_set_big(session->mailbox, octets);
+	session->sort_dirty = true;
+	session_touch(session);
+}
+
 void session_free(session_t *session)
 {
 	if (!session)
@@ -205,6 +212,7 @@ void session_attach(session_t *session, pop3_t *pop3)
 	mailbox_begin_connection(session->mailbox);
 	const pop3_capa_t *capa = pop3_capa(pop3);
 	session->no_top = capa && capa->known && !capa->top;
+	session->top_announced = capa && capa->known && capa->top;
 	session->has_uidl = !capa || !capa->known || capa->uidl;
 	session_set_status(session, false, "%s", _("Listing messages..."));
 	session_load_begin(session);

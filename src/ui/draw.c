@@ -176,6 +176,14 @@ int draw_text_end(int y, int x, int width, const char *text, draw_role_t role)
 	return used;
 }
 
+int draw_width(const char *text)
+{
+	char *clean = make_safe(text, text ? strlen(text) : 0);
+	int width = clean_width(clean);
+	free(clean);
+	return width;
+}
+
 void draw_fill(int y, int x, int width, draw_role_t role)
 {
 	put_clean(y, x, width, "", role, true);

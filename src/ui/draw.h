@@ -45,6 +45,8 @@ int draw_text_len(int y, int x, int width, const char *text, size_t len, draw_ro
  * width - 1 cells (the last one is for the cursor), the rest of the width
  * filled. Returns the cells used. */
 int draw_text_end(int y, int x, int width, const char *text, draw_role_t role);
+/* draw_width: the cells text (of any origin) takes once made safe. */
+int draw_width(const char *text);
 /* draw_fill: blank a run of a line in a role. */
 void draw_fill(int y, int x, int width, draw_role_t role);
 /* draw_vline: a vertical line of height cells from (y, x) down. */

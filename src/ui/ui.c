@@ -74,6 +74,7 @@ static void handle_request(ui_t *ui, ui_request_t request)
 	case UIREQ_SORT_NEXT: ui_action_sort_next(ui); return;
 	case UIREQ_SORT_REVERSE: ui_action_sort_reverse(ui); return;
 	case UIREQ_SORT_BIGGEST: ui_action_sort_biggest(ui); return;
+	case UIREQ_SORT_PROBLEMS: ui_action_sort_problems(ui); return;
 	case UIREQ_SEARCH: ui_action_search(ui); return;
 	case UIREQ_SEARCH_NEXT: ui_action_search_step(ui, true); return;
 	case UIREQ_SEARCH_PREV: ui_action_search_step(ui, false); return;
@@ -324,6 +325,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 		return EXIT_SOFTWARE;
 	}
 	ui.session = session_new(trace, options->preview_lines);
+	session_set_big(ui.session, options->big);
 	ui.layout.mode = LAYOUT_LOG_RIGHT;
 	ui.layout.focus = PANE_LIST;
 	views_open(&ui);
