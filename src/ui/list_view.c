@@ -70,6 +70,8 @@ static columns_t columns_for(int w)
 		c.from = 26;
 	if (w < 90)
 		c.from = 16;
+	if (w < 76) /* the problem column's two cells: a subject keeps 18 at 72 */
+		c.from = 14;
 	if (w < 70)
 		c.date = 0;
 	int fixed = c.flags + c.problems + c.number + c.size + c.date + 5;
