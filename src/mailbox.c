@@ -34,7 +34,8 @@ void mailbox_set_big(mailbox_t *mailbox, uint64_t octets)
 	mailbox->big = octets;
 	for (size_t i = 0; i < mailbox->count; i++) {
 		mailbox_msg_t *msg = &mailbox->msgs[i];
-		msg->problems = (msg->problems & ~MAILBOX_PROBLEM_BIG) | big_bit(mailbox, msg->size);
+		msg->problems =
+		    (msg->problems & ~MAILBOX_PROBLEM_BIG) | big_bit(mailbox, msg->size);
 	}
 }
 
@@ -425,9 +426,9 @@ size_t mailbox_take_uidl(mailbox_t *mailbox, const char *body, size_t len, char 
 /* ---- headers ---- */
 
 /* The bits mime_summarize finds in a header block. */
-#define HEADER_PROBLEMS                                                                        \
-	(MIME_PROBLEM_NO_DATE | MIME_PROBLEM_DUP_DATE | MIME_PROBLEM_NO_FROM |                 \
-	 MIME_PROBLEM_DUP_FROM | MIME_PROBLEM_NUL | MIME_PROBLEM_8BIT | MIME_PROBLEM_LONG_LINE | \
+#define HEADER_PROBLEMS                                                                            \
+	(MIME_PROBLEM_NO_DATE | MIME_PROBLEM_DUP_DATE | MIME_PROBLEM_NO_FROM |                     \
+	 MIME_PROBLEM_DUP_FROM | MIME_PROBLEM_NUL | MIME_PROBLEM_8BIT | MIME_PROBLEM_LONG_LINE |   \
 	 MIME_PROBLEM_HUGE)
 
 char *mailbox_search_key(const char *s)

@@ -62,7 +62,7 @@ typedef struct {
 	char *from;         /* display name, else the address; NULL until known */
 	char *from_address;
 	char *subject;
-	long long date; /* UTC seconds; 0 = unknown */
+	long long date;    /* UTC seconds; 0 = unknown */
 	unsigned problems; /* what was found so far (read it with mailbox_problems) */
 	char *from_key;    /* case-folded sort and search keys (mailbox_keep_keys): */
 	char *address_key; /* the display name, the address, the subject */

@@ -763,8 +763,7 @@ const char *mime_message_broken(const mime_message_t *message, bool partial)
 	case GMIME_WARN_TRUNCATED_MESSAGE: return _("the message ends inside a MIME part");
 	case GMIME_WARN_MALFORMED_MESSAGE: return _("a malformed message structure");
 	case GMIME_CRIT_CONFLICTING_HEADER: return _("conflicting MIME headers");
-	case GMIME_CRIT_CONFLICTING_PARAMETER:
-		return _("conflicting parameters in a MIME header");
+	case GMIME_CRIT_CONFLICTING_PARAMETER: return _("conflicting parameters in a MIME header");
 	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return _("a multipart without a boundary");
 	case GMIME_CRIT_NESTING_OVERFLOW: return _("MIME parts nested too deep");
 	case GMIME_WARN_PART_WITHOUT_CONTENT:

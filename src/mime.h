@@ -18,15 +18,15 @@ void mime_done(void);
  * found by mime_summarize) and a MIME structure GMime reports as broken
  * (mime_message_broken). */
 enum {
-	MIME_PROBLEM_NO_DATE = 1u << 0,    /* no Date field */
-	MIME_PROBLEM_DUP_DATE = 1u << 1,   /* more than one Date field */
-	MIME_PROBLEM_NO_FROM = 1u << 2,    /* no From field */
-	MIME_PROBLEM_DUP_FROM = 1u << 3,   /* more than one From field */
-	MIME_PROBLEM_NUL = 1u << 4,        /* a NUL byte in the header block */
-	MIME_PROBLEM_8BIT = 1u << 5,       /* a raw byte over 127 in the header block */
-	MIME_PROBLEM_LONG_LINE = 1u << 6,  /* a header line over MIME_MAX_LINE octets */
-	MIME_PROBLEM_HUGE = 1u << 7,       /* a header block over MIME_MAX_HEADER_BLOCK */
-	MIME_PROBLEM_BROKEN = 1u << 8,     /* GMime's parser warned about the structure */
+	MIME_PROBLEM_NO_DATE = 1u << 0,   /* no Date field */
+	MIME_PROBLEM_DUP_DATE = 1u << 1,  /* more than one Date field */
+	MIME_PROBLEM_NO_FROM = 1u << 2,   /* no From field */
+	MIME_PROBLEM_DUP_FROM = 1u << 3,  /* more than one From field */
+	MIME_PROBLEM_NUL = 1u << 4,       /* a NUL byte in the header block */
+	MIME_PROBLEM_8BIT = 1u << 5,      /* a raw byte over 127 in the header block */
+	MIME_PROBLEM_LONG_LINE = 1u << 6, /* a header line over MIME_MAX_LINE octets */
+	MIME_PROBLEM_HUGE = 1u << 7,      /* a header block over MIME_MAX_HEADER_BLOCK */
+	MIME_PROBLEM_BROKEN = 1u << 8,    /* GMime's parser warned about the structure */
 };
 /* RFC 5322 2.1.1: at most 998 octets a line, CRLF not counted. */
 #define MIME_MAX_LINE 998
@@ -42,8 +42,8 @@ typedef struct {
 	char *to;           /* decoded, as one line */
 	char *cc;
 	char *message_id;
-	char *date_text; /* the Date header as sent (unfolded) */
-	long long date;  /* seconds since the epoch, UTC; 0 when absent or unparsable */
+	char *date_text;   /* the Date header as sent (unfolded) */
+	long long date;    /* seconds since the epoch, UTC; 0 when absent or unparsable */
 	unsigned problems; /* MIME_PROBLEM_* bits of the header block (mime_summarize) */
 } mime_summary_t;
 

@@ -349,9 +349,10 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 		case OPT_BIG:
 			options->big_given = true;
 			if (!parse_size(optarg, UINT64_MAX, &options->big))
-				rc = usage_error(_("invalid --big \"%s\": expected octets, or a number "
-						   "with K, M or G (binary: 10M is 10 MiB)"),
-						 optarg);
+				rc = usage_error(
+				    _("invalid --big \"%s\": expected octets, or a number "
+				      "with K, M or G (binary: 10M is 10 MiB)"),
+				    optarg);
 			break;
 		case 'h': options->mode = MODE_HELP; return 0;
 		case OPT_VERSION: options->mode = MODE_VERSION; return 0;

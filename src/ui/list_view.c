@@ -217,7 +217,8 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 	const char *arrow = session_sort_reverse(s) ? "v" : "^";
 	session_sort_t key = session_sort_key(s);
 	snprintf(head, sizeof head, " %-*s%-*s%*s%s %*s%s %-*s%s %-*s%s %s%s", c.flags, "",
-		 c.problems, key == SESSION_SORT_PROBLEMS ? (session_sort_reverse(s) ? "!v" : "!^") : "!",
+		 c.problems,
+		 key == SESSION_SORT_PROBLEMS ? (session_sort_reverse(s) ? "!v" : "!^") : "!",
 		 c.number - 1, _("No"), key == SESSION_SORT_NUMBER ? arrow : " ", c.size - 1,
 		 _("Size"), key == SESSION_SORT_SIZE ? arrow : " ", c.date ? c.date - 1 : 0,
 		 c.date ? _("Date") : "", c.date ? (key == SESSION_SORT_DATE ? arrow : " ") : "",

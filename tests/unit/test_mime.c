@@ -636,12 +636,12 @@ static void test_header_problems_fields(void **state)
 	assert_int_equal(problems_of(none, sizeof none - 1),
 			 MIME_PROBLEM_NO_DATE | MIME_PROBLEM_NO_FROM);
 	static const char twice[] = GOOD_HEADERS "DATE: Tue, 03 Mar 2026 09:00:00 +0000\r\n"
-					      "from: b@example.org\r\n\r\n";
+						 "from: b@example.org\r\n\r\n";
 	assert_int_equal(problems_of(twice, sizeof twice - 1),
 			 MIME_PROBLEM_DUP_DATE | MIME_PROBLEM_DUP_FROM);
 	/* Look-alikes are other fields; a From in the body is no header. */
 	static const char alike[] = GOOD_HEADERS "Resent-From: c@example.org\r\n"
-					      "X-Date: then\r\n\r\nFrom: d@example.org\r\n";
+						 "X-Date: then\r\n\r\nFrom: d@example.org\r\n";
 	assert_int_equal(problems_of(alike, sizeof alike - 1), 0);
 	/* No header at all: the first line is no field. */
 	static const char bodyonly[] = "just text\r\n\r\n";

@@ -112,8 +112,9 @@ static void test_size(void **state)
 	assert_true(parse_size("2GB", UINT64_MAX, &v));
 	assert_int_equal(v, 2ull << 30);
 	v = 7;
-	static const char *const bad[] = {"", "M", "10X", "10 M", "-1", "10Mi", "10MiBs", "1.5M",
-					  "10kK", "99999999999999999999G"};
+	static const char *const bad[] = {
+	    "",     "M",      "10X",  "10 M", "-1",
+	    "10Mi", "10MiBs", "1.5M", "10kK", "99999999999999999999G"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		assert_false(parse_size(bad[i], UINT64_MAX, &v));
 	assert_false(parse_size("2G", (2ull << 30) - 1, &v));
@@ -124,9 +125,12 @@ static void test_size(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_accepts_plain_digits), cmocka_unit_test(test_rejects_overflow),
-	    cmocka_unit_test(test_rejects_non_digits),   cmocka_unit_test(test_respects_max),
-	    cmocka_unit_test(test_uses_exact_length),    cmocka_unit_test(test_str_variant),
+	    cmocka_unit_test(test_accepts_plain_digits),
+	    cmocka_unit_test(test_rejects_overflow),
+	    cmocka_unit_test(test_rejects_non_digits),
+	    cmocka_unit_test(test_respects_max),
+	    cmocka_unit_test(test_uses_exact_length),
+	    cmocka_unit_test(test_str_variant),
 	    cmocka_unit_test(test_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
