@@ -12,6 +12,7 @@
 #include "gate.h"
 #include "mailbox_internal.h"
 #include "pop3/reply.h"
+#include "util/buf.h"
 #include "util/gettext.h"
 #include "util/numparse.h"
 #include "util/sanitize.h"
@@ -19,7 +20,24 @@
 
 mailbox_t *mailbox_new(void)
 {
-	return xcalloc(1, sizeof(mailbox_t));
+	mailbox_t *mailbox = xcalloc(1, sizeof(mailbox_t));
+	mailbox->big = MAILBOX_BIG_DEFAULT;
+	return mailbox;
+}
+
+static unsigned big_bit(const mailbox_t *mailbox, uint64_t size)
+{
+	return mailbox->big && size > mailbox->big ? MAILBOX_PROBLEM_BIG : 0;
+}
+
+void mailbox_set_big(mailbox_t *mailbox, uint64_t octets)
+{
+	mailbox->big = octets;
+	for (size_t i = 0; i < mailbox->count; i++) {
+		mailbox_msg_t *msg = &mailbox->msgs[i];
+		msg->problems =
+		    (msg->problems & ~MAILBOX_PROBLEM_BIG) | big_bit(mailbox, msg->size);
+	}
 }
 
 void mailbox_keep_keys(mailbox_t *mailbox)
@@ -34,6 +52,7 @@ static void msg_clear(mailbox_msg_t *msg)
 	free(msg->from_address);
 	free(msg->subject);
 	free(msg->from_key);
+	free(msg->address_key);
 	free(msg->subject_key);
 	free(msg->saved_path);
 	free(msg->error);
@@ -148,6 +167,7 @@ int mailbox_take_list(mailbox_t *mailbox, const char *body, size_t len, uint64_t
 		memset(&rows[count], 0, sizeof *rows);
 		rows[count].number = number;
 		rows[count].size = size;
+		rows[count].problems = big_bit(mailbox, size);
 		if (count && rows[count - 1].number >= number)
 			sorted = false;
 		count++;
@@ -373,6 +393,8 @@ static void keep_headers(mailbox_t *mailbox)
 			msg->from_address = old->from_address, old->from_address = NULL;
 			msg->subject = old->subject, old->subject = NULL;
 			msg->from_key = old->from_key, old->from_key = NULL;
+			msg->address_key = old->address_key, old->address_key = NULL;
+			msg->problems |= old->problems & ~MAILBOX_PROBLEM_BIG;
 			msg->subject_key = old->subject_key, old->subject_key = NULL;
 			msg->date = old->date;
 			mailbox->headers_known++;
@@ -414,6 +436,12 @@ size_t mailbox_take_uidl(mailbox_t *mailbox, const char *body, size_t len, char 
 
 /* ---- headers ---- */
 
+/* The bits mime_summarize finds in a header block. */
+#define HEADER_PROBLEMS                                                                            \
+	(MIME_PROBLEM_NO_DATE | MIME_PROBLEM_DUP_DATE | MIME_PROBLEM_NO_FROM |                     \
+	 MIME_PROBLEM_DUP_FROM | MIME_PROBLEM_NUL | MIME_PROBLEM_8BIT | MIME_PROBLEM_LONG_LINE |   \
+	 MIME_PROBLEM_HUGE)
+
 char *mailbox_search_key(const char *s)
 {
 	char *key = xstrdup(s ? s : "");
@@ -439,16 +467,32 @@ void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data,
 		    sum.from ? sum.from : (sum.from_address ? xstrdup(sum.from_address) : NULL);
 		msg->subject = sum.subject;
 		msg->date = sum.date;
+		/* A new header block replaces what the last one broke. */
+		msg->problems = (msg->problems & ~(HEADER_PROBLEMS | MAILBOX_PROBLEM_TOP_REFUSED)) |
+				sum.problems;
 		sum.from = sum.from_address = sum.subject = NULL;
 		mime_summary_free(&sum);
 		free(msg->from_key);
+		free(msg->address_key);
 		free(msg->subject_key);
 		msg->from_key = mailbox->keys ? mailbox_search_key(msg->from) : NULL;
+		msg->address_key = mailbox->keys && msg->from_address
+				       ? mailbox_search_key(msg->from_address)
+				       : NULL;
 		msg->subject_key = mailbox->keys ? mailbox_search_key(msg->subject) : NULL;
 	}
 	if (!msg->headers)
 		mailbox->headers_known++;
 	msg->headers = msg->headers_asked = true;
+}
+
+bool mailbox_note_problems(mailbox_t *mailbox, uint64_t number, unsigned problems)
+{
+	mailbox_msg_t *msg = mailbox_lookup(mailbox, number);
+	if (!msg || (msg->problems & problems) == problems)
+		return false;
+	msg->problems |= problems;
+	return true;
 }
 
 void mailbox_mark_headers_asked(mailbox_t *mailbox, size_t index, bool asked)
@@ -580,6 +624,68 @@ const mailbox_deletion_t *mailbox_deletion_at(const mailbox_t *mailbox, size_t i
 mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox)
 {
 	return mailbox->quit;
+}
+
+/* ---- problems ---- */
+
+/* The worst first: what blocks a mailbox (a message too big to download,
+ * one the server cannot read whole), then what crashes or confuses a
+ * client, then what merely breaks the rules. */
+static const struct {
+	unsigned bit;
+	const char *code;
+	const char *reason;
+} problem_kinds[MAILBOX_PROBLEM_KINDS] = {
+    {MAILBOX_PROBLEM_BIG, "big", N_("larger than the --big threshold")},
+    {MAILBOX_PROBLEM_SIZE_MISMATCH, "size-mismatch", N_("RETR delivered another size than LIST")},
+    {MAILBOX_PROBLEM_TOP_REFUSED, "top-refused", N_("the server refused TOP for it")},
+    {MIME_PROBLEM_BROKEN, "mime-broken", N_("GMime reports a broken MIME structure")},
+    {MIME_PROBLEM_HUGE, "huge-header", N_("a header block over 64 KiB")},
+    {MIME_PROBLEM_LONG_LINE, "long-line", N_("a header line over 998 octets")},
+    {MIME_PROBLEM_NUL, "nul", N_("a NUL byte in the headers")},
+    {MIME_PROBLEM_8BIT, "8bit-header", N_("raw 8-bit bytes in the headers")},
+    {MIME_PROBLEM_NO_FROM, "no-from", N_("no From header")},
+    {MIME_PROBLEM_DUP_FROM, "dup-from", N_("more than one From header")},
+    {MIME_PROBLEM_NO_DATE, "no-date", N_("no Date header")},
+    {MIME_PROBLEM_DUP_DATE, "dup-date", N_("more than one Date header")},
+};
+
+unsigned mailbox_problems(const mailbox_msg_t *msg)
+{
+	return msg->problems | (msg->size_mismatch ? MAILBOX_PROBLEM_SIZE_MISMATCH : 0);
+}
+
+unsigned mailbox_problem_at(size_t index, const char **code, const char **reason)
+{
+	if (index >= MAILBOX_PROBLEM_KINDS)
+		return 0;
+	if (code)
+		*code = problem_kinds[index].code;
+	if (reason)
+		*reason = _(problem_kinds[index].reason);
+	return problem_kinds[index].bit;
+}
+
+char *mailbox_problem_codes(unsigned problems, const char *sep)
+{
+	buf_t out;
+	buf_init(&out);
+	for (size_t i = 0; i < MAILBOX_PROBLEM_KINDS; i++) {
+		if (!(problems & problem_kinds[i].bit))
+			continue;
+		if (out.len)
+			buf_append_str(&out, sep);
+		buf_append_str(&out, problem_kinds[i].code);
+	}
+	return buf_steal(&out);
+}
+
+size_t mailbox_problem_rank(unsigned problems)
+{
+	size_t i = 0;
+	while (i < MAILBOX_PROBLEM_KINDS && !(problems & problem_kinds[i].bit))
+		i++;
+	return i;
 }
 
 const char *mailbox_sender(const mailbox_msg_t *msg)

@@ -38,6 +38,19 @@ typedef enum {
 	MSG_DELETE_UNCERTAIN, /* QUIT sent but not confirmed: check the server */
 } msg_state_t;
 
+/* Why a message may block a mailbox or a mail client: the bits of
+ * mailbox_problems(), mime.h's MIME_PROBLEM_* (the header block, the MIME
+ * structure) and these. */
+enum {
+	MAILBOX_PROBLEM_BIG = 1u << 16,           /* LIST size over the mailbox_set_big threshold */
+	MAILBOX_PROBLEM_SIZE_MISMATCH = 1u << 17, /* RETR delivered other than LIST said */
+	MAILBOX_PROBLEM_TOP_REFUSED = 1u << 18,   /* the server refused TOP n 0 for it */
+};
+/* How many kinds of problem there are (mailbox_problem_at). */
+#define MAILBOX_PROBLEM_KINDS 12
+/* The default threshold of MAILBOX_PROBLEM_BIG: 10 MiB. */
+#define MAILBOX_BIG_DEFAULT (10u * 1024 * 1024)
+
 typedef struct {
 	uint64_t number;
 	uint64_t size; /* LIST size */
@@ -49,8 +62,10 @@ typedef struct {
 	char *from;         /* display name, else the address; NULL until known */
 	char *from_address;
 	char *subject;
-	long long date; /* UTC seconds; 0 = unknown */
-	char *from_key; /* case-folded sort and search keys (mailbox_keep_keys) */
+	long long date;    /* UTC seconds; 0 = unknown */
+	unsigned problems; /* what was found so far (read it with mailbox_problems) */
+	char *from_key;    /* case-folded sort and search keys (mailbox_keep_keys): */
+	char *address_key; /* the display name, the address, the subject */
 	char *subject_key;
 
 	msg_state_t state;
@@ -137,6 +152,11 @@ void mailbox_free(mailbox_t *mailbox);
  * NULL, which saves two strings a message in the batch modes. */
 void mailbox_keep_keys(mailbox_t *mailbox);
 
+/* mailbox_set_big: messages whose LIST size is over octets get
+ * MAILBOX_PROBLEM_BIG (0: none does); rows already listed too. The
+ * default is MAILBOX_BIG_DEFAULT. */
+void mailbox_set_big(mailbox_t *mailbox, uint64_t octets);
+
 /* mailbox_begin_connection: a new connection starts; its rows come with
  * mailbox_take_list. Call gate_connection_lost for the old one first. */
 void mailbox_begin_connection(mailbox_t *mailbox);
@@ -183,8 +203,13 @@ uint64_t mailbox_total_octets(const mailbox_t *mailbox);
 /* mailbox_count_state: rows in a state. */
 size_t mailbox_count_state(const mailbox_t *mailbox, msg_state_t state);
 
-/* mailbox_take_headers: a TOP n 0 answer (data NULL: refused, no headers). */
+/* mailbox_take_headers: a TOP n 0 answer (data NULL: refused, no headers);
+ * the header block's problems replace those of an earlier answer. */
 void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data, size_t len);
+/* mailbox_note_problems: problems found about a message outside the header
+ * scan (MAILBOX_PROBLEM_TOP_REFUSED, MIME_PROBLEM_BROKEN); they stay for
+ * the connection. Returns true when a bit was new. */
+bool mailbox_note_problems(mailbox_t *mailbox, uint64_t number, unsigned problems);
 /* mailbox_mark_headers_asked: the scheduler submitted TOP n 0 (or it was
  * abandoned: asked false). */
 void mailbox_mark_headers_asked(mailbox_t *mailbox, size_t index, bool asked);
@@ -203,6 +228,21 @@ mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox);
 /* mailbox_search_key: the case-folded form of text that from_key and
  * subject_key hold, for comparing a query with them. Caller frees. */
 char *mailbox_search_key(const char *text);
+
+/* mailbox_problems: what is known to be wrong with a message, the bits
+ * above (0: nothing). */
+unsigned mailbox_problems(const mailbox_msg_t *msg);
+/* mailbox_problem_at: the kinds of problem, the most likely to block a
+ * mailbox or a client first (index < MAILBOX_PROBLEM_KINDS): the bit, its
+ * code (short, stable ASCII: "big", "no-date", ...; for scripts, not
+ * translated) and why it matters (translated). */
+unsigned mailbox_problem_at(size_t index, const char **code, const char **reason);
+/* mailbox_problem_codes: the codes of problems, worst first, joined by
+ * sep ("big,no-date"; "" for none). Caller frees. */
+char *mailbox_problem_codes(unsigned problems, const char *sep);
+/* mailbox_problem_rank: how bad problems are, for sorting: the index of
+ * the worst (mailbox_problem_at), MAILBOX_PROBLEM_KINDS for none. */
+size_t mailbox_problem_rank(unsigned problems);
 
 /* mailbox_sender / mailbox_subject: what to show for a message's sender
  * (address, else display name) and subject, or a translated placeholder

@@ -10,7 +10,8 @@ struct mailbox {
 	bool listed;
 	bool identified;
 	mailbox_quit_t quit;
-	bool keys; /* rows carry search and sort keys (mailbox_keep_keys) */
+	bool keys;    /* rows carry search and sort keys (mailbox_keep_keys) */
+	uint64_t big; /* the MAILBOX_PROBLEM_BIG threshold, 0 for none */
 
 	mailbox_msg_t *msgs; /* this connection's rows, in number order */
 	size_t count;

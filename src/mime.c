@@ -21,6 +21,8 @@
 struct mime_message {
 	GMimeMessage *gmessage;
 	mime_summary_t summary;
+	GMimeParserWarning broken;     /* the first structural warning, 0 for none */
+	GMimeParserWarning broken_cut; /* the first one a cut alone cannot cause */
 	size_t count;
 	size_t cap;
 	mime_part_info_t *parts;
@@ -28,6 +30,48 @@ struct mime_message {
 };
 
 static GMimeParserOptions *parser_options;
+/* The message being parsed: the warning callback notes into it. */
+static mime_message_t *parsing;
+
+/* structural: the warnings about the MIME structure, as opposed to those
+ * about one header's text (8-bit bytes, a bad encoded word, an address),
+ * which the header scan judges itself. */
+static bool structural(GMimeParserWarning code)
+{
+	switch (code) {
+	case GMIME_WARN_INVALID_CONTENT_TYPE:
+	case GMIME_WARN_MALFORMED_MULTIPART:
+	case GMIME_WARN_TRUNCATED_MESSAGE:
+	case GMIME_WARN_MALFORMED_MESSAGE:
+	case GMIME_CRIT_CONFLICTING_HEADER:
+	case GMIME_CRIT_CONFLICTING_PARAMETER:
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+	case GMIME_CRIT_NESTING_OVERFLOW:
+	case GMIME_WARN_PART_WITHOUT_CONTENT:
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return true;
+	default: return false;
+	}
+}
+
+/* cut_alone: what a message cut after its first lines shows as well. */
+static bool cut_alone(GMimeParserWarning code)
+{
+	return code == GMIME_WARN_TRUNCATED_MESSAGE || code == GMIME_WARN_MALFORMED_MULTIPART ||
+	       code == GMIME_WARN_MALFORMED_MESSAGE ||
+	       code == GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT;
+}
+
+static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+			      gpointer user_data)
+{
+	(void)offset, (void)item, (void)user_data;
+	if (!parsing || !structural(code))
+		return;
+	if (!parsing->broken)
+		parsing->broken = code;
+	if (!parsing->broken_cut && !cut_alone(code))
+		parsing->broken_cut = code;
+}
 
 void mime_init(void)
 {
@@ -47,6 +91,7 @@ void mime_init(void)
 							    GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_allow_addresses_without_domain(parser_options, TRUE);
 	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+	g_mime_parser_options_set_warning_callback(parser_options, on_parser_warning, NULL);
 }
 
 void mime_done(void)
@@ -416,6 +461,47 @@ static char *decoded_value(const char *raw)
 	return decoded;
 }
 
+/* block_problems: what the raw bytes of a header block break: its size,
+ * NUL and 8-bit bytes, line lengths. Runs for every message of a mailbox:
+ * memchr and eight bytes at a time. */
+static unsigned block_problems(const char *data, size_t len)
+{
+	unsigned problems = 0;
+	if (len > MIME_MAX_HEADER_BLOCK)
+		problems |= MIME_PROBLEM_HUGE;
+	if (memchr(data, '\0', len) != NULL)
+		problems |= MIME_PROBLEM_NUL;
+	uint64_t high = 0;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t word;
+		memcpy(&word, data + i, sizeof word);
+		high |= word;
+	}
+	for (; i < len; i++)
+		high |= (unsigned char)data[i];
+	if (high & 0x8080808080808080ull)
+		problems |= MIME_PROBLEM_8BIT;
+	for (const char *p = data, *end = data + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n > MIME_MAX_LINE) {
+			problems |= MIME_PROBLEM_LONG_LINE;
+			break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return problems;
+}
+
+/* count_problems: a field that must be there once (RFC 5322 3.6). */
+static unsigned count_problems(unsigned count, unsigned none, unsigned several)
+{
+	return count == 0 ? none : count > 1 ? several : 0;
+}
+
 void mime_summarize(const char *data, size_t len, mime_summary_t *summary)
 {
 	memset(summary, 0, sizeof(*summary));
@@ -427,25 +513,31 @@ void mime_summarize(const char *data, size_t len, mime_summary_t *summary)
 	 * its headers. GMime decodes each value; no message object is built. */
 	size_t hlen = header_block_len(data, len);
 	const char *p = data, *end = data + hlen;
+	summary->problems = block_problems(data, hlen);
 	/* A message whose first line is no field has no headers at all. */
 	const char *first_nl = memchr(data, '\n', hlen);
-	if (field_name_len(data, first_nl ? first_nl : end) == 0)
+	if (field_name_len(data, first_nl ? first_nl : end) == 0) {
+		summary->problems |= MIME_PROBLEM_NO_DATE | MIME_PROBLEM_NO_FROM;
 		return;
+	}
 	field_t field = {0};
 	char *subject = NULL, *date = NULL, *first_from = NULL; /* first_from raw */
 	InternetAddressList *from = NULL;
+	unsigned dates = 0, froms = 0;
 	buf_init(&field.value);
 	while (next_field(&p, end, &field)) {
 		if (field_is(&field, "Subject")) {
 			g_free(subject);
 			subject = decoded_value(field.value.data);
 		} else if (field_is(&field, "Date")) {
+			dates++;
 			/* The last Date counts, as in a parsed message; the first is shown. */
 			g_free(date);
 			date = decoded_value(field.value.data);
 			if (summary->date_text == NULL)
 				summary->date_text = header_string(date);
 		} else if (field_is(&field, "From")) {
+			froms++;
 			if (first_from == NULL)
 				first_from = g_strdup(field.value.data);
 			if (from == NULL || internet_address_list_length(from) == 0) {
@@ -457,6 +549,8 @@ void mime_summarize(const char *data, size_t len, mime_summary_t *summary)
 		}
 	}
 	buf_free(&field.value);
+	summary->problems |= count_problems(dates, MIME_PROBLEM_NO_DATE, MIME_PROBLEM_DUP_DATE) |
+			     count_problems(froms, MIME_PROBLEM_NO_FROM, MIME_PROBLEM_DUP_FROM);
 	summary->subject = header_string(subject);
 	/* The text of the first From is decoded only when no address was found. */
 	char *from_text = NULL;
@@ -624,12 +718,15 @@ mime_message_t *mime_parse(const char *data, size_t len, char **errstr)
 		*errstr = xstrdup(_("empty message"));
 		return NULL;
 	}
+	message = xcalloc(1, sizeof(*message));
+	parsing = message;
 	gmessage = parse_visible(data, header_block_len(data, len), len);
+	parsing = NULL;
 	if (gmessage == NULL) {
+		free(message);
 		*errstr = xstrdup(_("could not parse the message"));
 		return NULL;
 	}
-	message = xcalloc(1, sizeof(*message));
 	message->gmessage = gmessage;
 	summary_fill(gmessage, &message->summary);
 	body = g_mime_message_get_mime_part(gmessage);
@@ -660,6 +757,25 @@ void mime_free(mime_message_t *message)
 const mime_summary_t *mime_message_summary(const mime_message_t *message)
 {
 	return &message->summary;
+}
+
+const char *mime_message_broken(const mime_message_t *message, bool partial)
+{
+	switch (partial ? message->broken_cut : message->broken) {
+	case GMIME_WARN_INVALID_CONTENT_TYPE: return _("a Content-Type that cannot be read");
+	case GMIME_WARN_MALFORMED_MULTIPART: return _("a multipart with no parts in it");
+	case GMIME_WARN_TRUNCATED_MESSAGE: return _("the message ends inside a MIME part");
+	case GMIME_WARN_MALFORMED_MESSAGE: return _("a malformed message structure");
+	case GMIME_CRIT_CONFLICTING_HEADER: return _("conflicting MIME headers");
+	case GMIME_CRIT_CONFLICTING_PARAMETER: return _("conflicting parameters in a MIME header");
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return _("a multipart without a boundary");
+	case GMIME_CRIT_NESTING_OVERFLOW: return _("MIME parts nested too deep");
+	case GMIME_WARN_PART_WITHOUT_CONTENT:
+		return _("a MIME part whose headers run into a boundary");
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+		return _("a MIME part with neither headers nor content");
+	default: return NULL;
+	}
 }
 
 size_t mime_part_count(const mime_message_t *message)

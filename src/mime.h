@@ -14,6 +14,25 @@
 void mime_init(void);
 void mime_done(void);
 
+/* What the header block breaks of RFC 5322 (bits of mime_summary_t.problems,
+ * found by mime_summarize) and a MIME structure GMime reports as broken
+ * (mime_message_broken). */
+enum {
+	MIME_PROBLEM_NO_DATE = 1u << 0,   /* no Date field */
+	MIME_PROBLEM_DUP_DATE = 1u << 1,  /* more than one Date field */
+	MIME_PROBLEM_NO_FROM = 1u << 2,   /* no From field */
+	MIME_PROBLEM_DUP_FROM = 1u << 3,  /* more than one From field */
+	MIME_PROBLEM_NUL = 1u << 4,       /* a NUL byte in the header block */
+	MIME_PROBLEM_8BIT = 1u << 5,      /* a raw byte over 127 in the header block */
+	MIME_PROBLEM_LONG_LINE = 1u << 6, /* a header line over MIME_MAX_LINE octets */
+	MIME_PROBLEM_HUGE = 1u << 7,      /* a header block over MIME_MAX_HEADER_BLOCK */
+	MIME_PROBLEM_BROKEN = 1u << 8,    /* GMime's parser warned about the structure */
+};
+/* RFC 5322 2.1.1: at most 998 octets a line, CRLF not counted. */
+#define MIME_MAX_LINE 998
+/* A header block larger than this (64 KiB) is a problem of its own. */
+#define MIME_MAX_HEADER_BLOCK (64u * 1024)
+
 typedef struct {
 	char *subject;      /* RFC 2047 decoded; NULL when absent */
 	char *from;         /* display name if any, else the address; decoded; a
@@ -23,8 +42,9 @@ typedef struct {
 	char *to;           /* decoded, as one line */
 	char *cc;
 	char *message_id;
-	char *date_text; /* the Date header as sent (unfolded) */
-	long long date;  /* seconds since the epoch, UTC; 0 when absent or unparsable */
+	char *date_text;   /* the Date header as sent (unfolded) */
+	long long date;    /* seconds since the epoch, UTC; 0 when absent or unparsable */
+	unsigned problems; /* MIME_PROBLEM_* bits of the header block (mime_summarize) */
 } mime_summary_t;
 
 /* mime_summarize: what the list shows (subject, from, from_address,
@@ -38,7 +58,12 @@ typedef struct {
  * (date_text is the first Date). A NUL in a header never ends it: it
  * becomes U+2400 (a visible symbol) and the rest of the header is kept;
  * mime_parse does the same. Never fails: missing or broken fields stay
- * NULL / 0. */
+ * NULL / 0.
+ * problems gets the header block's MIME_PROBLEM_* bits (no or several
+ * Date / From fields, a NUL or a raw 8-bit byte, a line over MIME_MAX_LINE
+ * octets, a block over MIME_MAX_HEADER_BLOCK; a block that was cut, as a
+ * capped TOP gives it, counts whole up to the cut). A first line that is
+ * no field counts as no Date and no From. */
 void mime_summarize(const char *data, size_t len, mime_summary_t *summary);
 void mime_summary_free(mime_summary_t *summary);
 
@@ -66,6 +91,13 @@ mime_message_t *mime_parse(const char *data, size_t len, char **errstr);
 void mime_free(mime_message_t *message);
 
 const mime_summary_t *mime_message_summary(const mime_message_t *message);
+/* mime_message_broken: what GMime's parser reported wrong with the MIME
+ * structure (a multipart without boundary or without parts, a conflicting
+ * or invalid Content-Type, a part without headers or content, nesting too
+ * deep, a truncated or malformed message), as one translated sentence, or
+ * NULL. With partial true (only the first lines were parsed, as TOP n k
+ * gives them) what a cut alone causes does not count. */
+const char *mime_message_broken(const mime_message_t *message, bool partial);
 
 /* The MIME structure, depth first. A message/rfc822 part is one leaf (not
  * descended); containers nested deeper than 64 levels, and parts beyond

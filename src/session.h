@@ -45,6 +45,8 @@ typedef enum {
 	SESSION_SORT_DATE,
 	SESSION_SORT_FROM,
 	SESSION_SORT_SUBJECT,
+	SESSION_SORT_PROBLEMS, /* the worst problem first (mailbox_problem_rank), then more
+				* problems, then bigger */
 	SESSION_SORT_COUNT,
 } session_sort_t;
 
@@ -52,6 +54,8 @@ typedef struct session session_t;
 
 /* session_new: an empty model. preview_lines is the k of TOP n k. */
 session_t *session_new(trace_t *trace, unsigned preview_lines);
+/* session_set_big: the size over which a message is a problem (mailbox_set_big). */
+void session_set_big(session_t *session, uint64_t octets);
 void session_free(session_t *session);
 
 /* session_attach: the engine reached POP3_EVENT_LOGGED_IN: load UIDL and
@@ -82,8 +86,8 @@ bool session_sort_reverse(const session_t *session);
 /* session_sort_name: translated name of a sort key. */
 const char *session_sort_name(session_sort_t key);
 
-/* session_search: next row (after from_row, wrapping) whose from, subject
- * or UIDL contains query (case-insensitive). */
+/* session_search: next row (after from_row, wrapping) whose sender (name
+ * or address), subject or UIDL contains query (case-insensitive). */
 bool session_search(const session_t *session, const char *query, size_t from_row, bool forward,
 		    size_t *row);
 

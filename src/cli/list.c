@@ -23,7 +23,9 @@ typedef struct {
 	 * numbers a fresh session has); then by row, skipping numbers asked. */
 	uint64_t asked_up_to;
 	size_t next_row;
-	bool top_refused;
+	bool top_announced; /* CAPA lists TOP: a refused TOP is about one message */
+	size_t answered;    /* TOPs answered +OK */
+	bool no_top;        /* the first TOP answered was refused: the server has none */
 } scan_t;
 
 typedef struct {
@@ -36,13 +38,18 @@ typedef struct {
 static void on_top(void *ctx, const pop3_reply_t *reply)
 {
 	top_request_t *request = ctx;
-	mailbox_t *mailbox = request->scan->mailbox;
-	if (reply->error == POP3_OK && mailbox_find(mailbox, request->number)) {
-		if (reply->ok)
-			mailbox_take_headers(mailbox, request->number, reply->body,
+	scan_t *scan = request->scan;
+	if (reply->error == POP3_OK && mailbox_find(scan->mailbox, request->number)) {
+		if (reply->ok) {
+			scan->answered++;
+			mailbox_take_headers(scan->mailbox, request->number, reply->body,
 					     reply->body_len);
-		else
-			request->scan->top_refused = true;
+		} else if (scan->top_announced || scan->answered) {
+			mailbox_note_problems(scan->mailbox, request->number,
+					      MAILBOX_PROBLEM_TOP_REFUSED);
+		} else {
+			scan->no_top = true;
+		}
 	}
 	free(request);
 }
@@ -70,7 +77,7 @@ static bool feed_top(void *ctx, pop3_t *pop3)
 {
 	scan_t *scan = ctx;
 	/* A server that refuses the first TOP has none (RFC 1939: optional). */
-	if (scan->top_refused && !mailbox_headers_known(scan->mailbox))
+	if (scan->no_top)
 		return false;
 	uint64_t number = next_number(scan, pop3);
 	if (!number)
@@ -148,9 +155,14 @@ static void print_rows(const mailbox_t *mailbox, bool json)
 			print_json_string(date);
 			fputs(", \"from\": ", stdout);
 			print_json_string(msg->from);
+			fputs(", \"from_address\": ", stdout);
+			print_json_string(msg->from_address);
 			fputs(", \"subject\": ", stdout);
 			print_json_string(msg->subject);
-			fputs("}", stdout);
+			fputs(", \"problems\": [", stdout);
+			char *codes = mailbox_problem_codes(mailbox_problems(msg), "\", \"");
+			printf(*codes ? "\"%s\"]}" : "]}", codes);
+			free(codes);
 		} else {
 			printf("%llu\t%llu\t", (unsigned long long)msg->number,
 			       (unsigned long long)msg->size);
@@ -159,7 +171,11 @@ static void print_rows(const mailbox_t *mailbox, bool json)
 			print_tsv_field(msg->from);
 			putchar('\t');
 			print_tsv_field(msg->subject);
-			putchar('\n');
+			putchar('\t');
+			print_tsv_field(msg->from_address);
+			char *codes = mailbox_problem_codes(mailbox_problems(msg), ",");
+			printf("\t%s\n", codes);
+			free(codes);
 		}
 	}
 	if (json)
@@ -171,6 +187,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 	batch_signals_install();
 	pop3_t *pop3 = pop3_new(config, trace);
 	scan_t scan = {.mailbox = mailbox_new()};
+	mailbox_set_big(scan.mailbox, options->big);
 	int status = batch_open(pop3, scan.mailbox);
 	if (status != 0) {
 		status = batch_write_report(options, config, pop3, NULL, NULL, status);
@@ -180,6 +197,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 	}
 	const pop3_capa_t *capa = pop3_capa(pop3);
 	bool has_top = !capa->known || capa->top;
+	scan.top_announced = capa->known && capa->top;
 	if (has_top)
 		pop3_set_feeder(pop3, feed_top, &scan);
 	char *problem = NULL;
@@ -199,7 +217,7 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 		fprintf(stderr, "popscope: %s\n", problem);
 		batch_quit(pop3, NULL, NULL);
 	} else {
-		if (scan.top_refused || !has_top)
+		if (scan.no_top || !has_top)
 			fprintf(stderr, _("popscope: the server has no TOP command; "
 					  "headers are not shown\n"));
 		print_rows(scan.mailbox, options->json);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mailbox.h"
 #include "util/gettext.h"
 #include "util/numparse.h"
 #include "util/sanitize.h"
@@ -42,6 +43,7 @@ enum {
 	OPT_PIPELINE,
 	OPT_LOG_SIZE,
 	OPT_LOG_BODY_LINES,
+	OPT_BIG,
 	OPT_VERSION,
 };
 
@@ -73,6 +75,7 @@ static const struct option long_options[] = {
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"preview-lines", required_argument, NULL, OPT_PREVIEW_LINES},
     {"pipeline", required_argument, NULL, OPT_PIPELINE},
+    {"big", required_argument, NULL, OPT_BIG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -96,7 +99,8 @@ void options_usage(FILE *stream)
 	      "Modes:\n"
 	      "  --check               test the connection step by step; changes nothing\n"
 	      "  --list                one line per message: number, size, UIDL, date, from, "
-	      "subject\n"
+	      "subject,\n"
+	      "                        address, problems\n"
 	      "  --save LIST           save messages (1,4,7-9, all or uidl:ID; repeatable)\n"
 	      "                        as .eml\n"
 	      "                        files into --to DIR\n"
@@ -136,6 +140,8 @@ void options_usage(FILE *stream)
 	      "  --log-body-lines N|all  body lines of each reply in the protocol log, the\n"
 	      "                        pane and every log file (default 20)\n"
 	      "  --preview-lines N     body lines fetched for a preview with TOP (default 200)\n"
+	      "  --big SIZE            with --list and the view: bigger messages are a problem\n"
+	      "                        (default 10M; K, M, G are binary: KiB, MiB, GiB; 0: none)\n"
 	      "  --no-color            no colors (also when NO_COLOR is set)\n"
 	      "  -h, --help            this help\n"
 	      "  --version             version\n"),
@@ -273,6 +279,8 @@ static int check_combination(cli_options_t *options)
 		return usage_error("%s", _("--to goes with --save or --delete"));
 	if (options->json && options->mode != MODE_LIST)
 		return usage_error("%s", _("--json goes with --list"));
+	if (options->big_given && options->mode != MODE_LIST && options->mode != MODE_UI)
+		return usage_error("%s", _("--big goes with --list or the full-screen view"));
 	if (options->accept_line_end_count && !saves)
 		return usage_error("%s", _("--accept-line-end-count goes with --save or --delete"));
 	if (options->insecure && options->fingerprint)
@@ -288,6 +296,7 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 	options->preview_lines = 200;
 	options->log_size_mib = 16;
 	options->log_body_lines = 20;
+	options->big = MAILBOX_BIG_DEFAULT;
 	const char *no_color = getenv("NO_COLOR");
 	options->no_color = no_color && *no_color;
 
@@ -354,6 +363,14 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 		case OPT_PIPELINE:
 			rc = parse_positive(optarg, 1000000, "--pipeline",
 					    &options->pipeline_window);
+			break;
+		case OPT_BIG:
+			options->big_given = true;
+			if (!parse_size(optarg, UINT64_MAX, &options->big))
+				rc = usage_error(
+				    _("invalid --big \"%s\": expected octets, or a number "
+				      "with K, M or G (binary: 10M is 10 MiB)"),
+				    optarg);
 			break;
 		case 'h': options->mode = MODE_HELP; return 0;
 		case OPT_VERSION: options->mode = MODE_VERSION; return 0;

@@ -57,6 +57,8 @@ typedef struct {
 	bool no_color;            /* --no-color or NO_COLOR set */
 	unsigned preview_lines;   /* --preview-lines N for TOP (default 200) */
 	unsigned pipeline_window; /* --pipeline N (0: no cap; 1 disables pipelining) */
+	uint64_t big;             /* --big SIZE: bigger messages are a problem (0: none) */
+	bool big_given;
 } cli_options_t;
 
 /* options_parse: fill *options from argv. Returns 0, or -1 after printing one

@@ -11,8 +11,9 @@
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
-/* Header summaries come from TOP n 0; a header block larger than this is cut. */
-#define HEADER_COLLECT_LIMIT (64 * 1024)
+/* Header summaries come from TOP n 0; a header block larger than this is
+ * cut. Above MIME_MAX_HEADER_BLOCK, so that a block over it is seen. */
+#define HEADER_COLLECT_LIMIT (256 * 1024)
 /* Re-sorting while headers stream in happens at most this often. */
 #define RESORT_INTERVAL_MS 400
 /* An idle session sends NOOP this often: servers may log out after 10
@@ -85,8 +86,10 @@ static void take_uidl(session_t *session, const char *body, size_t len, bool usa
 	mailbox_set_online(session->mailbox, session->pop3 != NULL);
 	/* The CAPA after login came before UIDL's reply. */
 	const pop3_capa_t *capa = session->pop3 ? pop3_capa(session->pop3) : NULL;
-	if (capa && capa->known && !capa->top)
-		session->no_top = true;
+	if (capa && capa->known) {
+		session->no_top = !capa->top;
+		session->top_announced = capa->top;
+	}
 	session->state = SESSION_READY;
 	session->sort_dirty = true;
 	if (problems) {
@@ -187,14 +190,24 @@ void session_on_headers(session_t *session, req_t *req, const pop3_reply_t *repl
 		return;
 	}
 	if (!reply->ok) {
-		/* TOP is optional (RFC 1939): without it the list stays number/size/UIDL. */
-		if (!mailbox_headers_known(session->mailbox)) {
+		/* TOP is optional (RFC 1939): without it the list stays
+		 * number/size/UIDL. A server that announced TOP, or answered it
+		 * before, refuses it for this message only. */
+		bool this_one = session->top_announced ||
+				(!session->no_top && mailbox_headers_known(session->mailbox));
+		if (!this_one && !session->no_top) {
 			session->no_top = true;
 			session_set_status(session, false, "%s",
 					   _("The server refuses TOP: no headers in the list; "
 					     "preview falls back to RETR."));
 		}
 		mailbox_take_headers(session->mailbox, req->number, NULL, 0);
+		if (this_one &&
+		    mailbox_note_problems(session->mailbox, req->number,
+					  MAILBOX_PROBLEM_TOP_REFUSED) &&
+		    session->sort_key == SESSION_SORT_PROBLEMS)
+			session->sort_dirty = true;
+		session_touch(session);
 		return;
 	}
 	mailbox_take_headers(session->mailbox, req->number, reply->body, reply->body_len);

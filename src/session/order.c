@@ -17,6 +17,20 @@ static int cmp_text(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
+/* cmp_problems: the worst problem first, then the most problems, then the
+ * biggest message. */
+static int cmp_problems(const mailbox_msg_t *a, const mailbox_msg_t *b)
+{
+	unsigned pa = mailbox_problems(a), pb = mailbox_problems(b);
+	size_t ra = mailbox_problem_rank(pa), rb = mailbox_problem_rank(pb);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	int na = __builtin_popcount(pa), nb = __builtin_popcount(pb);
+	if (na != nb)
+		return na > nb ? -1 : 1;
+	return a->size > b->size ? -1 : a->size < b->size;
+}
+
 static int cmp_rows(const void *pa, const void *pb)
 {
 	const mailbox_msg_t *a = mailbox_at(sort_session->mailbox, *(const size_t *)pa);
@@ -27,6 +41,7 @@ static int cmp_rows(const void *pa, const void *pb)
 	case SESSION_SORT_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
 	case SESSION_SORT_FROM: c = cmp_text(a->from_key, b->from_key); break;
 	case SESSION_SORT_SUBJECT: c = cmp_text(a->subject_key, b->subject_key); break;
+	case SESSION_SORT_PROBLEMS: c = cmp_problems(a, b); break;
 	default: break;
 	}
 	if (c == 0)
@@ -113,7 +128,7 @@ bool session_sort_reverse(const session_t *session)
 const char *session_sort_name(session_sort_t key)
 {
 	static const char *const names[SESSION_SORT_COUNT] = {
-	    N_("number"), N_("size"), N_("date"), N_("from"), N_("subject"),
+	    N_("number"), N_("size"), N_("date"), N_("from"), N_("subject"), N_("problems"),
 	};
 	return key < SESSION_SORT_COUNT ? _(names[key]) : "";
 }
@@ -131,6 +146,7 @@ bool session_search(const session_t *session, const char *query, size_t from_row
 		    forward ? (from_row + step) % count : (from_row + count - step % count) % count;
 		const mailbox_msg_t *msg = session_row(session, r);
 		if ((msg->from_key && strstr(msg->from_key, needle)) ||
+		    (msg->address_key && strstr(msg->address_key, needle)) ||
 		    (msg->subject_key && strstr(msg->subject_key, needle)) ||
 		    (msg->uidl && strcasestr(msg->uidl, needle))) {
 			*row = r;

@@ -51,6 +51,17 @@ static void preview_from_text(session_t *session, const char *data, size_t len)
 	p->state = PREVIEW_READY;
 }
 
+/* note_broken: a MIME structure GMime reports as broken marks the row
+ * (what a cut preview alone causes does not count). */
+static void note_broken(session_t *session)
+{
+	const session_preview_t *p = &session->preview;
+	if (p->mime && mime_message_broken(p->mime, p->partial) &&
+	    mailbox_note_problems(session->mailbox, p->number, MIME_PROBLEM_BROKEN) &&
+	    session->sort_key == SESSION_SORT_PROBLEMS)
+		session->sort_dirty = true;
+}
+
 void session_preview(session_t *session, uint64_t number)
 {
 	session_preview_t *p = &session->preview;
@@ -97,6 +108,7 @@ void session_on_preview(session_t *session, req_t *req, const pop3_reply_t *repl
 	preview_from_text(session, reply->body, reply->body_len);
 	/* TOP n k of a short message is the whole message. */
 	p->partial = reply->body_truncated || (msg && reply->body_octets < msg->size);
+	note_broken(session);
 	session_touch(session);
 }
 
@@ -272,6 +284,7 @@ static bool preview_from_spool(session_t *session, req_t *req)
 	session->preview.number = req->number;
 	session->preview.from_spool = true;
 	preview_from_text(session, map, (size_t)st.st_size);
+	note_broken(session);
 	munmap(map, (size_t)st.st_size);
 	return true;
 }

@@ -177,6 +177,13 @@ session_t *session_new(trace_t *trace, unsigned preview_lines)
 	return session;
 }
 
+void session_set_big(session_t *session, uint64_t octets)
+{
+	mailbox_set_big(session->mailbox, octets);
+	session->sort_dirty = true;
+	session_touch(session);
+}
+
 void session_free(session_t *session)
 {
 	if (!session)
@@ -205,6 +212,7 @@ void session_attach(session_t *session, pop3_t *pop3)
 	session->headers_inflight = 0;
 	mailbox_begin_connection(session->mailbox);
 	session->no_top = false;
+	session->top_announced = false;
 	session_set_status(session, false, "%s", _("Listing messages..."));
 	session_load_begin(session);
 }

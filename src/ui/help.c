@@ -47,7 +47,8 @@ static void help_draw(ui_t *ui, view_t *view, int top, int left, int lines, int 
 	if (y < lines)
 		draw_text(top + y++, left + 2, cols - 3,
 			  _("Flags: S saved, D deletion pending, x deleted, ~ saving, "
-			    "! size mismatch, E error."),
+			    "U UIDL unusable, E error; !N: N problems (! sorts, the preview names "
+			    "them)."),
 			  ROLE_DIM, false);
 	if (y < lines)
 		draw_text(top + y++, left + 2, cols - 3,

@@ -3,11 +3,14 @@
 #include "ui/views.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "ui/draw.h"
 #include "util/gettext.h"
 #include "util/size.h"
+#include "util/xalloc.h"
 
 static void flags_text(const mailbox_msg_t *msg, char out[5])
 {
@@ -17,7 +20,7 @@ static void flags_text(const mailbox_msg_t *msg, char out[5])
 		 : pending                            ? 'D'
 						      : ' ';
 	out[1] = msg->state == MSG_SAVING ? '~' : msg->saved_path ? 'S' : ' ';
-	out[2] = msg->size_mismatch ? '!' : msg->uidl_status > UIDL_OK ? 'U' : ' ';
+	out[2] = msg->uidl_status > UIDL_OK ? 'U' : ' ';
 	out[3] = msg->error || msg->note ? 'E' : ' ';
 	out[4] = '\0';
 }
@@ -34,28 +37,68 @@ static void date_text(long long date, char *out, size_t len)
 		out[0] = '\0';
 }
 
-/* Column widths for a pane width: flags, number, size, date, from, subject. */
+/* problems_text: "!" and how many problems ("!3"), or with room the
+ * first code ("!no-date+1"); blank for none. */
+static void problems_text(const mailbox_msg_t *msg, int width, char *out, size_t size)
+{
+	unsigned problems = mailbox_problems(msg);
+	int count = __builtin_popcount(problems);
+	out[0] = '\0';
+	if (!count)
+		return;
+	const char *code = "";
+	mailbox_problem_at(mailbox_problem_rank(problems), &code, NULL);
+	int n = snprintf(out, size, "!%s", code);
+	if (n > width)
+		snprintf(out, size, count > 9 ? "!+" : "!%d", count);
+	else if (count > 1 && n + 2 <= width)
+		snprintf(out + n, size - (size_t)n, "+%d", count - 1);
+}
+
+/* Column widths for a pane width: flags, problems, number, size, date,
+ * from, subject. */
 typedef struct {
-	int flags, number, size, date, from, subject;
+	int flags, problems, number, size, date, from, subject;
 } columns_t;
 
 static columns_t columns_for(int w)
 {
-	columns_t c = {4, 6, 7, 16, 22, 0};
+	columns_t c = {4, 2, 6, 7, 16, 36, 0};
 	w--; /* the cursor column */
+	if (w >= 150)
+		c.problems = 16;
+	if (w < 110)
+		c.from = 26;
 	if (w < 90)
 		c.from = 16;
+	if (w < 76) /* the problem column's two cells: a subject keeps 18 at 72 */
+		c.from = 14;
 	if (w < 70)
 		c.date = 0;
-	int used = c.flags + c.number + c.size + c.date + c.from + 5;
-	c.subject = w - used;
+	int fixed = c.flags + c.problems + c.number + c.size + c.date + 5;
+	c.subject = w - fixed - c.from;
 	if (c.subject < 10) {
 		c.from = c.from - (10 - c.subject);
 		if (c.from < 6)
 			c.from = 6;
-		c.subject = w - (c.flags + c.number + c.size + c.date + c.from + 5);
+		c.subject = w - fixed - c.from;
 	}
 	return c;
+}
+
+/* draw_sender: the name and the address when both fit the column, else
+ * the address (the name when there is none). */
+static void draw_sender(const mailbox_msg_t *msg, int y, int x, int width, draw_role_t role)
+{
+	const char *address = msg->from_address && *msg->from_address ? msg->from_address : NULL;
+	if (!address || !msg->from || strcmp(msg->from, address) == 0 ||
+	    strchr(msg->from, '<')) { /* a name with an '@' comes with its address */
+		draw_text(y, x, width, msg->from ? msg->from : address, role, false);
+		return;
+	}
+	char *both = xasprintf("%s <%s>", msg->from, address);
+	draw_text(y, x, width, draw_width(both) <= width ? both : address, role, false);
+	free(both);
 }
 
 static void draw_row(ui_t *ui, const mailbox_msg_t *msg, int y, int x, int w, bool selected)
@@ -71,6 +114,9 @@ static void draw_row(ui_t *ui, const mailbox_msg_t *msg, int y, int x, int w, bo
 	col++;
 	draw_text(y, col, c.flags, buf, selected ? role : ROLE_FLAG, false);
 	col += c.flags;
+	problems_text(msg, c.problems, buf, sizeof buf);
+	draw_text(y, col, c.problems, buf, selected ? role : ROLE_WARN, false);
+	col += c.problems;
 	snprintf(buf, sizeof buf, "%*llu", c.number, (unsigned long long)msg->number);
 	draw_text(y, col, c.number, buf, role, false);
 	col += c.number + 1;
@@ -85,7 +131,7 @@ static void draw_row(ui_t *ui, const mailbox_msg_t *msg, int y, int x, int w, bo
 		col += c.date + 1;
 	}
 	if (msg->headers) {
-		draw_text(y, col, c.from, msg->from, role, false);
+		draw_sender(msg, y, col, c.from, role);
 		col += c.from + 1;
 		draw_text(y, col, c.subject, msg->subject, role, false);
 	} else {
@@ -171,7 +217,9 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 	char head[256];
 	const char *arrow = session_sort_reverse(s) ? "v" : "^";
 	session_sort_t key = session_sort_key(s);
-	snprintf(head, sizeof head, " %-*s%*s%s %*s%s %-*s%s %-*s%s %s%s", c.flags, "",
+	snprintf(head, sizeof head, " %-*s%-*s%*s%s %*s%s %-*s%s %-*s%s %s%s", c.flags, "",
+		 c.problems,
+		 key == SESSION_SORT_PROBLEMS ? (session_sort_reverse(s) ? "!v" : "!^") : "!",
 		 c.number - 1, _("No"), key == SESSION_SORT_NUMBER ? arrow : " ", c.size - 1,
 		 _("Size"), key == SESSION_SORT_SIZE ? arrow : " ", c.date ? c.date - 1 : 0,
 		 c.date ? _("Date") : "", c.date ? (key == SESSION_SORT_DATE ? arrow : " ") : "",

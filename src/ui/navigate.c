@@ -62,6 +62,13 @@ void ui_action_sort_reverse(ui_t *ui)
 		     !session_sort_reverse(ui->session));
 }
 
+void ui_action_sort_problems(ui_t *ui)
+{
+	session_sort(ui->session, SESSION_SORT_PROBLEMS, false);
+	list_view_select_row(ui, 0);
+	ui_message(ui, false, "%s", _("Sorted by problems, the worst first"));
+}
+
 void ui_action_sort_biggest(ui_t *ui)
 {
 	session_sort(ui->session, SESSION_SORT_SIZE, true);

@@ -104,12 +104,41 @@ static void build_parts(buf_t *out, const mime_message_t *mime)
 	}
 }
 
-/* add_state_notes: why a message cannot be deleted, or what went wrong
- * with it last, above its preview. */
-static void add_state_notes(buf_t *out, const mailbox_msg_t *msg)
+/* add_problems: what may make the message block a mailbox or a client,
+ * one line: each code and why; for a broken MIME structure what GMime
+ * found when the preview shows that message. */
+static void add_problems(buf_t *out, const mailbox_msg_t *msg, const session_preview_t *p)
+{
+	unsigned problems = mailbox_problems(msg);
+	if (!problems)
+		return;
+	buf_append_str(out, _("Problems:"));
+	const char *sep = " ";
+	for (size_t i = 0; i < MAILBOX_PROBLEM_KINDS; i++) {
+		const char *code, *reason;
+		unsigned bit = mailbox_problem_at(i, &code, &reason);
+		if (!(problems & bit))
+			continue;
+		buf_printf(out, "%s%s (%s", sep, code, reason);
+		const char *detail = bit == MIME_PROBLEM_BROKEN && p && p->number == msg->number &&
+					     p->state == PREVIEW_READY && p->mime
+					 ? mime_message_broken(p->mime, p->partial)
+					 : NULL;
+		if (detail)
+			buf_printf(out, ": %s", detail);
+		buf_append_str(out, ")");
+		sep = "; ";
+	}
+	buf_append_str(out, "\n");
+}
+
+/* add_state_notes: what may block the message, why it cannot be deleted,
+ * or what went wrong with it last, above its preview. */
+static void add_state_notes(buf_t *out, const mailbox_msg_t *msg, const session_preview_t *p)
 {
 	if (!msg)
 		return;
+	add_problems(out, msg, p);
 	if (msg->note)
 		buf_printf(out, _("Not saved: %s\n"), msg->note);
 	if (msg->error)
@@ -152,10 +181,14 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 	case PREVIEW_LOADING:
 		buf_printf(out, _("Loading message %llu..."), (unsigned long long)p->number);
 		return;
-	case PREVIEW_FAILED:
-		buf_printf(out, _("Message %llu: %s"), (unsigned long long)p->number,
+	case PREVIEW_FAILED: {
+		buf_printf(out, _("Message %llu: %s\n"), (unsigned long long)p->number,
 			   p->error ? p->error : "");
+		const mailbox_msg_t *failed = session_by_number(ui->session, p->number);
+		if (failed)
+			add_problems(out, failed, p);
 		return;
+	}
 	case PREVIEW_READY: break;
 	}
 	const mailbox_msg_t *msg = session_by_number(ui->session, p->number);
@@ -177,7 +210,7 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 		buf_printf(out, _(" (first %u lines via TOP; f fetches all)"),
 			   ui->options ? ui->options->preview_lines : 200);
 	buf_printf(out, "  [%s]\n", rawmode ? _("raw source, v: decoded") : _("v: raw source"));
-	add_state_notes(out, msg);
+	add_state_notes(out, msg, p);
 	if (rawmode || !p->mime) {
 		if (p->error)
 			buf_printf(out, "(%s)\n", p->error);
@@ -207,7 +240,7 @@ static bool refresh_text(ui_t *ui, preview_t *pv)
 	session_raw_reply(ui->session, &len, &serial);
 	buf_t notes;
 	buf_init(&notes);
-	add_state_notes(&notes, session_by_number(ui->session, p->number));
+	add_state_notes(&notes, session_by_number(ui->session, p->number), p);
 	const char *notes_text = notes.data ? notes.data : "";
 	bool same_notes = pv->cache.key_notes && strcmp(pv->cache.key_notes, notes_text) == 0;
 	if (same_notes && pv->cache.key_raw == p->raw && pv->cache.key_text == p->text &&

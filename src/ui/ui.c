@@ -93,6 +93,7 @@ static void handle_request(ui_t *ui, ui_request_t request, const char *key)
 	case UIREQ_SORT_NEXT: ui_action_sort_next(ui); return;
 	case UIREQ_SORT_REVERSE: ui_action_sort_reverse(ui); return;
 	case UIREQ_SORT_BIGGEST: ui_action_sort_biggest(ui); return;
+	case UIREQ_SORT_PROBLEMS: ui_action_sort_problems(ui); return;
 	/* The log pane searches itself. */
 	case UIREQ_SEARCH:
 		if (ui->layout.focus == PANE_LOG)
@@ -411,6 +412,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 		return EXIT_SOFTWARE;
 	}
 	ui.session = session_new(trace, options->preview_lines);
+	session_set_big(ui.session, options->big);
 	ui.layout.mode = LAYOUT_LOG_RIGHT;
 	ui.layout.focus = PANE_LIST;
 	views_open(&ui);

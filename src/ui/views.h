@@ -199,5 +199,6 @@ void ui_action_jump(ui_t *ui);
 void ui_action_sort_next(ui_t *ui);
 void ui_action_sort_reverse(ui_t *ui);
 void ui_action_sort_biggest(ui_t *ui);
+void ui_action_sort_problems(ui_t *ui);
 
 #endif

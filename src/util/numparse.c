@@ -28,6 +28,32 @@ bool parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 	return true;
 }
 
+bool parse_size(const char *s, uint64_t max, uint64_t *out)
+{
+	if (s == NULL)
+		return false;
+	size_t digits = strspn(s, "0123456789");
+	const char *unit = s + digits;
+	unsigned shift = 0;
+	switch (*unit) {
+	case '\0': break;
+	case 'k':
+	case 'K': shift = 10; break;
+	case 'm':
+	case 'M': shift = 20; break;
+	case 'g':
+	case 'G': shift = 30; break;
+	default: return false;
+	}
+	if (shift && unit[1] && strcmp(unit + 1, "iB") != 0 && strcmp(unit + 1, "B") != 0)
+		return false;
+	uint64_t value;
+	if (!parse_u64(s, digits, UINT64_MAX >> shift, &value) || (value << shift) > max)
+		return false;
+	*out = value << shift;
+	return true;
+}
+
 bool parse_u64_str(const char *s, uint64_t max, uint64_t *out)
 {
 	if (s == NULL)

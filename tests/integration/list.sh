@@ -5,9 +5,11 @@
 start_dovecot
 
 probe uidl >"$WORK/uidl" || bail_out "poplib UIDL failed"
-# The rows --list must print: number, size, uidl, date, from, subject.
+# The rows --list must print: number, size, uidl, date, from, subject,
+# address, problems (big past the default 10 MiB comes first).
 awk -F '\t' -v OFS='\t' 'NR == FNR { uidl[$1] = $2; next }
-	{ print $1, $2, uidl[$1], $3, $4, $5 }' FS=' ' "$WORK/uidl" FS='\t' "$EXPECTED" \
+	{ codes = ($2 > 10485760 ? "big" ($8 != "" ? "," : "") : "") $8
+	  print $1, $2, uidl[$1], $3, $4, $5, $7, codes }' FS=' ' "$WORK/uidl" FS='\t' "$EXPECTED" \
 	>"$WORK/want.tsv"
 count=$(wc -l <"$EXPECTED" | tr -d ' ')
 
@@ -41,10 +43,11 @@ if not isinstance(rows, list):
 	sys.exit('not a JSON array')
 if len(rows) != len(want):
 	problems.append('%d objects, expected %d' % (len(rows), len(want)))
-keys = ['number', 'size', 'uidl', 'date', 'from', 'subject']
+keys = ['number', 'size', 'uidl', 'date', 'from', 'subject', 'from_address', 'problems']
 for obj, w in zip(rows, want):
 	exp = dict(zip(keys, w))
 	exp['number'], exp['size'] = int(exp['number']), int(exp['size'])
+	exp['problems'] = exp['problems'].split(',') if exp['problems'] else []
 	for key in keys:
 		got = obj.get(key)
 		ok = got == exp[key]

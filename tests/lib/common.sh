@@ -165,7 +165,7 @@ one_error_line()
 }
 
 # expected_field N COLUMN: a field of expected.tsv (1 number, 2 size, 3 date,
-# 4 from, 5 subject, 6 basename).
+# 4 from, 5 subject, 6 basename, 7 address, 8 problems).
 expected_field()
 {
 	awk -F '\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$EXPECTED"

@@ -168,7 +168,7 @@ ok $? "line ends: Enter (No) refuses; d is refused then"
 screen=$(tui_screen)
 like "$screen" '^Last error: LIST said 178 octets and 187 arrived, 9 more' \
 	"line ends: the preview keeps the explanation"
-like "$screen" '^>? *!E +1 +178 ' "line ends: message 1 is flagged, not saved"
+like "$screen" '^>? *E!1 +1 +178 ' "line ends: message 1 is flagged (error, one problem: size-mismatch), not saved"
 is "$(ls -A "$TUI_DIR/saves")" "" "line ends: refused, no file left"
 tui_keys s
 tui_wait '^Save message 1 to'

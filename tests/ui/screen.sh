@@ -10,9 +10,14 @@ plan 17
 TUI_ENV="NO_COLOR=1"
 tui_start
 tui_wait 'Big attachment' 15 || bail_out "the list did not appear"
+# The log below: the From column has room for the name with the address.
+tui_keys L
+tui_wait 'Layout: log below'
 screen=$(tui_screen)
-like "$screen" '^ +9 +379 .*␛\[31mEvil␛\[0m +␛\]0;pwned␇␛\[2J' \
+like "$screen" '^ +9 +379 .*␛\[31mEvil␛\[0m <evil@example\.org> +␛\]0;pwned␇␛\[2J' \
 	"escape sequences in from/subject are shown as control pictures"
+tui_keys L L L
+tui_wait 'Layout: log right' || diag "the layout did not come back to log right"
 like "$screen" 'Plain ASCII messag' "the subject's clear-screen did not clear anything"
 title=$("$TUI_TMUX" -S "$TUI_SOCK" display-message -p -t ui '#{pane_title}')
 unlike "$title" 'pwned' "the subject's OSC sequence did not set the terminal title"
@@ -60,8 +65,11 @@ unlike "$(tui_screen)" 'Protocol log|q quit s save' \
 TUI_ENV= TUI_LANG=C
 tui_start
 tui_wait 'Big attachment' 15
+tui_keys L
+tui_wait 'Layout: log below'
 screen=$(tui_screen)
-like "$screen" '^ +2 +392 .*J\?+rgen M\?+ller +Gr\?+' "C locale: non-ASCII shown as '?'"
+like "$screen" '^ +2 +392 .*J\?+rgen M\?+ller <juergen@example\.org> +Gr\?+' \
+	"C locale: non-ASCII shown as '?'"
 like "$screen" '^ +9 +379 .*\^\[\[31mEvil' "C locale: ESC shown as ^["
 tui_keys q
 tui_wait_exit >/dev/null

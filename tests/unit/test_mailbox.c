@@ -446,6 +446,69 @@ static void test_size_line_ends_and_open_last_line(void **state)
 	free(note);
 }
 
+/* Problems: big by the threshold, header problems from TOP, marks noted
+ * outside the scan, size mismatch from a failed save; codes worst first. */
+static void test_problems(void **state)
+{
+	(void)state;
+	mailbox_t *mb = mailbox_new();
+	connect(mb, "1 100\r\n2 20000000\r\n3 300\r\n", 3, "1 a\r\n2 b\r\n3 c\r\n");
+	const mailbox_msg_t *m1 = mailbox_find(mb, 1), *m2 = mailbox_find(mb, 2),
+			    *m3 = mailbox_find(mb, 3);
+	assert_int_equal(mailbox_problems(m1), 0);
+	assert_int_equal(mailbox_problems(m2), MAILBOX_PROBLEM_BIG); /* over 10 MiB */
+	mailbox_set_big(mb, 200);
+	assert_int_equal(mailbox_problems(m3), MAILBOX_PROBLEM_BIG);
+	mailbox_set_big(mb, 0);
+	assert_int_equal(mailbox_problems(m2), 0);
+
+	static const char headers[] = "Subject: x\r\nFrom: a@b\r\nFrom: c@d\r\n\r\n";
+	mailbox_take_headers(mb, 1, headers, sizeof headers - 1);
+	assert_int_equal(mailbox_problems(m1), MIME_PROBLEM_NO_DATE | MIME_PROBLEM_DUP_FROM);
+	assert_true(mailbox_note_problems(mb, 1, MIME_PROBLEM_BROKEN));
+	assert_false(mailbox_note_problems(mb, 1, MIME_PROBLEM_BROKEN));
+	char *codes = mailbox_problem_codes(mailbox_problems(m1), ",");
+	assert_string_equal(codes, "mime-broken,dup-from,no-date");
+	free(codes);
+	/* A later header block replaces the header problems, not the mark. */
+	static const char fixed[] = "Date: Mon, 02 Mar 2026 09:00:00 +0000\r\nFrom: a@b\r\n\r\n";
+	mailbox_take_headers(mb, 1, fixed, sizeof fixed - 1);
+	assert_int_equal(mailbox_problems(m1), MIME_PROBLEM_BROKEN);
+
+	assert_true(mailbox_note_problems(mb, 2, MAILBOX_PROBLEM_TOP_REFUSED));
+	char *why = NULL;
+	assert_int_equal(gate_save_begin(mb, 3, &why), 0);
+	gate_save_failed(mb, 3, "sizes differ", true);
+	assert_int_equal(mailbox_problems(m3), MAILBOX_PROBLEM_SIZE_MISMATCH);
+	codes = mailbox_problem_codes(0, ",");
+	assert_string_equal(codes, "");
+	free(codes);
+
+	/* Rank: size-mismatch before top-refused before mime-broken. */
+	assert_true(mailbox_problem_rank(mailbox_problems(m3)) <
+		    mailbox_problem_rank(mailbox_problems(m2)));
+	assert_true(mailbox_problem_rank(mailbox_problems(m2)) <
+		    mailbox_problem_rank(mailbox_problems(m1)));
+	assert_int_equal(mailbox_problem_rank(0), MAILBOX_PROBLEM_KINDS);
+	/* Every kind has a code and a reason; the codes are distinct. */
+	for (size_t i = 0; i < MAILBOX_PROBLEM_KINDS; i++) {
+		const char *code, *reason;
+		assert_int_not_equal(mailbox_problem_at(i, &code, &reason), 0);
+		assert_true(*code && *reason);
+		for (size_t j = 0; j < i; j++) {
+			const char *other;
+			mailbox_problem_at(j, &other, NULL);
+			assert_string_not_equal(code, other);
+		}
+	}
+	assert_int_equal(mailbox_problem_at(MAILBOX_PROBLEM_KINDS, NULL, NULL), 0);
+
+	/* The same message on the next connection keeps what was found. */
+	connect(mb, "1 100\r\n2 20000000\r\n3 300\r\n", 3, "1 a\r\n2 b\r\n3 c\r\n");
+	assert_int_equal(mailbox_problems(mailbox_find(mb, 1)), MIME_PROBLEM_BROKEN);
+	mailbox_free(mb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +523,7 @@ int main(void)
 	    cmocka_unit_test(test_carry_over),
 	    cmocka_unit_test(test_headers_kept_across_connections),
 	    cmocka_unit_test(test_placeholders),
+	    cmocka_unit_test(test_problems),
 	    cmocka_unit_test(test_size_verdicts),
 	    cmocka_unit_test(test_size_line_ends_and_open_last_line),
 	};

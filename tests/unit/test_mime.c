@@ -615,6 +615,119 @@ static void test_nul_in_headers(void **state)
 	mime_free(m);
 }
 
+/* ---- what a header block breaks (mime_summarize's problems) ---- */
+
+static unsigned problems_of(const char *data, size_t len)
+{
+	mime_summary_t s;
+	mime_summarize(data, len, &s);
+	unsigned problems = s.problems;
+	mime_summary_free(&s);
+	return problems;
+}
+
+#define GOOD_HEADERS "Date: Mon, 02 Mar 2026 09:00:00 +0000\r\nFrom: a@example.org\r\n"
+
+static void test_header_problems_fields(void **state)
+{
+	(void)state;
+	static const char good[] = GOOD_HEADERS "Subject: fine\r\n\r\nbody\r\n";
+	assert_int_equal(problems_of(good, sizeof good - 1), 0);
+	static const char none[] = "Subject: neither\r\n\r\n";
+	assert_int_equal(problems_of(none, sizeof none - 1),
+			 MIME_PROBLEM_NO_DATE | MIME_PROBLEM_NO_FROM);
+	static const char twice[] = GOOD_HEADERS "DATE: Tue, 03 Mar 2026 09:00:00 +0000\r\n"
+						 "from: b@example.org\r\n\r\n";
+	assert_int_equal(problems_of(twice, sizeof twice - 1),
+			 MIME_PROBLEM_DUP_DATE | MIME_PROBLEM_DUP_FROM);
+	/* Look-alikes are other fields; a From in the body is no header. */
+	static const char alike[] = GOOD_HEADERS "Resent-From: c@example.org\r\n"
+						 "X-Date: then\r\n\r\nFrom: d@example.org\r\n";
+	assert_int_equal(problems_of(alike, sizeof alike - 1), 0);
+	/* No header at all: the first line is no field. */
+	static const char bodyonly[] = "just text\r\n\r\n";
+	assert_int_equal(problems_of(bodyonly, sizeof bodyonly - 1),
+			 MIME_PROBLEM_NO_DATE | MIME_PROBLEM_NO_FROM);
+	/* A refused TOP: nothing known, nothing flagged. */
+	assert_int_equal(problems_of(NULL, 0), 0);
+}
+
+static void test_header_problems_bytes(void **state)
+{
+	(void)state;
+	static const char nul[] = GOOD_HEADERS "Subject: a\0b\r\n\r\n";
+	assert_int_equal(problems_of(nul, sizeof nul - 1), MIME_PROBLEM_NUL);
+	/* 8-bit bytes at any position of the eight-byte stride, and in the tail. */
+	for (size_t at = 0; at < 9; at++) {
+		char text[128];
+		int n = snprintf(text, sizeof text, "%sX: %.*s\xc3\xa9\r\n\r\n", GOOD_HEADERS,
+				 (int)at, "........");
+		assert_int_equal(problems_of(text, (size_t)n), MIME_PROBLEM_8BIT);
+	}
+	/* 8-bit bytes and NUL in the body count for nothing. */
+	static const char body[] = GOOD_HEADERS "\r\n\xc3\xa9\0\r\n";
+	assert_int_equal(problems_of(body, sizeof body - 1), 0);
+	/* A raw 8-bit byte is not a control: ESC is not flagged here. */
+	static const char esc[] = GOOD_HEADERS "Subject: \x1b[31m\r\n\r\n";
+	assert_int_equal(problems_of(esc, sizeof esc - 1), 0);
+}
+
+static void test_header_problems_lengths(void **state)
+{
+	(void)state;
+	buf_t b;
+	buf_init(&b);
+	/* 998 octets and its CRLF are allowed, 999 are not; LF alone too. */
+	buf_append_str(&b, GOOD_HEADERS "X: ");
+	for (size_t i = 3; i < 998; i++)
+		buf_append_str(&b, "x");
+	buf_append_str(&b, "\r\n\r\n");
+	assert_int_equal(problems_of(b.data, b.len), 0);
+	buf_clear(&b);
+	buf_append_str(&b, GOOD_HEADERS "X: ");
+	for (size_t i = 3; i < 999; i++)
+		buf_append_str(&b, "x");
+	buf_append_str(&b, "\n\n");
+	assert_int_equal(problems_of(b.data, b.len), MIME_PROBLEM_LONG_LINE);
+	/* A block over 64 KiB of short lines; the same cut short of its
+	 * empty line (a capped TOP) counts as well. */
+	buf_clear(&b);
+	buf_append_str(&b, GOOD_HEADERS);
+	while (b.len <= MIME_MAX_HEADER_BLOCK)
+		buf_append_str(&b, "X-Filler: 0123456789012345678901234567890123456789\r\n");
+	assert_int_equal(problems_of(b.data, b.len), MIME_PROBLEM_HUGE);
+	buf_append_str(&b, "\r\nbody\r\n");
+	assert_int_equal(problems_of(b.data, b.len), MIME_PROBLEM_HUGE);
+	/* The body's long lines are not the header's. */
+	buf_clear(&b);
+	buf_append_str(&b, GOOD_HEADERS "\r\n");
+	for (size_t i = 0; i < 2000; i++)
+		buf_append_str(&b, "y");
+	assert_int_equal(problems_of(b.data, b.len), 0);
+	buf_free(&b);
+}
+
+/* GMime's structure warnings: a multipart without boundary is broken
+ * whole or cut; one cut before its end is broken only when whole. */
+static void test_mime_broken(void **state)
+{
+	(void)state;
+	mime_message_t *m = parse_ok(GOOD_HEADERS "Content-Type: multipart/mixed\r\n\r\n"
+						  "--x\r\n\r\npart\r\n--x--\r\n");
+	assert_non_null(mime_message_broken(m, false));
+	assert_string_equal(mime_message_broken(m, true), "a multipart without a boundary");
+	mime_free(m);
+	m = parse_ok(GOOD_HEADERS "Content-Type: multipart/mixed; boundary=x\r\n\r\n"
+				  "--x\r\nContent-Type: text/plain\r\n\r\nfirst lines of a ");
+	assert_non_null(mime_message_broken(m, false));
+	assert_null(mime_message_broken(m, true));
+	mime_free(m);
+	m = parse_ok(GOOD_HEADERS "Content-Type: multipart/mixed; boundary=x\r\n\r\n"
+				  "--x\r\nContent-Type: text/plain\r\n\r\nwhole\r\n--x--\r\n");
+	assert_null(mime_message_broken(m, false));
+	mime_free(m);
+}
+
 static void exercise(const char *data, size_t len)
 {
 	mime_summary_t s;
@@ -765,6 +878,10 @@ int main(void)
 	    cmocka_unit_test(test_truncated_multipart),
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_nul_in_headers),
+	    cmocka_unit_test(test_header_problems_fields),
+	    cmocka_unit_test(test_header_problems_bytes),
+	    cmocka_unit_test(test_header_problems_lengths),
+	    cmocka_unit_test(test_mime_broken),
 	    cmocka_unit_test(test_deep_nesting),
 	};
 

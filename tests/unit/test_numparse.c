@@ -94,12 +94,44 @@ static void test_str_variant(void **state)
 	assert_int_equal(v, 65535);
 }
 
+/* parse_size: octets with a binary unit, as --big takes them. */
+static void test_size(void **state)
+{
+	(void)state;
+	uint64_t v = 0;
+	assert_true(parse_size("0", UINT64_MAX, &v));
+	assert_int_equal(v, 0);
+	assert_true(parse_size("12345", UINT64_MAX, &v));
+	assert_int_equal(v, 12345);
+	assert_true(parse_size("500k", UINT64_MAX, &v));
+	assert_int_equal(v, 500 * 1024);
+	assert_true(parse_size("10M", UINT64_MAX, &v));
+	assert_int_equal(v, 10 * 1024 * 1024);
+	assert_true(parse_size("10MiB", UINT64_MAX, &v));
+	assert_int_equal(v, 10 * 1024 * 1024);
+	assert_true(parse_size("2GB", UINT64_MAX, &v));
+	assert_int_equal(v, 2ull << 30);
+	v = 7;
+	static const char *const bad[] = {
+	    "",     "M",      "10X",  "10 M", "-1",
+	    "10Mi", "10MiBs", "1.5M", "10kK", "99999999999999999999G"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_false(parse_size(bad[i], UINT64_MAX, &v));
+	assert_false(parse_size("2G", (2ull << 30) - 1, &v));
+	assert_false(parse_size(NULL, UINT64_MAX, &v));
+	assert_int_equal(v, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_accepts_plain_digits), cmocka_unit_test(test_rejects_overflow),
-	    cmocka_unit_test(test_rejects_non_digits),   cmocka_unit_test(test_respects_max),
-	    cmocka_unit_test(test_uses_exact_length),    cmocka_unit_test(test_str_variant),
+	    cmocka_unit_test(test_accepts_plain_digits),
+	    cmocka_unit_test(test_rejects_overflow),
+	    cmocka_unit_test(test_rejects_non_digits),
+	    cmocka_unit_test(test_respects_max),
+	    cmocka_unit_test(test_uses_exact_length),
+	    cmocka_unit_test(test_str_variant),
+	    cmocka_unit_test(test_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
