@@ -162,10 +162,10 @@ static bool parse_size(const char *s, size_t len, uint64_t *out)
 	return false;
 }
 
-static char *bad_size(const char *arg)
+static char *bad_size(void)
 {
 	/* TRANSLATORS: the examples are pattern syntax; keep them as they are. */
-	return xasprintf(_("\"%s\" is not a size: say >5M, <100k, 1M-5M or 1234"), arg);
+	return xstrdup(_("not a size (say >5M, <100k or 1M-5M)"));
 }
 
 static char *parse_size_term(term_t *term, const char *arg, bool exact, long long now)
@@ -182,27 +182,26 @@ static char *parse_size_term(term_t *term, const char *arg, bool exact, long lon
 		const char *v = arg + 1 + or_equal;
 		uint64_t n;
 		if (!parse_size(v, strlen(v), &n))
-			return bad_size(arg);
+			return bad_size();
 		if (arg[0] == '<') {
 			if (!or_equal && n == 0)
-				return bad_size(arg);
+				return bad_size();
 			b = or_equal ? n : n - 1;
 		} else {
 			if (!or_equal && n == UINT64_MAX)
-				return bad_size(arg);
+				return bad_size();
 			a = or_equal ? n : n + 1;
 		}
 	} else if (sep) {
 		size_t left = (size_t)(sep - arg), right = len - left - sep_len;
 		if ((!left && !right) || (left && !parse_size(arg, left, &a)) ||
 		    (right && !parse_size(sep + sep_len, right, &b)))
-			return bad_size(arg);
+			return bad_size();
 		if (a > b)
-			return xasprintf(_("\"%s\" runs backwards: the smaller size comes first"),
-					 arg);
+			return xstrdup(_("the range runs backwards: the smaller size comes first"));
 	} else {
 		if (!parse_size(arg, len, &a))
-			return bad_size(arg);
+			return bad_size();
 		b = a;
 	}
 	term->size_low = a;
@@ -301,12 +300,10 @@ static bool parse_age(const char *s, long long now, long long *when)
 	}
 }
 
-static char *bad_date(const char *arg)
+static char *bad_date(void)
 {
 	/* TRANSLATORS: the examples are pattern syntax; keep them as they are. */
-	return xasprintf(_("\"%s\" is not a date: say 2026-03-14, 2026-03, "
-			   "2026-01..2026-03, <30d or >1y"),
-			 arg);
+	return xstrdup(_("not a date (say 2026-03-14, 2026-01..2026-03 or <30d)"));
 }
 
 static char *parse_date_term(term_t *term, const char *arg, bool exact, long long now)
@@ -330,18 +327,17 @@ static char *parse_date_term(term_t *term, const char *arg, bool exact, long lon
 			else
 				from = or_equal ? a : b;
 		} else {
-			return bad_date(arg);
+			return bad_date();
 		}
 	} else if (dots) {
 		size_t left = (size_t)(dots - arg), right = len - left - 2;
 		if ((!left && !right) || (left && !parse_day(arg, left, &from, &b)) ||
 		    (right && !parse_day(dots + 2, right, &a, &to)))
-			return bad_date(arg);
+			return bad_date();
 		if (from >= to)
-			return xasprintf(_("\"%s\" runs backwards: the earlier date comes first"),
-					 arg);
+			return xstrdup(_("the range runs backwards: the earlier date comes first"));
 	} else if (!parse_day(arg, len, &from, &to)) {
-		return bad_date(arg);
+		return bad_date();
 	}
 	term->date_from = from;
 	term->date_to = to;
@@ -426,7 +422,7 @@ static char *parse_flag(term_t *term, const char *arg, bool exact, long long now
 		}
 		buf_printf(&names, "%s%s", i ? ", " : "", flags[i].name);
 	}
-	char *why = xasprintf(_("\"%s\" is not a flag: say %s"), arg, names.data ? names.data : "");
+	char *why = xasprintf(_("no such flag (%s)"), names.data ? names.data : "");
 	buf_free(&names);
 	return why;
 }
@@ -447,9 +443,9 @@ static const term_kind_t term_kinds[] = {
     {'d', true, "~d DATE", N_("date: 2026-03-14, 2026-03, 2026-01..2026-03, <30d, >1y"),
      parse_date_term, match_date},
     {'F', false, "~F FLAG",
-     N_("saved saving pending deleted uncertain mismatch nouidl error noheaders"), parse_flag,
+     N_("flag: saved pending deleted noheaders error (all: man page)"), parse_flag,
      match_flag},
-    {0, true, "WORD", N_("sender or subject contains WORD; !TERM: not; all terms hold"),
+    {0, true, "WORD", N_("sender or subject contains WORD; !TERM: TERM does not hold"),
      parse_text, match_word},
 };
 
@@ -518,7 +514,7 @@ static char *parse_term(term_t *term, const char **p, long long now)
 		s++;
 		if (!*s || *s == ' ' || *s == '\t') {
 			*p = s;
-			return xstrdup(_("! must be followed by a term, as in !~F saved"));
+			return xstrdup(_("! must be followed by a term (as in !~F saved)"));
 		}
 	}
 	const term_kind_t *kind = kind_for(0);
@@ -532,8 +528,8 @@ static char *parse_term(term_t *term, const char **p, long long now)
 				if (term_kinds[i].letter)
 					buf_printf(&letters, " ~%c", term_kinds[i].letter);
 			*p = s + (letter ? 2 : 1);
-			char *why = xasprintf(_("no such term; the terms are%s"),
-					      letters.data ? letters.data : "");
+			char *why =
+			    xasprintf(_("no such term (%s)"), letters.data ? letters.data + 1 : "");
 			buf_free(&letters);
 			return why;
 		}
@@ -541,7 +537,7 @@ static char *parse_term(term_t *term, const char **p, long long now)
 		skip_space(&s);
 		if (!*s) {
 			*p = s;
-			return xasprintf(_("~%c needs an argument: %s"), letter, kind->label);
+			return xasprintf(_("needs an argument: %s"), kind->label);
 		}
 	}
 	term->kind = kind;
@@ -595,7 +591,7 @@ limit_t *limit_compile(const char *pattern, long long now, limit_error_t *error)
 			error->length = (size_t)(p - start);
 			/* TRANSLATORS: the bad term of a limit pattern, then why it is bad. */
 			error->message =
-			    xasprintf(_("bad term \"%.*s\": %s"), (int)error->length, start, why);
+			    xasprintf(_("\"%.*s\": %s"), (int)error->length, start, why);
 			free(why);
 			terms_free(terms, count);
 			return NULL;

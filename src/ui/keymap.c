@@ -45,6 +45,8 @@ static const keymap_entry_t entries[] = {
     {'w', UIREQ_WRITE_LOG, "w", N_("write the protocol log to a file")},
     {'R', UIREQ_RECONNECT, "R", N_("reconnect after the connection dropped")},
     {CTRL('l'), UIREQ_REDRAW, "^L", N_("redraw the screen")},
+    {'l', UIREQ_LIMIT, "l", N_("list: show only messages matching a pattern (empty: all)")},
+    {'M', UIREQ_SUMMARY, "M", N_("mailbox summary: size by sender and by month")},
 };
 
 ui_request_t keymap_lookup(int key)

@@ -34,6 +34,8 @@ typedef enum {
 	UIREQ_WRITE_LOG,
 	UIREQ_RECONNECT,
 	UIREQ_REDRAW,
+	UIREQ_LIMIT,
+	UIREQ_SUMMARY,
 } ui_request_t;
 
 typedef struct {

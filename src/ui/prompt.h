@@ -20,6 +20,7 @@ typedef enum {
 	HISTORY_COMMAND,
 	HISTORY_SEARCH,
 	HISTORY_PATH,
+	HISTORY_LIMIT,
 	HISTORY_COUNT,
 } prompt_history_t;
 

@@ -39,7 +39,15 @@ static void draw_title(ui_t *ui)
 	char right[256], total[16];
 	draw_size(session_total_octets(s), total, sizeof total);
 	size_t pending = session_pending_count(s);
-	snprintf(right, sizeof right, _("   %zu messages, %s"), session_count(s), total);
+	if (session_limit_pattern(s)) {
+		char shown[16];
+		draw_size(session_shown_octets(s), shown, sizeof shown);
+		/* TRANSLATORS: messages the limit shows / all, their size / all. */
+		snprintf(right, sizeof right, _("   %zu/%zu messages, %s/%s"), session_count(s),
+			 session_total_count(s), shown, total);
+	} else {
+		snprintf(right, sizeof right, _("   %zu messages, %s"), session_count(s), total);
+	}
 	x += draw_text(y, x, cols - x, right, ROLE_TITLE, false);
 	if (pending) {
 		snprintf(right, sizeof right, _("  %zu PENDING DELETION"), pending);

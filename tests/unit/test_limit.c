@@ -136,8 +136,8 @@ static void test_sizes(void **state)
 	assert_true(matches("~z 90KiB", &small));
 	assert_false(matches("~z 90kB", &small));
 	assert_true(matches("~z >6MB", &big)); /* 6,291,456 > 6,000,000 */
-	refused("~z >5Q", "~z >5Q", 0, "is not a size");
-	refused("~f a ~z big", "~z big", 5, "\"big\" is not a size");
+	refused("~z >5Q", "~z >5Q", 0, "not a size (say >5M");
+	refused("~f a ~z big", "~z big", 5, "not a size");
 	refused("~z 5M-1M", "~z 5M-1M", 0, "backwards");
 	refused("~z <0", "~z <0", 0, "not a size");
 	refused("~z 1.5", "~z 1.5", 0, "not a size");
@@ -183,12 +183,12 @@ static void test_dates(void **state)
 	/* A message without a date matches no date term. */
 	assert_false(matches("~d 2026", &undated));
 	assert_true(matches("!~d 2026", &undated));
-	refused("~d 2026-13", "~d 2026-13", 0, "is not a date");
-	refused("~d 2026-02-30", "~d 2026-02-30", 0, "is not a date");
-	refused("~d 26-03", "~d 26-03", 0, "is not a date");
+	refused("~d 2026-13", "~d 2026-13", 0, "not a date");
+	refused("~d 2026-02-30", "~d 2026-02-30", 0, "not a date");
+	refused("~d 26-03", "~d 26-03", 0, "not a date");
 	refused("~d 2026-03..2026-01", "~d 2026-03..2026-01", 0, "backwards");
-	refused("~d 30d", "~d 30d", 0, "is not a date");
-	refused("~d <30x", "~d <30x", 0, "is not a date");
+	refused("~d 30d", "~d 30d", 0, "not a date");
+	refused("~d <30x", "~d <30x", 0, "not a date");
 }
 
 static void test_flags(void **state)
@@ -224,7 +224,7 @@ static void test_flags(void **state)
 	msg.error = "x";
 	assert_true(matches("~F error", &msg));
 	assert_false(matches("~F noheaders", &msg));
-	refused("~F sav", "~F sav", 0, "saved, saving, pending");
+	refused("~F sav", "~F sav", 0, "no such flag (saved, saving, pending");
 	refused("~F", "~F", 0, "needs an argument");
 }
 
@@ -255,10 +255,10 @@ static void test_headers_unknown(void **state)
 
 static void test_errors(void **state)
 {
-	refused("~x foo", "~x", 0, "no such term; the terms are ~f ~s ~z ~d ~F");
+	refused("~x foo", "~x", 0, "\"~x\": no such term (~f ~s ~z ~d ~F)");
 	refused("~f clark ~q", "~q", 9, "no such term");
 	refused("~", "~", 0, "no such term");
-	refused("~s", "~s", 0, "~s needs an argument: ~s TEXT");
+	refused("~s", "~s", 0, "\"~s\": needs an argument: ~s TEXT");
 	refused("~f \"clark", "~f \"clark", 0, "a quote is not closed");
 	refused("! ~f clark", "!", 0, "must be followed by a term");
 	refused("~s \"\"", "~s \"\"", 0, "the text is empty");
