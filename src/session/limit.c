@@ -17,7 +17,11 @@
 
 /* What a term says about a message: a term that needs headers cannot tell
  * before they arrive. */
-typedef enum { ANSWER_NO, ANSWER_YES, ANSWER_UNKNOWN } answer_t;
+typedef enum {
+	ANSWER_NO,
+	ANSWER_YES,
+	ANSWER_UNKNOWN
+} answer_t;
 
 typedef struct term term_t;
 
@@ -151,7 +155,8 @@ static bool parse_size(const char *s, size_t len, uint64_t *out)
 	if (!digits)
 		return false;
 	for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
-		if (strlen(units[u].suffix) == len - i && memcmp(units[u].suffix, s + i, len - i) == 0) {
+		if (strlen(units[u].suffix) == len - i &&
+		    memcmp(units[u].suffix, s + i, len - i) == 0) {
 			double octets = value * units[u].factor;
 			if (octets >= 9.2e18 || (point && units[u].factor == 1))
 				return false;
@@ -248,8 +253,7 @@ static bool parse_day(const char *s, size_t len, long long *from, long long *to)
 	int year, month = 0, day = 0;
 	if (!take_number(&p, end, 4, &year) || year < 1970)
 		return false;
-	if (p < end && (*p++ != '-' || !take_number(&p, end, 2, &month) || month < 1 ||
-			month > 12))
+	if (p < end && (*p++ != '-' || !take_number(&p, end, 2, &month) || month < 1 || month > 12))
 		return false;
 	if (p < end && (*p++ != '-' || !take_number(&p, end, 2, &day) || day < 1))
 		return false;
@@ -402,11 +406,9 @@ static const struct {
 	const char *name;
 	bool (*test)(const mailbox_msg_t *msg);
 } flags[] = {
-    {"saved", flag_saved},         {"saving", flag_saving},
-    {"pending", deletion_pending}, {"deleted", flag_deleted},
-    {"uncertain", flag_uncertain}, {"mismatch", flag_mismatch},
-    {"nouidl", flag_nouidl},       {"error", flag_error},
-    {"noheaders", flag_noheaders},
+    {"saved", flag_saved},     {"saving", flag_saving},       {"pending", deletion_pending},
+    {"deleted", flag_deleted}, {"uncertain", flag_uncertain}, {"mismatch", flag_mismatch},
+    {"nouidl", flag_nouidl},   {"error", flag_error},         {"noheaders", flag_noheaders},
 };
 
 static char *parse_flag(term_t *term, const char *arg, bool exact, long long now)
@@ -442,11 +444,10 @@ static const term_kind_t term_kinds[] = {
      parse_size_term, match_size},
     {'d', true, "~d DATE", N_("date: 2026-03-14, 2026-03, 2026-01..2026-03, <30d, >1y"),
      parse_date_term, match_date},
-    {'F', false, "~F FLAG",
-     N_("flag: saved pending deleted noheaders error (all: man page)"), parse_flag,
-     match_flag},
-    {0, true, "WORD", N_("sender or subject contains WORD; !TERM: TERM does not hold"),
-     parse_text, match_word},
+    {'F', false, "~F FLAG", N_("flag: saved pending deleted noheaders error (all: man page)"),
+     parse_flag, match_flag},
+    {0, true, "WORD", N_("sender or subject contains WORD; !TERM: TERM does not hold"), parse_text,
+     match_word},
 };
 
 static const term_kind_t *kind_for(char letter)

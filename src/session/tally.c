@@ -52,8 +52,8 @@ static char *key_of(const mailbox_msg_t *msg, tally_by_t by)
 		return month ? month : xstrdup(KEY_NONE);
 	}
 	const char *sender = msg->from_address && *msg->from_address ? msg->from_address
-			     : msg->from && *msg->from                ? msg->from
-								      : NULL;
+			     : msg->from && *msg->from               ? msg->from
+								     : NULL;
 	if (!sender)
 		return xstrdup(KEY_NONE);
 	char *key = xstrdup(sender);
@@ -78,7 +78,7 @@ static void label_and_pattern(tally_group_t *group, const char *key, const mailb
 		group->pattern = xasprintf("~d %s", key);
 	} else {
 		group->label = xstrdup(msg->from_address && *msg->from_address ? msg->from_address
-										: msg->from);
+									       : msg->from);
 		char *quoted = limit_quote(group->label);
 		group->pattern = xasprintf("~f =%s", quoted);
 		free(quoted);

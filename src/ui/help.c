@@ -59,8 +59,8 @@ static void help_draw(ui_t *ui, view_t *view, int top, int left, int lines, int 
 	int notes = 5;
 	y++;
 	if (y < lines)
-		draw_text(top + y++, left + 2, cols - 3, _("Limit patterns (l): every term must hold."),
-			  ROLE_DIM, false);
+		draw_text(top + y++, left + 2, cols - 3,
+			  _("Limit patterns (l): every term must hold."), ROLE_DIM, false);
 	notes += 2;
 	const char *label, *text;
 	for (size_t i = 0; limit_help(i, &label, &text); i++, notes++) {

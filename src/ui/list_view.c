@@ -158,9 +158,9 @@ static void list_header(ui_t *ui, view_t *view, char *out, size_t size)
 	/* The limit first: it must show on a narrow screen. */
 	if (pattern && n > 0 && (size_t)n < size)
 		/* TRANSLATORS: messages shown / all, then the limit pattern. */
-		n += snprintf(out + n, size - (size_t)n, _(" %zu/%zu, limit %s"),
-			      session_count(ui->session), session_total_count(ui->session),
-			      pattern);
+		n +=
+		    snprintf(out + n, size - (size_t)n, _(" %zu/%zu, limit %s"),
+			     session_count(ui->session), session_total_count(ui->session), pattern);
 	if (n > 0 && (size_t)n < size)
 		snprintf(out + n, size - (size_t)n, " (%s %s%s)", _("sorted by"),
 			 session_sort_name(session_sort_key(ui->session)),
@@ -187,8 +187,9 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 		 key == SESSION_SORT_SUBJECT ? arrow : "");
 	draw_text(y, x, w, head, ROLE_DIM, true);
 	if (!count) {
-		const char *empty = session_state(s) == SESSION_READY ? _("(the mailbox is empty)")
-								      : _("(no messages listed yet)");
+		const char *empty = session_state(s) == SESSION_READY
+					? _("(the mailbox is empty)")
+					: _("(no messages listed yet)");
 		if (session_total_count(s) && session_limit_pattern(s))
 			empty = _("(no message matches the limit; l, then Enter: show all)");
 		draw_text(y + 1, x + 1, w - 1, empty, ROLE_DIM, true);

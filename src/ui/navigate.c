@@ -47,7 +47,8 @@ void ui_action_jump(ui_t *ui)
 	if (known && session_row_of(ui->session, number, &row))
 		list_view_select_row(ui, row);
 	else if (known && session_by_number(ui->session, number))
-		ui_message(ui, true, _("Message %s is hidden by the limit (l, then Enter: show all)"),
+		ui_message(ui, true,
+			   _("Message %s is hidden by the limit (l, then Enter: show all)"),
 			   ui->jump);
 	else
 		ui_message(ui, true, _("No message %s"), ui->jump);
@@ -93,14 +94,15 @@ bool ui_apply_limit(ui_t *ui, const char *pattern)
 		list_view_select_row(ui, 0);
 	size_t shown = session_count(ui->session), total = session_total_count(ui->session);
 	if (!session_limit_pattern(ui->session))
-		ui_message(ui, false, ngettext("No limit: all %zu message shown",
-					       "No limit: all %zu messages shown", total),
+		ui_message(ui, false,
+			   ngettext("No limit: all %zu message shown",
+				    "No limit: all %zu messages shown", total),
 			   total);
 	else
 		/* TRANSLATORS: messages shown of all messages, then the pattern. */
 		ui_message(ui, false,
-			   ngettext("Limit: %zu of %zu message: %s", "Limit: %zu of %zu messages: %s",
-				    total),
+			   ngettext("Limit: %zu of %zu message: %s",
+				    "Limit: %zu of %zu messages: %s", total),
 			   shown, total, session_limit_pattern(ui->session));
 	return true;
 }

@@ -59,7 +59,8 @@ static void draw_bar_line(int y, int x, int w, const tally_group_t *group, uint6
 	int col = x + 1 + label_w + 1;
 	if (bar_w > 0) {
 		char bar[512];
-		int filled = largest ? (int)((double)group->octets / (double)largest * bar_w + 0.5) : 0;
+		int filled =
+		    largest ? (int)((double)group->octets / (double)largest * bar_w + 0.5) : 0;
 		if (filled < 1 && group->octets)
 			filled = 1;
 		if (bar_w > (int)sizeof bar - 1)
@@ -88,8 +89,9 @@ static void summary_draw(ui_t *ui, view_t *view, int top, int left, int lines, i
 	snprintf(text, sizeof text,
 		 sum->by == TALLY_BY_SENDER
 		     /* TRANSLATORS: the summary's title: message count, their size. */
-		     ? ngettext(" Mailbox by sender: %zu message, %s", " Mailbox by sender: %zu "
-									"messages, %s",
+		     ? ngettext(" Mailbox by sender: %zu message, %s",
+				" Mailbox by sender: %zu "
+				"messages, %s",
 				tally->messages)
 		     : ngettext(" Mailbox by month: %zu message, %s",
 				" Mailbox by month: %zu messages, %s", tally->messages),
@@ -107,7 +109,8 @@ static void summary_draw(ui_t *ui, view_t *view, int top, int left, int lines, i
 	if (sum->height < 1)
 		sum->height = 1;
 	if (!tally->count)
-		draw_text(top + 2, left + 1, cols - 1, _("(no messages listed yet)"), ROLE_DIM, true);
+		draw_text(top + 2, left + 1, cols - 1, _("(no messages listed yet)"), ROLE_DIM,
+			  true);
 	if (sum->selected < sum->offset)
 		sum->offset = sum->selected;
 	if (sum->selected >= sum->offset + (size_t)sum->height)
@@ -119,10 +122,10 @@ static void summary_draw(ui_t *ui, view_t *view, int top, int left, int lines, i
 			      g == sum->selected);
 	}
 	const char *hint = sum->note ? sum->note
-		   : sum->by == TALLY_BY_SENDER
-		       /* TRANSLATORS: keep it short: it must fit 40 columns if it can. */
-		       ? _("Tab: by month  Enter: limit  q: close")
-		       : _("Tab: by sender  Enter: limit  q: close");
+			   : sum->by == TALLY_BY_SENDER
+			       /* TRANSLATORS: keep it short: it must fit 40 columns if it can. */
+			       ? _("Tab: by month  Enter: limit  q: close")
+			       : _("Tab: by sender  Enter: limit  q: close");
 	draw_text(top + lines - 1, left, cols, hint, sum->note ? ROLE_ERROR : ROLE_DIM, true);
 }
 
@@ -133,8 +136,9 @@ static bool apply(ui_t *ui, summary_t *sum)
 		return true;
 	const tally_group_t *group = &sum->tally->groups[sum->selected];
 	if (!group->pattern) {
-		sum->note = sum->by == TALLY_BY_SENDER ? _("No limit for messages without a sender.")
-						       : _("No limit for messages without a date.");
+		sum->note = sum->by == TALLY_BY_SENDER
+				? _("No limit for messages without a sender.")
+				: _("No limit for messages without a date.");
 		return true;
 	}
 	if (!ui_apply_limit(ui, group->pattern))
@@ -160,11 +164,13 @@ static bool summary_request(ui_t *ui, view_t *view, ui_request_t request)
 		if (sum->selected + 1 < count)
 			sum->selected++;
 		return true;
-	case UIREQ_PAGE_UP: sum->selected = sum->selected > page ? sum->selected - page : 0; return true;
+	case UIREQ_PAGE_UP:
+		sum->selected = sum->selected > page ? sum->selected - page : 0;
+		return true;
 	case UIREQ_PAGE_DOWN:
 		sum->selected = sum->selected + page < count ? sum->selected + page
-				: count				  ? count - 1
-								  : 0;
+				: count                      ? count - 1
+							     : 0;
 		return true;
 	case UIREQ_HOME: sum->selected = 0; return true;
 	case UIREQ_END: sum->selected = count ? count - 1 : 0; return true;

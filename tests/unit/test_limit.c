@@ -71,8 +71,8 @@ static void refused(const char *pattern, const char *bad_term, size_t offset,
 
 static void test_text_terms(void **state)
 {
-	mailbox_msg_t clark = message("Clark Kent", "clark@example.org", "Invoice 42 for March",
-				      1000, NOW);
+	mailbox_msg_t clark =
+	    message("Clark Kent", "clark@example.org", "Invoice 42 for March", 1000, NOW);
 	assert_true(matches("~f clark", &clark));
 	assert_true(matches("~f KENT", &clark));
 	assert_true(matches("~f example.org", &clark));
@@ -274,8 +274,8 @@ static void test_errors(void **state)
 static void test_quote(void **state)
 {
 	static const char *const texts[] = {
-	    "clark@example.org", "Clark Kent", "=odd", "!bang", "~tilde", "a \"b\" c", "back\\slash",
-	    "it's",
+	    "clark@example.org", "Clark Kent",  "=odd", "!bang", "~tilde",
+	    "a \"b\" c",         "back\\slash", "it's",
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
 		char *quoted = limit_quote(texts[i]);
