@@ -7,8 +7,9 @@
  * hands every save/delete state change to gate.c, the one place that
  * decides when DELE may be sent.
  *
- * The files: session.c (life cycle, requests, dispatch), order.c (sort,
- * search), load.c (LIST, UIDL, header scan, keep-alive), save.c (saves),
+ * The files: session.c (life cycle, requests, dispatch), order.c (limit,
+ * sort, search), limit.c (the limit pattern language), tally.c (sums by
+ * sender and month), load.c (LIST, UIDL, header scan, keep-alive), save.c (saves),
  * delete.c (DELE, RSET, QUIT, the summary), preview.c (preview, parts,
  * spool fetch), raw.c (the raw command line).
  *
@@ -71,14 +72,27 @@ session_state_t session_state(const session_t *session);
 pop3_t *session_engine(const session_t *session);
 const mailbox_t *session_mailbox(const session_t *session);
 
-/* Rows in view order (sorted). */
+/* Rows in view order (sorted), only those the limit shows. */
 size_t session_count(const session_t *session);
 const mailbox_msg_t *session_row(const session_t *session, size_t row);
 /* session_row_of: the row showing message number; false when none. */
 bool session_row_of(const session_t *session, uint64_t number, size_t *row);
 const mailbox_msg_t *session_by_number(const session_t *session, uint64_t number);
 uint64_t session_total_octets(const session_t *session);
+/* session_total_count: messages in the mailbox, shown or not. */
+size_t session_total_count(const session_t *session);
+/* session_shown_octets: the size of the rows the limit shows. */
+uint64_t session_shown_octets(const session_t *session);
 size_t session_pending_count(const session_t *session);
+
+/* session_limit: show only the messages pattern matches (session/limit.h);
+ * a blank pattern shows them all. The limit stays in force as headers
+ * arrive, states change and the mailbox is listed again after a
+ * reconnect. Returns 0, or -1 with *errstr (translated, naming the bad
+ * term; caller frees) and the limit in force unchanged. */
+int session_limit(session_t *session, const char *pattern, char **errstr);
+/* session_limit_pattern: the pattern in force, or NULL when none is. */
+const char *session_limit_pattern(const session_t *session);
 
 void session_sort(session_t *session, session_sort_t key, bool reverse);
 session_sort_t session_sort_key(const session_t *session);

@@ -23,6 +23,7 @@ int session_delete(session_t *session, uint64_t number, char **errstr)
 			    (unsigned long long)number, *errstr);
 		return -1;
 	}
+	session_limit_stale(session);
 	session_submit(session, req_new(session, REQ_DELE, number),
 		       (pop3_request_t){.verb = POP3_CMD_DELE, .args = {number}, .argc = 1});
 	return 0;

@@ -5,6 +5,7 @@
 #include "gate.h"
 #include "mailbox.h"
 #include "session.h"
+#include "session/limit.h"
 #include "store.h"
 #include "util/buf.h"
 
@@ -52,8 +53,11 @@ struct session {
 	size_t uidl_len;
 
 	size_t *order;  /* row -> index in the mailbox */
-	size_t *row_of; /* index in the mailbox -> row */
-	size_t ordered; /* rows in order / row_of */
+	size_t *row_of; /* index in the mailbox -> row; SIZE_MAX: hidden by the limit */
+	size_t ordered; /* rows in order */
+	size_t indexed; /* indices in row_of */
+	limit_t *limit; /* NULL: every message is shown */
+	char *limit_pattern;
 	session_sort_t sort_key;
 	bool reverse;
 	bool sort_dirty;
@@ -107,6 +111,9 @@ bool session_connected(const session_t *session);
 
 /* order.c */
 void session_resort(session_t *session);
+/* session_limit_stale: a message's state changed: with a limit in force,
+ * the rows are narrowed again (at the next tick). */
+void session_limit_stale(session_t *session);
 
 /* load.c: session_load_begin: UIDL, then LIST, for a new connection. */
 void session_load_begin(session_t *session);

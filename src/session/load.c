@@ -140,7 +140,8 @@ static bool next_header_target(session_t *session, size_t *index)
 			return true;
 		}
 	}
-	while (session->scan_cursor < session->ordered) {
+	/* Every message, shown or hidden by the limit: its headers may make it match. */
+	while (session->scan_cursor < mailbox_count(session->mailbox)) {
 		size_t i = session->scan_cursor++;
 		if (unasked(session, i)) {
 			*index = i;

@@ -1,11 +1,13 @@
-/* order.c: the rows in the order the view shows them: sorting, lookup by
- * row, search. */
+/* order.c: the rows in the order the view shows them: the limit that
+ * narrows them, sorting, lookup by row, search. */
 #include <config.h>
 
 #include "session/internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/gettext.h"
 #include "util/xalloc.h"
@@ -56,14 +58,19 @@ void session_resort(session_t *session)
 	free(session->row_of);
 	session->order = xreallocarray(NULL, count ? count : 1, sizeof(size_t));
 	session->row_of = xreallocarray(NULL, count ? count : 1, sizeof(size_t));
-	for (size_t i = 0; i < count; i++)
-		session->order[i] = i;
+	size_t shown = 0;
+	for (size_t i = 0; i < count; i++) {
+		session->row_of[i] = SIZE_MAX;
+		if (!session->limit || limit_match(session->limit, mailbox_at(session->mailbox, i)))
+			session->order[shown++] = i;
+	}
 	sort_session = session;
-	qsort(session->order, count, sizeof *session->order, cmp_rows);
+	qsort(session->order, shown, sizeof *session->order, cmp_rows);
 	sort_session = NULL;
-	for (size_t row = 0; row < count; row++)
+	for (size_t row = 0; row < shown; row++)
 		session->row_of[session->order[row]] = row;
-	session->ordered = count;
+	session->ordered = shown;
+	session->indexed = count;
 	session->sort_dirty = false;
 	session->last_sort_ms = session_now_ms();
 	session_touch(session);
@@ -84,7 +91,8 @@ const mailbox_msg_t *session_row(const session_t *session, size_t row)
 bool session_row_of(const session_t *session, uint64_t number, size_t *row)
 {
 	size_t index;
-	if (!mailbox_index_of(session->mailbox, number, &index) || index >= session->ordered)
+	if (!mailbox_index_of(session->mailbox, number, &index) || index >= session->indexed ||
+	    session->row_of[index] == SIZE_MAX)
 		return false;
 	*row = session->row_of[index];
 	return true;
@@ -98,6 +106,51 @@ const mailbox_msg_t *session_by_number(const session_t *session, uint64_t number
 uint64_t session_total_octets(const session_t *session)
 {
 	return mailbox_total_octets(session->mailbox);
+}
+
+size_t session_total_count(const session_t *session)
+{
+	return mailbox_count(session->mailbox);
+}
+
+uint64_t session_shown_octets(const session_t *session)
+{
+	if (!session->limit)
+		return mailbox_total_octets(session->mailbox);
+	uint64_t octets = 0;
+	for (size_t row = 0; row < session->ordered; row++)
+		octets += session_row(session, row)->size;
+	return octets;
+}
+
+int session_limit(session_t *session, const char *pattern, char **errstr)
+{
+	limit_t *limit = NULL;
+	if (!limit_blank(pattern)) {
+		limit_error_t error;
+		limit = limit_compile(pattern, (long long)time(NULL), &error);
+		if (!limit) {
+			*errstr = error.message;
+			return -1;
+		}
+	}
+	limit_free(session->limit);
+	free(session->limit_pattern);
+	session->limit = limit;
+	session->limit_pattern = limit ? xstrdup(pattern) : NULL;
+	session_resort(session);
+	return 0;
+}
+
+const char *session_limit_pattern(const session_t *session)
+{
+	return session->limit_pattern;
+}
+
+void session_limit_stale(session_t *session)
+{
+	if (session->limit)
+		session->sort_dirty = true;
 }
 
 size_t session_pending_count(const session_t *session)

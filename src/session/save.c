@@ -70,6 +70,7 @@ int session_save(session_t *session, uint64_t number, const char *dir, const cha
 		store_abort(file);
 		return -1;
 	}
+	session_limit_stale(session);
 	req_t *req = req_new(session, REQ_SAVE, number);
 	req->file = file;
 	session_set_status(session, false, _("Saving message %llu..."), (unsigned long long)number);
@@ -298,6 +299,7 @@ int session_answer_size(session_t *session, uint64_t number, bool accept, char *
 		return -1;
 	}
 	int rc = 0;
+	session_limit_stale(session);
 	if (!accept) {
 		store_abort(wait.file);
 		char *why = xasprintf(_("%s; not saved: refused"), wait.note);

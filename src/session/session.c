@@ -160,6 +160,8 @@ static void on_reply(void *ctx, const pop3_reply_t *reply)
 	case REQ_NOOP: break;
 	}
 	req_free(session, req);
+	/* Headers, saves and deletions change what a limit matches. */
+	session_limit_stale(session);
 	session_touch(session);
 }
 
@@ -195,6 +197,8 @@ void session_free(session_t *session)
 	mailbox_free(session->mailbox);
 	free(session->order);
 	free(session->row_of);
+	limit_free(session->limit);
+	free(session->limit_pattern);
 	session_preview_reset(session);
 	free(session->kept_spool);
 	buf_free(&session->raw_reply);
@@ -253,6 +257,7 @@ void session_detach(session_t *session, const char *why)
 	session->end_reason = xstrdup(why ? why : "");
 	bool quit_sent = mailbox_quit_state(session->mailbox) == QUIT_SENT;
 	size_t dropped = gate_connection_lost(session->mailbox);
+	session_limit_stale(session);
 	if (session->state == SESSION_QUITTING || session->state == SESSION_CLOSED || quit_sent) {
 		session->state = SESSION_CLOSED;
 		session_touch(session);

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "session/limit.h"
 #include "ui/draw.h"
 #include "util/gettext.h"
 
@@ -60,8 +61,22 @@ static void help_draw(ui_t *ui, view_t *view, int top, int left, int lines, int 
 		    top + y++, left + 2, cols - 3,
 		    _("In the focused log pane / n N search the log, h l scroll it sideways."),
 		    ROLE_DIM, false);
+	/* The limit's pattern language (l), from its own table. */
+	int notes = 6;
+	y++;
+	if (y < lines)
+		draw_text(top + y++, left + 2, cols - 3,
+			  _("Limit patterns (l): every term must hold."), ROLE_DIM, false);
+	notes += 2;
+	const char *label, *text;
+	for (size_t i = 0; limit_help(i, &label, &text); i++, notes++) {
+		if (y >= lines)
+			continue;
+		draw_text(top + y, left + 2, 16, label, ROLE_SEND, false);
+		draw_text(top + y++, left + 20, cols - 21, text, ROLE_NORMAL, false);
+	}
 	/* The most the help can scroll: every entry plus the notes must fit. */
-	int max = total + 6 - lines;
+	int max = total + notes - lines;
 	help->max = max > 0 ? max : 0;
 }
 

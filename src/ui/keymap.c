@@ -65,6 +65,8 @@ static const keymap_entry_t entries[] = {
     {'P', UIREQ_OPEN_PAGER, "P", N_("open the message (or a part) in $PAGER")},
     {'e', UIREQ_EDIT, "e", N_("open a throwaway copy in $VISUAL / $EDITOR")},
     {'|', UIREQ_PIPE, "|", N_("pipe the message (or a part) to a command")},
+    {'l', UIREQ_LIMIT, "l", N_("list: show only messages matching a pattern (empty: all)")},
+    {'M', UIREQ_SUMMARY, "M", N_("mailbox summary: size by sender and by month")},
 };
 
 /* Keys of the log pane and the preview only (keymap_lookup_text). */

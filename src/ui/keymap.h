@@ -47,6 +47,8 @@ typedef enum {
 	UIREQ_OPEN_PAGER,
 	UIREQ_EDIT,
 	UIREQ_PIPE,
+	UIREQ_LIMIT,
+	UIREQ_SUMMARY,
 } ui_request_t;
 
 typedef struct {

@@ -200,9 +200,18 @@ static void follow_selection(ui_t *ui, list_t *list)
 
 static void list_header(ui_t *ui, view_t *view, char *out, size_t size)
 {
-	snprintf(out, size, " %s (%s %s%s)", _(view->ops->name), _("sorted by"),
-		 session_sort_name(session_sort_key(ui->session)),
-		 session_sort_reverse(ui->session) ? _(", reversed") : "");
+	int n = snprintf(out, size, " %s", _(view->ops->name));
+	const char *pattern = session_limit_pattern(ui->session);
+	/* The limit first: it must show on a narrow screen. */
+	if (pattern && n > 0 && (size_t)n < size)
+		/* TRANSLATORS: messages shown / all, then the limit pattern. */
+		n +=
+		    snprintf(out + n, size - (size_t)n, _(" %zu/%zu, limit %s"),
+			     session_count(ui->session), session_total_count(ui->session), pattern);
+	if (n > 0 && (size_t)n < size)
+		snprintf(out + n, size - (size_t)n, " (%s %s%s)", _("sorted by"),
+			 session_sort_name(session_sort_key(ui->session)),
+			 session_sort_reverse(ui->session) ? _(", reversed") : "");
 }
 
 static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
@@ -227,10 +236,12 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 		 key == SESSION_SORT_SUBJECT ? arrow : "");
 	draw_text(y, x, w, head, ROLE_DIM, true);
 	if (!count) {
-		draw_text(y + 1, x + 1, w - 1,
-			  session_state(s) == SESSION_READY ? _("(the mailbox is empty)")
-							    : _("(no messages listed yet)"),
-			  ROLE_DIM, true);
+		const char *empty = session_state(s) == SESSION_READY
+					? _("(the mailbox is empty)")
+					: _("(no messages listed yet)");
+		if (session_total_count(s) && session_limit_pattern(s))
+			empty = _("(no message matches the limit; l, then Enter: show all)");
+		draw_text(y + 1, x + 1, w - 1, empty, ROLE_DIM, true);
 		return;
 	}
 	for (int i = 0; i < h - 1; i++) {
@@ -285,6 +296,7 @@ static bool list_request(ui_t *ui, view_t *view, ui_request_t request)
 		return true;
 	case UIREQ_ENTER:
 	case UIREQ_RIGHT: open_selected(ui); return true;
+	case UIREQ_LIMIT: ui_action_limit(ui); return true;
 	default: return false;
 	}
 }
@@ -304,12 +316,19 @@ static void list_scroll(ui_t *ui, view_t *view, int delta)
 	move_selection(ui, view->private, delta);
 }
 
-/* list_tick: select the first message once there is one. */
+/* list_tick: select the first message once there is one; when the
+ * selected message left the rows (the limit no longer shows it), the one
+ * now in its place. */
 static int list_tick(ui_t *ui, view_t *view)
 {
 	list_t *list = view->private;
-	if (!list->selected_number && session_count(ui->session))
+	size_t count = session_count(ui->session), row;
+	if (!count)
+		return -1;
+	if (!list->selected_number)
 		list_view_select_row(ui, 0);
+	else if (!session_row_of(ui->session, list->selected_number, &row))
+		list_view_select_row(ui, list->selected < count ? list->selected : count - 1);
 	return -1;
 }
 

@@ -21,6 +21,7 @@ typedef enum {
 	HISTORY_SEARCH,
 	HISTORY_PATH,
 	HISTORY_PIPE, /* commands for | */
+	HISTORY_LIMIT,
 	HISTORY_COUNT,
 } prompt_history_t;
 

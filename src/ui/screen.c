@@ -40,7 +40,15 @@ static void draw_title(ui_t *ui)
 	const char *user = ui->config->user ? ui->config->user : "";
 	snprintf(where, sizeof where, " %s@%s:%s  ", user, ui->config->host, ui->config->port);
 	size_format(session_total_octets(s), total, sizeof total);
-	snprintf(counts, sizeof counts, _("   %zu messages, %s"), session_count(s), total);
+	if (session_limit_pattern(s)) {
+		char shown[16];
+		size_format(session_shown_octets(s), shown, sizeof shown);
+		/* TRANSLATORS: messages the limit shows / all, their size / all. */
+		snprintf(counts, sizeof counts, _("   %zu/%zu messages, %s/%s"), session_count(s),
+			 session_total_count(s), shown, total);
+	} else {
+		snprintf(counts, sizeof counts, _("   %zu messages, %s"), session_count(s), total);
+	}
 	size_t pending = session_pending_count(s);
 	if (pending)
 		snprintf(pending_text, sizeof pending_text, _("  %zu PENDING DELETION"), pending);

@@ -112,6 +112,7 @@ static void handle_request(ui_t *ui, ui_request_t request, const char *key)
 	case UIREQ_QUIT: quit_begin(ui); return;
 	case UIREQ_COMMAND: ui_action_command(ui); return;
 	case UIREQ_HELP: view_open(ui, &ui->overlay, &help_view_ops); return;
+	case UIREQ_SUMMARY: view_open(ui, &ui->overlay, &summary_view_ops); return;
 	case UIREQ_RAW_TOGGLE: {
 		/* v switches the preview from any pane. */
 		view_t *preview = &ui->views[PANE_PREVIEW];

@@ -89,6 +89,7 @@ extern const view_ops_t preview_view_ops;
 extern const view_ops_t log_view_ops;
 extern const view_ops_t help_view_ops;
 extern const view_ops_t pager_view_ops;
+extern const view_ops_t summary_view_ops;
 
 /* views.c: the registered views and their life */
 /* views_open: a view for each pane, as registered. */
@@ -200,5 +201,11 @@ void ui_action_sort_next(ui_t *ui);
 void ui_action_sort_reverse(ui_t *ui);
 void ui_action_sort_biggest(ui_t *ui);
 void ui_action_sort_problems(ui_t *ui);
+/* ui_action_limit: ask for a limit pattern (l in the list). */
+void ui_action_limit(ui_t *ui);
+/* ui_apply_limit: narrow the list to pattern (blank: show all) and say
+ * how many messages it shows; a bad pattern leaves the limit as it was
+ * and the message names the bad term. Returns whether it was applied. */
+bool ui_apply_limit(ui_t *ui, const char *pattern);
 
 #endif
