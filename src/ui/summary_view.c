@@ -52,7 +52,7 @@ static void draw_bar_line(int y, int x, int w, const tally_group_t *group, uint6
 {
 	draw_role_t role = selected ? ROLE_SELECTED : ROLE_NORMAL;
 	int label_w = w >= 80 ? 32 : w * 2 / 5;
-	int size_w = 7, count_w = 7;
+	int size_w = 8, count_w = 7; /* "999 KiB" and a blank before it */
 	int bar_w = w - 1 - label_w - 1 - size_w - count_w - 1;
 	draw_fill(y, x, w, role);
 	draw_text(y, x, 1, selected ? ">" : " ", role, false);
@@ -101,7 +101,7 @@ static void summary_draw(ui_t *ui, view_t *view, int top, int left, int lines, i
 	snprintf(text, sizeof text, "  %-*s", cols >= 80 ? 32 : cols * 2 / 5,
 		 sum->by == TALLY_BY_SENDER ? _("Sender") : _("Month"));
 	int x = draw_text(top + 1, left, cols, text, ROLE_DIM, false);
-	snprintf(text, sizeof text, "%s %7s%7s", "", _("Size"), _("Msgs"));
+	snprintf(text, sizeof text, "%s %8s%7s", "", _("Size"), _("Msgs"));
 	int tail = (int)strlen(text);
 	draw_fill(top + 1, left + x, cols - x, ROLE_DIM);
 	if (cols - tail > x)

@@ -211,7 +211,7 @@ like "$(cat "$TUI_DIR/log.txt")" "message 1: LIST said 179 octets and 187 arrive
 # No TOP: the preview is the start of RETR, and says where it was cut.
 hostile no_top_big
 tui_start --plaintext
-tui_wait 'fetched with RETR, preview cut' 20
+tui_wait 'this server has no TOP: fetched with RETR, preview' 20
 ok $? "no_top_big: the preview says it was cut"
 tui_keys q
 tui_wait_exit >/dev/null

@@ -12,8 +12,8 @@ plan 36
 # shown_numbers: the message numbers of the list rows on screen, one a line.
 shown_numbers()
 {
-	tui_screen | grep -E '^[ >].{4} +[0-9]+ +[0-9.]+[KMG]? ' |
-		sed -E 's/^[ >].{4} +([0-9]+) .*/\1/'
+	tui_screen | grep -E '^[ >].{6} +[0-9]+ +[0-9.]+ ([KMG]i)?B ' |
+		sed -E 's/^[ >].{6} +([0-9]+) .*/\1/'
 }
 
 # expect: the numbers of $EXPECTED's messages an awk condition selects.
@@ -32,7 +32,7 @@ limit()
 }
 
 tui_start
-tui_wait 'Generic message 14' 15 || bail_out "the list did not appear"
+tui_wait '^ +14 .*Generic message' 15 || bail_out "the list did not appear"
 
 carol=$(expect 'tolower($4) ~ /carol/')
 limit '~f carol'
@@ -43,7 +43,7 @@ like "$(tui_row 2)" '^ Messages 4/40, limit ~f carol \(sorted by number\)' \
 is "$(shown_numbers)" "$carol" "~f carol: exactly Carol's messages on screen"
 
 limit '~z >2M'
-tui_wait "1/40 messages, 4\.1M/4\.2M"
+tui_wait "1/40 messages, 4\.1 MiB/4\.2 MiB"
 ok $? "~z >2M: one message, its size of the total"
 is "$(shown_numbers)" "$(expect '$2 > 2 * 1048576')" "~z >2M: the big message only"
 
@@ -79,7 +79,7 @@ ok $? "G goes to the last row of the narrowed list (message $last)"
 limit ''
 tui_wait 'No limit: all 40 messages shown'
 ok $? "l with an empty pattern shows all"
-like "$(tui_row 1)" ' 40 messages, 4\.2M' "the title shows the whole mailbox again"
+like "$(tui_row 1)" ' 40 messages, 4\.2 MiB' "the title shows the whole mailbox again"
 like "$(tui_row 2)" '^ Messages \(sorted by number\)' "the header names no limit"
 
 # Save and delete on the narrowed list; the limit follows the flags.
@@ -111,14 +111,14 @@ like "$(tui_screen)" "^>DS  +$first " "~F pending: the row, flagged D (and S)"
 # The summary: by sender, by month, Enter applies a bar.
 limit ''
 tui_keys M
-tui_wait '^ Mailbox by sender: 40 messages, 4\.2M'
+tui_wait '^ Mailbox by sender: 40 messages, 4\.2 MiB'
 ok $? "M shows the summary by sender"
-like "$(tui_row 3)" '^>big@example\.org +#+ +4\.1M +1$' \
+like "$(tui_row 3)" '^>big@example\.org +#+ +4\.1 MiB +1$' \
 	"the largest sender first, a bar, its size and count"
 tui_keys Tab
 tui_wait '^ Mailbox by month: 40 messages'
 march=$(expect '$3 ~ /^2026-03/' | grep -c .)
-like "$(tui_row 3)" "^>2026-03 +#+ +4\.1M +$march\$" "Tab: by month, the largest month first"
+like "$(tui_row 3)" "^>2026-03 +#+ +4\.1 MiB +$march\$" "Tab: by month, the largest month first"
 tui_keys Enter
 tui_wait "^ Messages $march/40, limit ~d 2026-03 "
 ok $? "Enter applies the month as a limit and returns to the list"
@@ -152,7 +152,7 @@ tui_wait '^ Messages 1/39, limit ~z >2M'
 ok $? "40x12: the list header shows shown/total and the limit"
 tui_keys M
 tui_wait '^ Mailbox by sender: 39 messages'
-like "$(tui_row 3)" '^>big@example\.org +#+ +4\.1M +1$' "40x12: a summary bar fits"
+like "$(tui_row 3)" '^>big@example\.org +#+ +4\.1 MiB +1$' "40x12: a summary bar fits"
 tui_keys q q
 tui_wait_exit >/dev/null
 

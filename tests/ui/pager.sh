@@ -101,12 +101,12 @@ ok $? "and on the status line"
 
 # A message known only by its first lines (TOP) is fetched whole first.
 tui_keys 1 1 Enter
-tui_wait '^Message 11, 4\.1M \(first 200 lines via TOP'
+tui_wait '^Message 11, 4\.1 MiB \(first 200 lines via TOP'
 rm -f "$out"/*
 tui_keys P
 tui_wait 'look\.sh: done' 30
 ok $? "P on a long message fetches it, then runs the pager"
-like "$(tui_screen)" '^Message 11, 4\.1M \(whole message\)' "the preview now holds it whole"
+like "$(tui_screen)" '^Message 11, 4\.1 MiB \(whole message\)' "the preview now holds it whole"
 cmp -s "$out/copy" "$TUI_DIR/m11"
 ok $? "the pager got the whole message, not the TOP preview"
 
@@ -125,8 +125,9 @@ ok $? "/ finds text further down and shows it"
 tui_keys v q
 tui_wait '^ Messages \(sorted by number\)'
 
-# A part, decoded, from the preview pane.
-tui_keys 6 Enter
+# A part, decoded, from the preview pane (Left: back to the list first,
+# where digits jump to a message).
+tui_keys Left 6 Enter
 tui_wait '^  \[2\] +application/octet-stream'
 tui_keys Tab
 rm -f "$out"/*

@@ -12,12 +12,12 @@ plan 16
 tui_start --big 4M
 
 tui_wait 'Generic message 22' 15 || bail_out "the list did not appear"
-like "$(tui_screen)" '^ +2 +392 2026-03-03 09:15 juergen@exampl Größenänderung' \
+like "$(tui_screen)" '^ +2 +392 B 2026-03-03 09:15 juergen@exampl Größenänderung' \
 	"a narrow From column shows the address alone"
 tui_keys L
-tui_wait '^ +2 +392 2026-03-03 09:15 Jürgen Müller <juergen@example\.org> +Größenänderung'
+tui_wait '^ +2 +392 B 2026-03-03 09:15 Jürgen Müller <juergen@example\.org> +Größenänderung'
 ok $? "a wide one shows the name and the address"
-like "$(tui_screen)" '^ +!1 +7 +362 +html-only@example\.org +HTML only' \
+like "$(tui_screen)" '^ +!1 +7 +362 B +html-only@example\.org +HTML only' \
 	"the problem column: ! and the count (no Date)"
 
 tui_keys /
@@ -31,9 +31,9 @@ ok $? "the preview names the problem: big past --big 4M"
 tui_keys '!'
 tui_wait 'sorted by problems\)'
 ok $? "! sorts by problems"
-like "$(tui_row 4)" '^> +!1 +11 +4\.1M .*Big attachment' "the big message comes first"
+like "$(tui_row 4)" '^> +!1 +11 +4\.1 MiB .*Big attachment' "the big message comes first"
 like "$(tui_row 5)" '^ +!1 +19 +' "then the one whose TOP the server refused"
-like "$(tui_row 6)" '^ +!1 +17 +72K .*header block over 64' "then the huge header block"
+like "$(tui_row 6)" '^ +!1 +17 +72 KiB .*header block over 64' "then the huge header block"
 tui_keys j
 tui_wait '^Problems: top-refused \(the server refused TOP for it\)'
 ok $? "the preview of a refused message names the problem"

@@ -22,19 +22,24 @@ direct_url=$TUI_URL
 TUI_URL="pop3s://$USER@127.0.0.1:$(cat "$TUI_DIR/proxy.port")"
 
 # dialog_text FIRST LAST: the dialog's detail lines (columns FIRST-LAST) joined.
+# Columns are characters, not bytes: the saved name keeps its accents.
 dialog_text()
 {
-	tui_screen | cut -c "$1-$2" | sed 's/ *$//' | tr -d '\n'
+	tui_screen | PYTHONIOENCODING=utf-8 "${PYTHON3:-python3}" -c '
+import sys
+first, last = int(sys.argv[1]), int(sys.argv[2])
+print("".join(line.rstrip("\n")[first - 1:last].rstrip() for line in sys.stdin), end="")
+' "$1" "$2"
 }
 
 TUI_COLS=80 TUI_ROWS=24 tui_start
 tui_wait 'Plain ASCII message' 15 || bail_out "the list did not appear"
 tui_keys 1 1 Enter
-tui_wait '^Message 11, 4\.1M'
+tui_wait '^Message 11, 4\.1 MiB'
 tui_keys s
 tui_wait '^Save message 11 to'
 tui_keys Enter
-tui_wait '^Saving 11 +[0-9]+% [0-9.]+[KM]?/4\.1M \(Esc cancels\)'
+tui_wait '^Saving 11 +[0-9]+% [0-9.]+ [KM]?i?B/4\.1 MiB \(Esc cancels\)'
 ok $? "a save shows its progress: octets, total and percent"
 tui_keys Escape
 tui_wait 'save cancelled: the partial file was removed'
