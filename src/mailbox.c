@@ -16,12 +16,14 @@
 #include "util/gettext.h"
 #include "util/numparse.h"
 #include "util/sanitize.h"
+#include "util/strpool.h"
 #include "util/xalloc.h"
 
 mailbox_t *mailbox_new(void)
 {
 	mailbox_t *mailbox = xcalloc(1, sizeof(mailbox_t));
 	mailbox->big = MAILBOX_BIG_DEFAULT;
+	mailbox->strings = strpool_new();
 	return mailbox;
 }
 
@@ -45,15 +47,9 @@ void mailbox_keep_keys(mailbox_t *mailbox)
 	mailbox->keys = true;
 }
 
+/* msg_clear: the row's own strings; those in the pool go with it. */
 static void msg_clear(mailbox_msg_t *msg)
 {
-	free(msg->uidl);
-	free(msg->from);
-	free(msg->from_address);
-	free(msg->subject);
-	free(msg->from_key);
-	free(msg->address_key);
-	free(msg->subject_key);
 	free(msg->saved_path);
 	free(msg->error);
 	free(msg->note);
@@ -73,6 +69,7 @@ void mailbox_free(mailbox_t *mailbox)
 		return;
 	rows_free(mailbox->msgs, mailbox->count);
 	rows_free(mailbox->previous, mailbox->previous_count);
+	strpool_free(mailbox->strings);
 	for (size_t i = 0; i < mailbox->save_count; i++) {
 		free(mailbox->saves[i].uidl);
 		free(mailbox->saves[i].path);
@@ -310,14 +307,13 @@ static void take_uidl_line(mailbox_t *mailbox, const char *line, size_t len, siz
 						 "does not have"),
 					       (unsigned long long)number));
 		} else if (msg->uidl_status != UIDL_UNKNOWN) {
-			free(msg->uidl);
 			msg->uidl = NULL;
 			msg->uidl_status = UIDL_MALFORMED;
 			note_problem(problems, first,
 				     xasprintf(_("the server's UIDL names message %llu twice"),
 					       (unsigned long long)number));
 		} else {
-			msg->uidl = xstrndup(uid, uid_len);
+			msg->uidl = strpool_add(mailbox->strings, uid, uid_len);
 			msg->uidl_status = UIDL_OK;
 		}
 		return;
@@ -330,7 +326,6 @@ static void take_uidl_line(mailbox_t *mailbox, const char *line, size_t len, siz
 	if (digits < len && line[digits] == ' ' && parse_u64(line, digits, max, &number))
 		msg = mailbox_lookup(mailbox, number);
 	if (msg) {
-		free(msg->uidl);
 		msg->uidl = NULL;
 		msg->uidl_status = UIDL_MALFORMED;
 	}
@@ -373,6 +368,26 @@ static void mark_duplicates(mailbox_msg_t *msgs, size_t count, size_t *problems,
 	free(by_uidl);
 }
 
+/* compact_strings: a new connection's rows took the strings they keep from
+ * the last one's; a new pool with only those drops the rest (the last
+ * connection's UIDLs and the headers of messages gone since). */
+static void compact_strings(mailbox_t *mailbox)
+{
+	strpool_t *pool = strpool_new();
+	for (size_t i = 0; i < mailbox->count; i++) {
+		mailbox_msg_t *msg = &mailbox->msgs[i];
+		msg->uidl = strpool_add_str(pool, msg->uidl);
+		msg->from = strpool_add_str(pool, msg->from);
+		msg->from_address = strpool_add_str(pool, msg->from_address);
+		msg->subject = strpool_add_str(pool, msg->subject);
+		msg->from_key = strpool_add_str(pool, msg->from_key);
+		msg->address_key = strpool_add_str(pool, msg->address_key);
+		msg->subject_key = strpool_add_str(pool, msg->subject_key);
+	}
+	strpool_free(mailbox->strings);
+	mailbox->strings = pool;
+}
+
 /* keep_headers: a message of the previous connection with the same unique
  * UIDL and size is the same message: its header summary need not be
  * fetched again. */
@@ -389,13 +404,13 @@ static void keep_headers(mailbox_t *mailbox)
 			    old->size != msg->size || strcmp(old->uidl, msg->uidl) != 0)
 				continue;
 			msg->headers = msg->headers_asked = true;
-			msg->from = old->from, old->from = NULL;
-			msg->from_address = old->from_address, old->from_address = NULL;
-			msg->subject = old->subject, old->subject = NULL;
-			msg->from_key = old->from_key, old->from_key = NULL;
-			msg->address_key = old->address_key, old->address_key = NULL;
+			msg->from = old->from;
+			msg->from_address = old->from_address;
+			msg->subject = old->subject;
+			msg->from_key = old->from_key;
+			msg->address_key = old->address_key;
+			msg->subject_key = old->subject_key;
 			msg->problems |= old->problems & ~MAILBOX_PROBLEM_BIG;
-			msg->subject_key = old->subject_key, old->subject_key = NULL;
 			msg->date = old->date;
 			mailbox->headers_known++;
 			break;
@@ -430,6 +445,8 @@ size_t mailbox_take_uidl(mailbox_t *mailbox, const char *body, size_t len, char 
 	}
 	keep_headers(mailbox);
 	gate_carry_over(mailbox);
+	if (mailbox->connection > 1)
+		compact_strings(mailbox);
 	mailbox->identified = true;
 	return problems;
 }
@@ -451,6 +468,15 @@ char *mailbox_search_key(const char *s)
 	return key;
 }
 
+/* pooled_key: mailbox_search_key's key, kept in the pool. */
+static const char *pooled_key(strpool_t *pool, const char *text)
+{
+	char *key = mailbox_search_key(text);
+	const char *kept = strpool_add_str(pool, key);
+	free(key);
+	return kept;
+}
+
 void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data, size_t len)
 {
 	mailbox_msg_t *msg = mailbox_lookup(mailbox, number);
@@ -459,27 +485,22 @@ void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data,
 	if (data) {
 		mime_summary_t sum = {0};
 		mime_summarize(data, len, &sum);
-		free(msg->from);
-		free(msg->from_address);
-		free(msg->subject);
-		msg->from_address = sum.from_address;
-		msg->from =
-		    sum.from ? sum.from : (sum.from_address ? xstrdup(sum.from_address) : NULL);
-		msg->subject = sum.subject;
+		strpool_t *pool = mailbox->strings;
+		msg->from_address = strpool_add_str(pool, sum.from_address);
+		msg->from = sum.from ? strpool_add_str(pool, sum.from) : msg->from_address;
+		msg->subject = strpool_add_str(pool, sum.subject);
 		msg->date = sum.date;
 		/* A new header block replaces what the last one broke. */
 		msg->problems = (msg->problems & ~(HEADER_PROBLEMS | MAILBOX_PROBLEM_TOP_REFUSED)) |
 				sum.problems;
-		sum.from = sum.from_address = sum.subject = NULL;
 		mime_summary_free(&sum);
-		free(msg->from_key);
-		free(msg->address_key);
-		free(msg->subject_key);
-		msg->from_key = mailbox->keys ? mailbox_search_key(msg->from) : NULL;
-		msg->address_key = mailbox->keys && msg->from_address
-				       ? mailbox_search_key(msg->from_address)
-				       : NULL;
-		msg->subject_key = mailbox->keys ? mailbox_search_key(msg->subject) : NULL;
+		msg->from_key = msg->address_key = msg->subject_key = NULL;
+		if (mailbox->keys) {
+			msg->from_key = pooled_key(pool, msg->from);
+			if (msg->from_address)
+				msg->address_key = pooled_key(pool, msg->from_address);
+			msg->subject_key = pooled_key(pool, msg->subject);
+		}
 	}
 	if (!msg->headers)
 		mailbox->headers_known++;

@@ -53,20 +53,20 @@ enum {
 
 typedef struct {
 	uint64_t number;
-	uint64_t size; /* LIST size */
-	char *uidl;    /* NULL when missing or malformed */
+	uint64_t size;    /* LIST size */
+	const char *uidl; /* NULL when missing or malformed */
 	mailbox_uidl_t uidl_status;
 
 	bool headers;       /* TOP n 0 answered (or refused): summary final */
 	bool headers_asked; /* TOP n 0 submitted (scheduling, see session) */
-	char *from;         /* display name, else the address; NULL until known */
-	char *from_address;
-	char *subject;
-	long long date;    /* UTC seconds; 0 = unknown */
-	unsigned problems; /* what was found so far (read it with mailbox_problems) */
-	char *from_key;    /* case-folded sort and search keys (mailbox_keep_keys): */
-	char *address_key; /* the display name, the address, the subject */
-	char *subject_key;
+	const char *from;   /* display name, else the address; NULL until known */
+	const char *from_address;
+	const char *subject;
+	long long date;          /* UTC seconds; 0 = unknown */
+	unsigned problems;       /* what was found so far (read it with mailbox_problems) */
+	const char *from_key;    /* case-folded sort and search keys (mailbox_keep_keys): */
+	const char *address_key; /* the display name, the address, the subject */
+	const char *subject_key;
 
 	msg_state_t state;
 	bool size_mismatch; /* a RETR delivered other than LIST said */

@@ -3,9 +3,11 @@
 #define POPSCOPE_MAILBOX_INTERNAL_H
 
 #include "mailbox.h"
+#include "util/strpool.h"
 
 struct mailbox {
 	unsigned connection;
+	strpool_t *strings; /* the rows' UIDLs, header summaries and keys */
 	bool online;
 	bool listed;
 	bool identified;

@@ -160,13 +160,14 @@ static const char *outcome_word(msg_state_t outcome)
 	}
 }
 
-/* summary_from_row: the row's header summary, borrowed. */
+/* summary_from_row: the row's header summary, borrowed: the strings stay
+ * the mailbox's (its string pool) and are only read, never freed. */
 static mailbox_summary_t summary_from_row(const mailbox_msg_t *msg)
 {
 	return (mailbox_summary_t){.headers = msg->headers,
-				   .from = msg->from,
-				   .from_address = msg->from_address,
-				   .subject = msg->subject,
+				   .from = (char *)msg->from,
+				   .from_address = (char *)msg->from_address,
+				   .subject = (char *)msg->subject,
 				   .date = msg->date};
 }
 
