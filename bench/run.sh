@@ -17,6 +17,7 @@ run()
 }
 run bash "$dir/header-scan.sh"
 MESSAGES=100000 PEERS=0 run bash "$dir/header-scan.sh"
+run bash "$dir/view-scale.sh"
 run bash "$dir/bulk-save.sh"
 run bash "$dir/retr-big.sh"
 # 1 GB: base64 lines of 78 octets for 57 bytes.

@@ -80,12 +80,16 @@ static void add_header(buf_t *out, const char *name, const char *value)
 		buf_printf(out, "%s: %s\n", name, value);
 }
 
-static void build_parts(buf_t *out, const mime_message_t *mime)
+/* build_parts: the MIME structure with decoded sizes; of a preview that
+ * holds only the first lines, the sizes are of what arrived. */
+static void build_parts(buf_t *out, const mime_message_t *mime, bool partial)
 {
 	size_t n = mime_part_count(mime);
 	if (n <= 1)
 		return;
-	buf_printf(out, "%s\n", _("MIME structure (a saves a part):"));
+	buf_printf(out, "%s\n",
+		   partial ? _("MIME structure (a saves a part; sizes so far, f fetches all):")
+			   : _("MIME structure (a saves a part):"));
 	for (size_t i = 0; i < n; i++) {
 		const mime_part_info_t *part = mime_part(mime, i);
 		char size[16];
@@ -226,7 +230,7 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 	add_header(out, _("Cc"), sum->cc);
 	add_header(out, _("Date"), sum->date_text);
 	add_header(out, _("Subject"), sum->subject);
-	build_parts(out, p->mime);
+	build_parts(out, p->mime, p->partial && !p->from_spool);
 	buf_append_str(out, "\n");
 	buf_append_str(out, p->text ? p->text : "");
 }

@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "report.h"
 #include "ui/draw.h"
+#include "ui/keytime.h"
 #include "ui/views.h"
 #include "util/gettext.h"
 #include "util/signal_pipe.h"
@@ -252,6 +253,18 @@ static void handle_key(ui_t *ui, int key, bool function_key)
 	handle_request(ui, request, name);
 }
 
+/* key_label: a key's name for the timings file ("o", "^F", "KEY_NPAGE"). */
+static const char *key_label(int key, bool function_key)
+{
+	static char text[16];
+	if (function_key || key < 0x80) {
+		const char *name = keyname(key);
+		return name ? name : "?";
+	}
+	snprintf(text, sizeof text, "U+%04X", (unsigned)key);
+	return text;
+}
+
 static void on_terminal(void *ctx, short revents)
 {
 	ui_t *ui = ctx;
@@ -264,7 +277,11 @@ static void on_terminal(void *ctx, short revents)
 	/* Everything the terminal has sent, without blocking (nodelay). */
 	while ((rc = get_wch(&wch)) != ERR) {
 		ui->kick = true;
+		long long started = keytime_on() ? keytime_now_us() : 0;
 		handle_key(ui, (int)wch, rc == KEY_CODE_YES);
+		if (started)
+			keytime_key(key_label((int)wch, rc == KEY_CODE_YES),
+				    keytime_now_us() - started);
 		if (!ui->running)
 			break;
 	}
@@ -349,7 +366,10 @@ static void run_loop(ui_t *ui)
 		if (serial != seen_serial || tserial != seen_trace)
 			dirty = true;
 		if (!away && dirty && now - last_draw >= REDRAW_INTERVAL_MS) {
+			long long started = keytime_on() ? keytime_now_us() : 0;
 			screen_draw(ui);
+			if (started)
+				keytime_drawn(keytime_now_us() - started);
 			last_draw = now;
 			seen_serial = serial;
 			seen_trace = tserial;
@@ -417,6 +437,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	ui.layout.mode = LAYOUT_LOG_RIGHT;
 	ui.layout.focus = PANE_LIST;
 	views_open(&ui);
+	keytime_open();
 	start_curses(&ui);
 	char *connecting = xasprintf(_("Connecting to %s:%s..."), config->host, config->port);
 	session_set_status(ui.session, false, "%s", connecting);
@@ -426,6 +447,7 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	run_loop(&ui);
 	external_end(&ui);
 	restore_terminal();
+	keytime_close();
 	prompt_clear(&ui.prompt);
 	prompt_history_free();
 	/* A QUIT still unanswered may have reached the server: the gate makes
