@@ -100,8 +100,8 @@ static void on_load_list(void *ctx, const pop3_reply_t *reply)
 				     pop3_stat_count(pop3), &load.problem) < 0) {
 		load.status = EXIT_PROTOCOL;
 	} else {
-		mailbox_take_uidl(load.mailbox, load.uidl_ok ? load.uidl_body : NULL,
-				  load.uidl_len, &load.problem);
+		mailbox_take_uidl(load.mailbox, load.uidl_ok ? load.uidl_body : NULL, load.uidl_len,
+				  &load.problem);
 		mailbox_set_online(load.mailbox, true);
 	}
 	free(load.uidl_body);
@@ -115,9 +115,8 @@ static void on_load_list(void *ctx, const pop3_reply_t *reply)
  * leaves the rows without UIDLs, as a CAPA without UIDL would. */
 static void load_begin(pop3_t *pop3)
 {
-	pop3_request_t uidl = {.verb = POP3_CMD_UIDL,
-			       .collect_limit = SCAN_COLLECT_LIMIT,
-			       .done = on_load_uidl};
+	pop3_request_t uidl = {
+	    .verb = POP3_CMD_UIDL, .collect_limit = SCAN_COLLECT_LIMIT, .done = on_load_uidl};
 	pop3_request_t list = {.verb = POP3_CMD_LIST,
 			       .collect_limit = SCAN_COLLECT_LIMIT,
 			       .done = on_load_list,

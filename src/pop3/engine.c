@@ -281,7 +281,8 @@ uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool 
 	cmd->verb = command->verb;
 	cmd->max_octets =
 	    pop3_body_bound(pop3, request->max_octets, request->expect_octets, command->verb);
-	cmd->bound_at_status = !request->max_octets && pop3->logged_in && pop3->phase != PHASE_READY;
+	cmd->bound_at_status =
+	    !request->max_octets && pop3->logged_in && pop3->phase != PHASE_READY;
 	cmd->expect_octets = request->expect_octets;
 	cmd->sink = request->sink;
 	cmd->done = request->done;
@@ -297,8 +298,8 @@ uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool 
 
 uint64_t pop3_submit(pop3_t *pop3, const pop3_request_t *request)
 {
-	bool logged_in = pop3->phase == PHASE_READY ||
-			 (pop3->phase == PHASE_LOGIN && pop3->logged_in);
+	bool logged_in =
+	    pop3->phase == PHASE_READY || (pop3->phase == PHASE_LOGIN && pop3->logged_in);
 	if (!logged_in || pop3->quit_sent) {
 		refuse_request(request, pop3->phase == PHASE_FAILED ? pop3->error : POP3_E_CLOSED);
 		return 0;
@@ -618,7 +619,8 @@ static bool handle_status_line(pop3_t *pop3, pop3_cmd_t *cmd, const char *line, 
 		free(masked);
 		if (!cmd->on_continue) {
 			pop3_fail(pop3, POP3_E_PROTOCOL, line, len, POP3_CODE_NONE,
-				  _("the server sent a continuation line to %s"), pop3_cmd_shown(cmd));
+				  _("the server sent a continuation line to %s"),
+				  pop3_cmd_shown(cmd));
 			return false;
 		}
 		answer_continuation(pop3, cmd);
@@ -635,8 +637,7 @@ static bool handle_status_line(pop3_t *pop3, pop3_cmd_t *cmd, const char *line, 
 	if (cmd->status.status == POP3_STATUS_OK && cmd->multiline) {
 		/* Replies come in order: STAT's has been read by now. */
 		if (cmd->bound_at_status)
-			cmd->max_octets =
-			    pop3_body_bound(pop3, 0, cmd->expect_octets, cmd->verb);
+			cmd->max_octets = pop3_body_bound(pop3, 0, cmd->expect_octets, cmd->verb);
 		cmd->in_body = true;
 		return true;
 	}

@@ -38,8 +38,8 @@ struct pop3_cmd {
 	bool multiline;
 	bool barrier; /* sent alone: changes the session state */
 	size_t collect_limit;
-	uint64_t max_octets;    /* the body's bound (see pop3_request_t) */
-	bool bound_at_status;   /* submitted before STAT was answered: max_octets is the
+	uint64_t max_octets;  /* the body's bound (see pop3_request_t) */
+	bool bound_at_status; /* submitted before STAT was answered: max_octets is the
 				 * engine's default, computed when the status line comes */
 	pop3_verb_t verb;
 	uint64_t expect_octets; /* as the request gave it, named when the bound is passed */

@@ -49,7 +49,7 @@ struct session {
 	session_state_t state;
 	bool no_top;
 	bool top_announced; /* CAPA lists TOP: a refused TOP is about one message */
-	char *uidl_body; /* its body while LIST is awaited; NULL: no usable UIDL */
+	char *uidl_body;    /* its body while LIST is awaited; NULL: no usable UIDL */
 	size_t uidl_len;
 
 	size_t *order;  /* row -> index in the mailbox */

@@ -18,7 +18,9 @@ static void test_many_small_strings(void **state)
 {
 	(void)state;
 	strpool_t *pool = strpool_new();
-	enum { COUNT = 20000 };
+	enum {
+		COUNT = 20000
+	};
 	const char **kept = calloc(COUNT, sizeof *kept);
 	assert_non_null(kept);
 	size_t bytes = 0;
