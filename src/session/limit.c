@@ -44,6 +44,7 @@ struct term {
 	uint64_t size_low, size_high; /* ~z: both included */
 	long long date_from, date_to; /* ~d: [from, to) */
 	size_t flag;                  /* ~F: index in flags */
+	unsigned problem;             /* ~P: the problem's bit, 0: any problem */
 };
 
 struct limit {
@@ -401,6 +402,11 @@ static bool flag_noheaders(const mailbox_msg_t *msg)
 	return !msg->headers;
 }
 
+static bool flag_problem(const mailbox_msg_t *msg)
+{
+	return mailbox_problems(msg) != 0;
+}
+
 /* The names are pattern syntax, not translated. */
 static const struct {
 	const char *name;
@@ -409,6 +415,7 @@ static const struct {
     {"saved", flag_saved},     {"saving", flag_saving},       {"pending", deletion_pending},
     {"deleted", flag_deleted}, {"uncertain", flag_uncertain}, {"mismatch", flag_mismatch},
     {"nouidl", flag_nouidl},   {"error", flag_error},         {"noheaders", flag_noheaders},
+    {"problem", flag_problem},
 };
 
 static char *parse_flag(term_t *term, const char *arg, bool exact, long long now)
@@ -434,6 +441,32 @@ static bool match_flag(const term_t *term, const mailbox_msg_t *msg)
 	return flags[term->flag].test(msg);
 }
 
+/* parse_problem: a problem code ("big", "no-date"; as --list prints them). */
+static char *parse_problem(term_t *term, const char *arg, bool exact, long long now)
+{
+	(void)exact, (void)now;
+	buf_t codes;
+	buf_init(&codes);
+	for (size_t i = 0; i < MAILBOX_PROBLEM_KINDS; i++) {
+		const char *code;
+		unsigned bit = mailbox_problem_at(i, &code, NULL);
+		if (strcmp(arg, code) == 0) {
+			term->problem = bit;
+			buf_free(&codes);
+			return NULL;
+		}
+		buf_printf(&codes, "%s%s", i ? ", " : "", code);
+	}
+	char *why = xasprintf(_("no such problem (%s)"), codes.data ? codes.data : "");
+	buf_free(&codes);
+	return why;
+}
+
+static bool match_problem(const term_t *term, const mailbox_msg_t *msg)
+{
+	return (mailbox_problems(msg) & term->problem) != 0;
+}
+
 /* ---- the terms ---- */
 
 static const term_kind_t term_kinds[] = {
@@ -444,8 +477,10 @@ static const term_kind_t term_kinds[] = {
      parse_size_term, match_size},
     {'d', true, "~d DATE", N_("date: 2026-03-14, 2026-03, 2026-01..2026-03, <30d, >1y"),
      parse_date_term, match_date},
-    {'F', false, "~F FLAG", N_("flag: saved pending deleted noheaders error (all: man page)"),
+    {'F', false, "~F FLAG", N_("flag: saved pending deleted problem error (all: man page)"),
      parse_flag, match_flag},
+    {'P', false, "~P CODE", N_("a problem: big, size-mismatch, no-date... (as --list names them)"),
+     parse_problem, match_problem},
     {0, true, "WORD", N_("sender or subject contains WORD; !TERM: TERM does not hold"), parse_text,
      match_word},
 };

@@ -59,7 +59,7 @@ ok $? "a bad term: the message names it and says why"
 like "$(tui_screen)" "$(echo "$january" | grep -c .)/40 messages" "a bad pattern leaves the limit as it was"
 is "$(shown_numbers)" "$january" "... and the rows"
 limit '~x y'
-tui_wait 'Limit unchanged: "~x": no such term \(~f ~s ~z ~d ~F\)'
+tui_wait 'Limit unchanged: "~x": no such term \(~f ~s ~z ~d ~F ~P\)'
 ok $? "an unknown term: the terms there are"
 
 # Search and jump see the narrowed list only.

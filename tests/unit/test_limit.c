@@ -228,6 +228,36 @@ static void test_flags(void **state)
 	refused("~F", "~F", 0, "needs an argument");
 }
 
+/* problem_bit: the bit of a problem code, as mailbox_problem_at names it. */
+static unsigned problem_bit(const char *want)
+{
+	for (size_t i = 0; i < MAILBOX_PROBLEM_KINDS; i++) {
+		const char *code;
+		unsigned bit = mailbox_problem_at(i, &code, NULL);
+		if (strcmp(code, want) == 0)
+			return bit;
+	}
+	fail_msg("no problem code %s", want);
+	return 0;
+}
+
+static void test_problems(void **state)
+{
+	mailbox_msg_t msg = message("a", NULL, "s", 1, NOW);
+	assert_false(matches("~F problem", &msg));
+	assert_false(matches("~P big", &msg));
+	msg.problems = problem_bit("big") | problem_bit("no-date");
+	assert_true(matches("~F problem", &msg));
+	assert_true(matches("~P big", &msg));
+	assert_true(matches("~P no-date ~P big", &msg));
+	assert_false(matches("~P top-refused", &msg));
+	assert_true(matches("!~P top-refused", &msg));
+	/* A problem term needs no headers: the size is known from LIST. */
+	msg.headers = false;
+	assert_true(matches("~P big", &msg));
+	refused("~P huge", "~P huge", 0, "no such problem (big, ");
+}
+
 /* Before TOP answered, only size and flag terms decide; any other term,
  * negated or not, keeps the message out until its headers arrive. */
 static void test_headers_unknown(void **state)
@@ -255,7 +285,7 @@ static void test_headers_unknown(void **state)
 
 static void test_errors(void **state)
 {
-	refused("~x foo", "~x", 0, "\"~x\": no such term (~f ~s ~z ~d ~F)");
+	refused("~x foo", "~x", 0, "\"~x\": no such term (~f ~s ~z ~d ~F ~P)");
 	refused("~f clark ~q", "~q", 9, "no such term");
 	refused("~", "~", 0, "no such term");
 	refused("~s", "~s", 0, "\"~s\": needs an argument: ~s TEXT");
@@ -425,7 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_dates),           cmocka_unit_test(test_flags),
 	    cmocka_unit_test(test_headers_unknown), cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_quote),           cmocka_unit_test(test_tally_by_sender),
-	    cmocka_unit_test(test_tally_by_month),
+	    cmocka_unit_test(test_tally_by_month),  cmocka_unit_test(test_problems),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mime_done();
