@@ -690,15 +690,7 @@ void conn_tls_info_free(tls_info_t *info)
 {
 	if (!info)
 		return;
-	free(info->subject);
-	free(info->issuer);
-	free(info->sans);
-	free(info->not_before);
-	free(info->not_after);
-	free(info->fingerprint);
-	free(info->protocol);
-	free(info->cipher);
-	free(info->verify_result);
+	tls_info_clear(info);
 	free(info);
 }
 

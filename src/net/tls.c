@@ -44,7 +44,7 @@ struct tls_session {
 	tls_info_t info;
 };
 
-static void tls_info_clear(tls_info_t *info)
+void tls_info_clear(tls_info_t *info)
 {
 	free(info->subject);
 	free(info->issuer);

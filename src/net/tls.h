@@ -54,6 +54,8 @@ bool tls_session_pending(const tls_session_t *tls);
 /* tls_session_info: certificate and session facts, or NULL before the
  * handshake has seen a certificate. Stays valid after tls_session_close. */
 const tls_info_t *tls_session_info(const tls_session_t *tls);
+/* tls_info_clear: free the fields of info and zero it. */
+void tls_info_clear(tls_info_t *info);
 
 /* tls_session_channel_binding: as conn_channel_binding. */
 const char *tls_session_channel_binding(tls_session_t *tls, unsigned char *out, size_t *len);

@@ -28,6 +28,21 @@ static char *default_dir(ui_t *ui)
 	return xstrdup(ui->save_dir ? ui->save_dir : ".");
 }
 
+/* stamped_path: DIR/PREFIX-YYYYMMDD-HHMMSS.txt in the save directory, a
+ * new name to propose for a file written on demand. Caller frees. */
+static char *stamped_path(ui_t *ui, const char *prefix)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	char *dir = default_dir(ui);
+	char *path = xasprintf("%s/%s-%s.txt", dir, prefix, stamp);
+	free(dir);
+	return path;
+}
+
 static void split_path(const char *path, char **dir, char **name)
 {
 	const char *slash = strrchr(path, '/');
@@ -308,17 +323,10 @@ static void on_log_path(ui_t *ui, const char *answer, int key, uint64_t arg)
 
 void ui_action_write_log(ui_t *ui)
 {
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	char *dir = default_dir(ui);
-	char *initial = xasprintf("%s/popscope-log-%s.txt", dir, stamp);
+	char *initial = stamped_path(ui, "popscope-log");
 	prompt_line(&ui->prompt, _("Write the protocol log to: "), initial, HISTORY_PATH,
 		    on_log_path, 0);
 	free(initial);
-	free(dir);
 }
 
 int ui_write_report(ui_t *ui, const char *path, const char *problem, char **errstr)
@@ -344,15 +352,8 @@ static void on_report_path(ui_t *ui, const char *answer, int key, uint64_t arg)
 
 void ui_action_write_report(ui_t *ui)
 {
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	char *dir = default_dir(ui);
-	char *initial = xasprintf("%s/popscope-report-%s.txt", dir, stamp);
+	char *initial = stamped_path(ui, "popscope-report");
 	prompt_line(&ui->prompt, _("Write the report to: "), initial, HISTORY_PATH, on_report_path,
 		    0);
 	free(initial);
-	free(dir);
 }
