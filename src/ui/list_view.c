@@ -209,9 +209,26 @@ static void list_header(ui_t *ui, view_t *view, char *out, size_t size)
 		    snprintf(out + n, size - (size_t)n, _(" %zu/%zu, limit %s"),
 			     session_count(ui->session), session_total_count(ui->session), pattern);
 	if (n > 0 && (size_t)n < size)
-		snprintf(out + n, size - (size_t)n, " (%s %s%s)", _("sorted by"),
-			 session_sort_name(session_sort_key(ui->session)),
-			 session_sort_reverse(ui->session) ? _(", reversed") : "");
+		snprintf(out + n, size - (size_t)n,
+			 session_sort_reverse(ui->session)
+			     /* TRANSLATORS: %s is a sort key: number, size, date, ... */
+			     ? _(" (sorted by %s, reversed)")
+			     : _(" (sorted by %s)"),
+			 session_sort_name(session_sort_key(ui->session)));
+}
+
+/* heading: a column's heading in width cells at (y, x), then the sort
+ * arrow in the column's last cell; numbers' headings are right-aligned. */
+static void heading(int y, int x, int width, const char *label, const char *arrow, bool right)
+{
+	if (width < 2)
+		return;
+	int room = width - 1;
+	int used = draw_width(label);
+	if (used > room)
+		used = room;
+	draw_text(y, right ? x + room - used : x, used, label, ROLE_DIM, false);
+	draw_text(y, x + room, 1, arrow, ROLE_DIM, false);
 }
 
 static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
@@ -222,19 +239,29 @@ static void list_draw(ui_t *ui, view_t *view, int y, int x, int h, int w)
 	list->height = h - 1;
 	follow_selection(ui, list);
 	columns_t c = columns_for(w);
-	/* Column headings. */
-	char head[256];
+	/* Column headings, each in its column: a translated word is measured
+	 * in display cells, never in bytes. */
 	const char *arrow = session_sort_reverse(s) ? "v" : "^";
 	session_sort_t key = session_sort_key(s);
-	snprintf(head, sizeof head, " %-*s%-*s%*s%s %*s%s %-*s%s %-*s%s %s%s", c.flags, "",
-		 c.problems,
-		 key == SESSION_SORT_PROBLEMS ? (session_sort_reverse(s) ? "!v" : "!^") : "!",
-		 c.number - 1, _("No"), key == SESSION_SORT_NUMBER ? arrow : " ", c.size - 1,
-		 _("Size"), key == SESSION_SORT_SIZE ? arrow : " ", c.date ? c.date - 1 : 0,
-		 c.date ? _("Date") : "", c.date ? (key == SESSION_SORT_DATE ? arrow : " ") : "",
-		 c.from - 1, _("From"), key == SESSION_SORT_FROM ? arrow : " ", _("Subject"),
-		 key == SESSION_SORT_SUBJECT ? arrow : "");
-	draw_text(y, x, w, head, ROLE_DIM, true);
+	draw_fill(y, x, w, ROLE_DIM);
+	int col = x + 1 + c.flags;
+	draw_text(y, col, c.problems,
+		  key == SESSION_SORT_PROBLEMS ? (session_sort_reverse(s) ? "!v" : "!^") : "!",
+		  ROLE_DIM, false);
+	col += c.problems;
+	heading(y, col, c.number, _("No"), key == SESSION_SORT_NUMBER ? arrow : "", true);
+	col += c.number + 1;
+	heading(y, col, c.size, _("Size"), key == SESSION_SORT_SIZE ? arrow : "", true);
+	col += c.size + 1;
+	if (c.date) {
+		heading(y, col, c.date, _("Date"), key == SESSION_SORT_DATE ? arrow : "", false);
+		col += c.date + 1;
+	}
+	heading(y, col, c.from, _("From"), key == SESSION_SORT_FROM ? arrow : "", false);
+	col += c.from + 1;
+	int used = draw_text(y, col, x + w - col, _("Subject"), ROLE_DIM, false);
+	if (key == SESSION_SORT_SUBJECT)
+		draw_text(y, col + used, x + w - col - used, arrow, ROLE_DIM, false);
 	if (!count) {
 		const char *empty = session_state(s) == SESSION_READY
 					? _("(the mailbox is empty)")

@@ -165,7 +165,7 @@ static void draw_status(ui_t *ui)
 	if (known < all && session_state(ui->session) == SESSION_READY) {
 		char prog[64];
 		snprintf(prog, sizeof prog, _(" headers %zu/%zu "), known, all);
-		int w = (int)strlen(prog);
+		int w = draw_width(prog);
 		if (cols - w > x)
 			draw_text(y, cols - w, w, prog, ROLE_DIM, false);
 	}

@@ -81,6 +81,16 @@ static void draw_bar_line(int y, int x, int w, const tally_group_t *group, uint6
 	draw_text(y, col + size_w, count_w, text, role, false);
 }
 
+/* right_aligned: a heading ending at the right edge of width cells at x;
+ * it keeps one blank cell on its left and is cut when it is wider. */
+static void right_aligned(int y, int x, int width, const char *label)
+{
+	int used = draw_width(label);
+	if (used > width - 1)
+		used = width - 1;
+	draw_text(y, x + width - used, used, label, ROLE_DIM, false);
+}
+
 static void summary_draw(ui_t *ui, view_t *view, int top, int left, int lines, int cols)
 {
 	summary_t *sum = view->private;
@@ -98,14 +108,13 @@ static void summary_draw(ui_t *ui, view_t *view, int top, int left, int lines, i
 				" Mailbox by month: %zu messages, %s", tally->messages),
 		 tally->messages, total);
 	draw_text(top, left, cols, text, ROLE_TITLE, true);
-	snprintf(text, sizeof text, "  %-*s", cols >= 80 ? 32 : cols * 2 / 5,
-		 sum->by == TALLY_BY_SENDER ? _("Sender") : _("Month"));
-	int x = draw_text(top + 1, left, cols, text, ROLE_DIM, false);
-	snprintf(text, sizeof text, "%s %8s%7s", "", _("Size"), _("Msgs"));
-	int tail = (int)strlen(text);
-	draw_fill(top + 1, left + x, cols - x, ROLE_DIM);
-	if (cols - tail > x)
-		draw_text(top + 1, left + cols - tail, tail, text, ROLE_DIM, false);
+	/* The headings over the columns of draw_bar_line, measured in cells. */
+	draw_fill(top + 1, left, cols, ROLE_DIM);
+	int label_w = cols >= 80 ? 32 : cols * 2 / 5;
+	draw_text(top + 1, left + 2, label_w, sum->by == TALLY_BY_SENDER ? _("Sender") : _("Month"),
+		  ROLE_DIM, false);
+	right_aligned(top + 1, left + cols - 1 - 7 - 8, 8, _("Size"));
+	right_aligned(top + 1, left + cols - 1 - 7, 7, _("Msgs"));
 	sum->height = lines - 3;
 	if (sum->height < 1)
 		sum->height = 1;
