@@ -178,8 +178,11 @@ int mailbox_take_list(mailbox_t *mailbox, const char *body, size_t len, uint64_t
 						    (unsigned long long)rows[i].number));
 	if (stat_count && count != stat_count)
 		return list_error(rows, count, errstr,
-				  xasprintf(_("the server's LIST names %zu messages but STAT "
-					      "said %llu"),
+				  xasprintf(ngettext("the server's LIST names %zu message but "
+						     "STAT said %llu",
+						     "the server's LIST names %zu messages but "
+						     "STAT said %llu",
+						     count),
 					    count, (unsigned long long)stat_count));
 	rows_free(mailbox->previous, mailbox->previous_count);
 	mailbox->previous = mailbox->msgs;
@@ -558,8 +561,11 @@ char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t receiv
 	switch (verdict) {
 	case SIZE_FINAL_LINE_END:
 		return xasprintf(
-		    _("LIST said %llu octets and %llu arrived: the server ended a last "
-		      "line that its copy left open, so the copy is complete"),
+		    ngettext("LIST said %llu octet and %llu arrived: the server ended a last "
+			     "line that its copy left open, so the copy is complete",
+			     "LIST said %llu octets and %llu arrived: the server ended a last "
+			     "line that its copy left open, so the copy is complete",
+			     l),
 		    l, r);
 	case SIZE_LINE_ENDS_AS_ONE:
 		if (open_last_line_counted_as_one(listed, received, lines))
@@ -575,8 +581,11 @@ char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t receiv
 		      "of its %llu lines: the server counts a line end as one octet"),
 		    l, r, more, (unsigned long long)lines);
 	case SIZE_DIFFERENT:
-		return xasprintf(_("LIST said %llu octets but %llu arrived: possibly another "
-				   "message"),
+		return xasprintf(ngettext("LIST said %llu octet but %llu arrived: possibly "
+					  "another message",
+					  "LIST said %llu octets but %llu arrived: possibly "
+					  "another message",
+					  l),
 				 l, r);
 	case SIZE_AS_LISTED: break;
 	}
@@ -734,7 +743,9 @@ char *mailbox_describe(const mailbox_msg_t *msg)
 	    sanitize_display(mailbox_subject(msg), strlen(mailbox_subject(msg)), false, false);
 	char *text;
 	/* TRANSLATORS: message number, UIDL, size in octets, sender, subject. */
-	text = xasprintf(_("message %llu (UIDL %s, %llu octets, from %s, subject %s)"),
+	text = xasprintf(ngettext("message %llu (UIDL %s, %llu octet, from %s, subject %s)",
+				  "message %llu (UIDL %s, %llu octets, from %s, subject %s)",
+				  msg->size),
 			 (unsigned long long)msg->number, u, (unsigned long long)msg->size, f, s);
 	free(u);
 	free(f);

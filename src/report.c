@@ -112,7 +112,9 @@ void report_summary(const mailbox_t *mailbox, const char *why, FILE *out)
 		char *from = shown(mailbox_sender(msg));
 		char *subject = shown(mailbox_subject(msg));
 		/* TRANSLATORS: "deleted" / "uncertain", number and UIDL stay as they are. */
-		fprintf(out, _("%s %llu %s (%llu octets, from %s, subject %s)\n"),
+		fprintf(out,
+			ngettext("%s %llu %s (%llu octet, from %s, subject %s)\n",
+				 "%s %llu %s (%llu octets, from %s, subject %s)\n", msg->size),
 			msg->state == MSG_DELETED ? "deleted" : "uncertain",
 			(unsigned long long)msg->number, uidl, (unsigned long long)msg->size, from,
 			subject);

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/batch.h"
@@ -37,19 +38,31 @@ static void print_certificate(const tls_info_t *info, bool ok)
 		/* --insecure: the handshake went on whatever the check said, so
 		 * the certificate proves nothing, even if its chain happens to be
 		 * good. */
-		snprintf(
-		    detail, sizeof detail,
-		    _("NOT VERIFIED (--insecure; the check said: %s): %s, issuer %s, expires %s "
-		      "(%ld days), %s"),
-		    info->verify_result ? info->verify_result : "", info->subject, info->issuer,
-		    info->not_after, info->days_left, info->fingerprint);
+		snprintf(detail, sizeof detail,
+			 ngettext("NOT VERIFIED (--insecure; the check said: %s): %s, issuer %s, "
+				  "expires %s (%ld day), %s",
+				  "NOT VERIFIED (--insecure; the check said: %s): %s, issuer %s, "
+				  "expires %s (%ld days), %s",
+				  labs(info->days_left)),
+			 info->verify_result ? info->verify_result : "", info->subject,
+			 info->issuer, info->not_after, info->days_left, info->fingerprint);
 		step("certificate", "WARN", -1, detail);
 		return;
 	}
-	snprintf(detail, sizeof detail, _("%s, issuer %s, expires %s (%ld days), %s%s%s"),
-		 info->subject, info->issuer, info->not_after, info->days_left, info->fingerprint,
-		 info->verified ? "" : _(", NOT VERIFIED: "),
-		 info->verified ? "" : info->verify_result);
+	if (info->verified)
+		snprintf(detail, sizeof detail,
+			 ngettext("%s, issuer %s, expires %s (%ld day), %s",
+				  "%s, issuer %s, expires %s (%ld days), %s",
+				  labs(info->days_left)),
+			 info->subject, info->issuer, info->not_after, info->days_left,
+			 info->fingerprint);
+	else
+		snprintf(detail, sizeof detail,
+			 ngettext("%s, issuer %s, expires %s (%ld day), %s, NOT VERIFIED: %s",
+				  "%s, issuer %s, expires %s (%ld days), %s, NOT VERIFIED: %s",
+				  labs(info->days_left)),
+			 info->subject, info->issuer, info->not_after, info->days_left,
+			 info->fingerprint, info->verify_result ? info->verify_result : "");
 	step("certificate", ok ? "OK" : "FAIL", -1, detail);
 }
 
@@ -151,8 +164,9 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 			step("login", "SKIP", -1, _("no password available"));
 		} else {
 			char size[32];
-			snprintf(detail, sizeof detail, _("%llu messages, %s"),
-				 (unsigned long long)pop3_stat_count(pop3),
+			unsigned long long count = (unsigned long long)pop3_stat_count(pop3);
+			snprintf(detail, sizeof detail,
+				 ngettext("%llu message, %s", "%llu messages, %s", count), count,
 				 size_format(pop3_stat_octets(pop3), size, sizeof size));
 			step("stat", "OK", ms, detail);
 		}

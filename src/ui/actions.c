@@ -167,7 +167,8 @@ static void size_dialog(ui_t *ui, const session_size_question_t *question)
 	free(text);
 	add_detail(ui, _("From"), msg ? mailbox_sender(msg) : "");
 	add_detail(ui, _("Subject"), msg ? mailbox_subject(msg) : "");
-	text = xasprintf(_("%llu octets"), (unsigned long long)question->listed);
+	unsigned long long listed = (unsigned long long)question->listed;
+	text = xasprintf(ngettext("%llu octet", "%llu octets", listed), listed);
 	add_detail(ui, _("LIST size"), text);
 	free(text);
 	text =

@@ -210,9 +210,13 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 			   cut);
 	} else if (p->via_retr)
 		buf_printf(out, " (%s)", _("this server has no TOP: fetched with RETR"));
-	else if (p->partial)
-		buf_printf(out, _(" (first %u lines via TOP; f fetches all)"),
-			   ui->options ? ui->options->preview_lines : 200);
+	else if (p->partial) {
+		unsigned lines = ui->options ? ui->options->preview_lines : 200;
+		buf_printf(out,
+			   ngettext(" (first %u line via TOP; f fetches all)",
+				    " (first %u lines via TOP; f fetches all)", lines),
+			   lines);
+	}
 	buf_printf(out, "  [%s]\n", rawmode ? _("raw source, v: decoded") : _("v: raw source"));
 	add_state_notes(out, msg, p);
 	if (rawmode || !p->mime) {

@@ -44,10 +44,14 @@ static void draw_title(ui_t *ui)
 		char shown[16];
 		size_format(session_shown_octets(s), shown, sizeof shown);
 		/* TRANSLATORS: messages the limit shows / all, their size / all. */
-		snprintf(counts, sizeof counts, _("   %zu/%zu messages, %s/%s"), session_count(s),
-			 session_total_count(s), shown, total);
+		snprintf(counts, sizeof counts,
+			 ngettext("   %zu/%zu message, %s/%s", "   %zu/%zu messages, %s/%s",
+				  session_total_count(s)),
+			 session_count(s), session_total_count(s), shown, total);
 	} else {
-		snprintf(counts, sizeof counts, _("   %zu messages, %s"), session_count(s), total);
+		snprintf(counts, sizeof counts,
+			 ngettext("   %zu message, %s", "   %zu messages, %s", session_count(s)),
+			 session_count(s), total);
 	}
 	size_t pending = session_pending_count(s);
 	if (pending)
