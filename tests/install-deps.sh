@@ -7,7 +7,7 @@ PACKAGES="build-essential autoconf automake autopoint libtool gettext pkg-config
 	libncursesw5-dev libssl-dev libgsasl-dev libgmime-3.0-dev libxml2-dev libc-ares-dev
 	libcmocka-dev
 	dovecot-core dovecot-pop3d openssl python3 tmux valgrind clang clang-format clang-tidy
-	cppcheck xz-utils groff-base man-db procps psmisc strace
+	cppcheck xz-utils groff-base man-db procps psmisc strace locales gettext-base
 	mailutils-pop3d python3-twisted sasl2-bin libsasl2-modules libsasl2-modules-db
 	courier-authlib courier-authlib-userdb util-linux mount"
 
