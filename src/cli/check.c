@@ -108,7 +108,8 @@ static void on_event(void *ctx, pop3_event_t event, long ms)
 	char detail[1024];
 	switch (event) {
 	case POP3_EVENT_RESOLVED:
-		snprintf(detail, sizeof detail, "%s port %s", state->config->host,
+		/* TRANSLATORS: host name, port number. */
+		snprintf(detail, sizeof detail, _("%s port %s"), state->config->host,
 			 state->config->port);
 		step("resolve", "OK", ms, detail);
 		state->next_step = "connect";

@@ -21,12 +21,16 @@
 
 #define SECRET_MAX 4096
 
-/* first_line_of_command: run CMD with sh -c; keep the first line of stdout. */
-static char *first_line_of_command(const char *command, const char *what, char **errstr)
+/* first_line_of_command: run CMD with sh -c; keep the first line of stdout.
+ * token: CMD gives an OAuth token, else a password (each message is a
+ * whole sentence for translators). */
+static char *first_line_of_command(const char *command, bool token, char **errstr)
 {
 	FILE *pipe = popen(command, "r");
 	if (!pipe) {
-		*errstr = xasprintf(_("cannot run the %s command: %s"), what, strerror(errno));
+		*errstr = xasprintf(token ? _("cannot run the OAuth token command: %s")
+					  : _("cannot run the password command: %s"),
+				    strerror(errno));
 		return NULL;
 	}
 	char line[SECRET_MAX];
@@ -39,12 +43,14 @@ static char *first_line_of_command(const char *command, const char *what, char *
 	secret_wipe(sink, sizeof sink);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		secret_wipe(line, sizeof line);
-		*errstr = xasprintf(_("the %s command failed (exit status %d)"), what,
+		*errstr = xasprintf(token ? _("the OAuth token command failed (exit status %d)")
+					  : _("the password command failed (exit status %d)"),
 				    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		return NULL;
 	}
 	if (!got) {
-		*errstr = xasprintf(_("the %s command printed nothing"), what);
+		*errstr = xstrdup(token ? _("the OAuth token command printed nothing")
+					: _("the password command printed nothing"));
 		return NULL;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
@@ -175,7 +181,7 @@ static char *prompt_password(const char *user, const char *host, char **errstr)
 char *password_obtain(const char *command, const char *user, const char *host, char **errstr)
 {
 	if (command)
-		return first_line_of_command(command, _("password"), errstr);
+		return first_line_of_command(command, false, errstr);
 	char *password = netrc_password(user, host);
 	if (password)
 		return password;
@@ -184,5 +190,5 @@ char *password_obtain(const char *command, const char *user, const char *host, c
 
 char *token_obtain(const char *command, char **errstr)
 {
-	return first_line_of_command(command, _("OAuth token"), errstr);
+	return first_line_of_command(command, true, errstr);
 }

@@ -445,7 +445,8 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 			status = EXIT_IOERR;
 		else if (delete &&!batch_interrupted() && pop3_is_ready(pop3))
 			delete_saved(pop3, mailbox, jobs, count);
-	} else if (status > 0) {
+	} else if (status > 0 && problem) {
+		/* A missing message was named by resolve() itself. */
 		fprintf(stderr, "popscope: %s\n", problem);
 	}
 	for (size_t i = 0; i < count; i++) {

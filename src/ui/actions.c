@@ -115,7 +115,8 @@ static void on_delete_answer(ui_t *ui, const char *answer, int key, uint64_t num
 
 static void add_detail(ui_t *ui, const char *label, const char *value)
 {
-	char *line = xasprintf("%s: %s", label, value ? value : "");
+	/* TRANSLATORS: a label and its value, as in "From: alice@example.org". */
+	char *line = xasprintf(_("%s: %s"), label, value ? value : "");
 	prompt_add_line(&ui->prompt, line);
 	free(line);
 }
@@ -139,7 +140,10 @@ void ui_action_delete(ui_t *ui)
 	free(question);
 	char size[16], octets[32];
 	size_format(msg->size, size, sizeof size);
-	snprintf(octets, sizeof octets, "%s (%llu octets)", size, (unsigned long long)msg->size);
+	snprintf(octets, sizeof octets,
+		 /* TRANSLATORS: a size for people, then the exact count. */
+		 ngettext("%s (%llu octet)", "%s (%llu octets)", msg->size), size,
+		 (unsigned long long)msg->size);
 	add_detail(ui, _("Size"), octets);
 	add_detail(ui, _("From"), mailbox_sender(msg));
 	add_detail(ui, _("Subject"), mailbox_subject(msg));

@@ -44,25 +44,24 @@ static void help_draw(ui_t *ui, view_t *view, int top, int left, int lines, int 
 		draw_text(top + y, left + 20, cols - 21, _(entries[i].help), ROLE_NORMAL, false);
 		y++;
 	}
+	/* The notes wrap: a translation may be longer than the line. */
+	const char *const notes_text[] = {
+	    _("Flags: S saved, D deletion pending, x deleted, ~ saving, "
+	      "U UIDL unusable, E error; !N: N problems (! sorts, the preview names "
+	      "them)."),
+	    _("Digits then Enter jump to a message number. "
+	      "Deletions happen at quit."),
+	    _("In the focused log pane / n N search the log, h l scroll it sideways."),
+	};
+	int notes = 3; /* the title, the blank line under it and the one after the keys */
 	y++;
-	if (y < lines)
-		draw_text(top + y++, left + 2, cols - 3,
-			  _("Flags: S saved, D deletion pending, x deleted, ~ saving, "
-			    "U UIDL unusable, E error; !N: N problems (! sorts, the preview names "
-			    "them)."),
-			  ROLE_DIM, false);
-	if (y < lines)
-		draw_text(top + y++, left + 2, cols - 3,
-			  _("Digits then Enter jump to a message number. "
-			    "Deletions happen at quit."),
-			  ROLE_DIM, false);
-	if (y < lines)
-		draw_text(
-		    top + y++, left + 2, cols - 3,
-		    _("In the focused log pane / n N search the log, h l scroll it sideways."),
-		    ROLE_DIM, false);
+	for (size_t i = 0; i < sizeof notes_text / sizeof *notes_text; i++) {
+		notes += draw_wrap_count(notes_text[i], cols - 3);
+		if (y < lines)
+			y += draw_text_wrap(top + y, left + 2, cols - 3, lines - y, notes_text[i],
+					    ROLE_DIM);
+	}
 	/* The limit's pattern language (l), from its own table. */
-	int notes = 6;
 	y++;
 	if (y < lines)
 		draw_text(top + y++, left + 2, cols - 3,

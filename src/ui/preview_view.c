@@ -77,7 +77,7 @@ static void preview_close(ui_t *ui, view_t *view)
 static void add_header(buf_t *out, const char *name, const char *value)
 {
 	if (value && *value)
-		buf_printf(out, "%s: %s\n", name, value);
+		buf_printf(out, _("%s: %s\n"), name, value);
 }
 
 /* build_parts: the MIME structure with decoded sizes; of a preview that
@@ -227,7 +227,8 @@ static void build(ui_t *ui, preview_t *pv, const session_preview_t *p)
 	}
 	const mime_summary_t *sum = mime_message_summary(p->mime);
 	if (sum->from_address && sum->from && strcmp(sum->from, sum->from_address) != 0)
-		buf_printf(out, "%s: %s <%s>\n", _("From"), sum->from, sum->from_address);
+		/* TRANSLATORS: "From", the sender's name, address. */
+		buf_printf(out, _("%s: %s <%s>\n"), _("From"), sum->from, sum->from_address);
 	else
 		add_header(out, _("From"), sum->from ? sum->from : sum->from_address);
 	add_header(out, _("To"), sum->to);

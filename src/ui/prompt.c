@@ -231,7 +231,7 @@ bool prompt_key(struct ui *ui, prompt_t *prompt, int key, bool is_function_key)
 	return false;
 }
 
-/* draw_dialog: a box in the middle of the screen. Every line wraps at the
+/* draw_dialog: a band across the screen, its text in the middle. Every line wraps at the
  * box's width, so a long path shows whole; when the box is taller than
  * the screen, the blank rows go first, then the detail lines before the
  * last are cut to one row each, then the bottom. */
@@ -268,8 +268,9 @@ static void draw_dialog(const prompt_t *prompt, int cols, int lines)
 		y0 = 0;
 	if (x0 < 0)
 		x0 = 0;
+	/* The band spans the screen: no piece of a line behind it shows beside it. */
 	for (int y = 0; y < h; y++)
-		draw_fill(y0 + y, x0, w, ROLE_FOCUS);
+		draw_fill(y0 + y, 0, cols, ROLE_FOCUS);
 	int y = y0 + blank, end = y0 + h;
 	y += draw_text_wrap(y, x0 + pad, qw, end - y, prompt->question, ROLE_FOCUS);
 	for (size_t i = 0; i < prompt->line_count && y < end; i++) {

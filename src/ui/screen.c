@@ -178,8 +178,8 @@ static void draw_status(ui_t *ui)
 static void draw_hints(ui_t *ui)
 {
 	/* TRANSLATORS: keep it short: it must fit 80 columns. */
-	const char *hints = _("q quit s save d delete u undo :cmd /search o sort Z biggest "
-			      "Tab pane L layout ? help");
+	const char *hints =
+	    _("q quit s save d delete u undo :cmd /search o sort Tab pane L layout ? help");
 	draw_text(ui->layout.hints_y, 0, COLS, hints, ROLE_DIM, true);
 }
 

@@ -70,6 +70,7 @@ for selection in 1,999 2-3,1,999 all,999 uidl:no-such-uidl; do
 	check_sane "--delete $selection: no crash"
 	is_status 65 "--delete $selection: exit 65"
 	like "$ERR" '^popscope: (there is )?no message' "--delete $selection: names what is missing"
+	is "$(printf '%s\n' "$ERR" | wc -l)" 1 "--delete $selection: one line on stderr, nothing more"
 	commands=$(sed -n 's/^[0-9:.]* C: //p' "$WORK/sel.trace" | tr '\n' ' ')
 	unlike "$commands" '(RETR|DELE) ' "--delete $selection: no RETR and no DELE sent"
 	is "$(ls -A "$WORK/out-$selection")" "" "--delete $selection: no file written"

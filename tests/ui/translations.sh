@@ -102,7 +102,7 @@ for lang in $languages; do
 	size_end=$(($(cells "${headings%%"$size"*}") + $(cells "$size") + 1))
 	row_end=$(($(cells "${first%%" B "*}") + 2))
 	is "$size_end" "$row_end" "$lang 80x24: the size heading ends over the sizes (display cells)"
-	hints=$(tr_of "$lang" 'q quit s save d delete u undo :cmd /search o sort Z biggest Tab pane L layout ? help')
+	hints=$(tr_of "$lang" 'q quit s save d delete u undo :cmd /search o sort Tab pane L layout ? help')
 	last=$(tui_row 24)
 	like "$hints" "^$(printf '%s' "${last%% }" | sed 's/[][\\.*^$?+(){}|/]/\\&/g')" \
 		"$lang 80x24: the key hints are on the last line"
