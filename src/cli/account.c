@@ -104,15 +104,16 @@ static int unknown_account(const config_t *config, const char *name)
 			  "\"://\", e.g. pop3s://user@host)\n"),
 			shown, config->path);
 	else if (config->count == 0)
-		fprintf(stderr, _("popscope: no account \"%1$s\": %2$s defines no accounts\n"), shown,
-			config->path);
+		fprintf(stderr, _("popscope: no account \"%1$s\": %2$s defines no accounts\n"),
+			shown, config->path);
 	else {
 		buf_t known;
 		buf_init(&known);
 		for (size_t i = 0; i < config->count; i++)
 			buf_printf(&known, "%s%s", i ? ", " : "", config->accounts[i].name);
-		fprintf(stderr, _("popscope: no account \"%1$s\" in %2$s; the accounts are: %3$s\n"),
-			shown, config->path, known.data);
+		fprintf(stderr,
+			_("popscope: no account \"%1$s\" in %2$s; the accounts are: %3$s\n"), shown,
+			config->path, known.data);
 		buf_free(&known);
 	}
 	free(shown);

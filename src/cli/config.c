@@ -65,8 +65,8 @@ static const config_key_t *key_find(const char *name, size_t len)
 typedef struct {
 	const char *path;
 	config_t *config;
-	config_account_t defaults; /* every "defaults" section so far */
-	config_account_t *section; /* &defaults, an account, or NULL before the first */
+	config_account_t defaults;  /* every "defaults" section so far */
+	config_account_t *section;  /* &defaults, an account, or NULL before the first */
 	unsigned set_at[KEY_COUNT]; /* line where the current section set each key */
 	unsigned line;
 	char **errstr;
@@ -199,8 +199,8 @@ static config_status_t open_account(parser_t *parser, const char *rest, const ch
 		const config_account_t *found = account_named(config, other, other_len);
 		if (!found) {
 			char *shown = quote_name(other, other_len);
-			char *message =
-			    xasprintf(_("account \"%s\" to start from is not defined above"), shown);
+			char *message = xasprintf(
+			    _("account \"%s\" to start from is not defined above"), shown);
 			free(shown);
 			return fail(parser, message);
 		}
@@ -251,9 +251,10 @@ static config_status_t set_key(parser_t *parser, const config_key_t *key, const 
 	if (value == end)
 		return fail(parser, xasprintf(_("\"%s\" needs a value"), key->name));
 	if (parser->set_at[index])
-		return fail(parser, xasprintf(_("\"%s\" is set twice in this section (first at line "
-						"%u)"),
-					      key->name, parser->set_at[index]));
+		return fail(parser,
+			    xasprintf(_("\"%s\" is set twice in this section (first at line "
+					"%u)"),
+				      key->name, parser->set_at[index]));
 	char *text = unquote(value, end);
 	if (!text)
 		return fail(parser, xasprintf(_("the value of \"%s\" opens a quote that does not "
@@ -339,7 +340,8 @@ config_status_t config_parse(const char *path, const char *text, size_t len, con
 		if (memchr(line, '\0', (size_t)(eol - line)))
 			status = fail(&parser, xstrdup(_("a NUL byte: this is not a text file")));
 		else
-			status = parse_line(&parser, line, eol > line && eol[-1] == '\r' ? eol - 1 : eol);
+			status = parse_line(&parser, line,
+					    eol > line && eol[-1] == '\r' ? eol - 1 : eol);
 		line = next;
 	}
 	account_clear(&parser.defaults);
@@ -357,15 +359,17 @@ static config_status_t check_private(const config_t *config, const struct stat *
 	const char *path = config->path;
 	unsigned long me = (unsigned long)geteuid();
 	if (S_ISLNK(link->st_mode) && link->st_uid != geteuid()) {
-		*errstr = xasprintf(_("%1$s is a symbolic link of uid %2$lu, not yours (uid %3$lu), "
-				      "and its file holds a password or a command: refusing it"),
-				    path, (unsigned long)link->st_uid, me);
+		*errstr =
+		    xasprintf(_("%1$s is a symbolic link of uid %2$lu, not yours (uid %3$lu), "
+				"and its file holds a password or a command: refusing it"),
+			      path, (unsigned long)link->st_uid, me);
 		return CONFIG_E_CONTENT;
 	}
 	if (file->st_uid != geteuid()) {
-		*errstr = xasprintf(_("%1$s belongs to uid %2$lu, not to you (uid %3$lu), and holds "
-				      "a password or a command: refusing it"),
-				    path, (unsigned long)file->st_uid, me);
+		*errstr =
+		    xasprintf(_("%1$s belongs to uid %2$lu, not to you (uid %3$lu), and holds "
+				"a password or a command: refusing it"),
+			      path, (unsigned long)file->st_uid, me);
 		return CONFIG_E_CONTENT;
 	}
 	mode_t mode = file->st_mode & 07777;

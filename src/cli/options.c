@@ -344,7 +344,7 @@ static bool set_value(cli_options_t *options, int id, const char *value, char **
 			options->log_body_lines = UINT_MAX;
 		else
 			*why = parse_count(value, 1000000000, "--log-body-lines",
-					  &options->log_body_lines);
+					   &options->log_body_lines);
 		break;
 	case OPT_PREVIEW_LINES:
 		*why = parse_positive(value, 1000000, "--preview-lines", &options->preview_lines);
@@ -355,9 +355,10 @@ static bool set_value(cli_options_t *options, int id, const char *value, char **
 	case OPT_BIG:
 		options->big_given = true;
 		if (!parse_size(value, UINT64_MAX, &options->big))
-			*why = xasprintf(_("invalid --big \"%s\": expected octets, or a number with K, "
-					  "M or G (binary: 10M is 10 MiB)"),
-					value);
+			*why = xasprintf(
+			    _("invalid --big \"%s\": expected octets, or a number with K, "
+			      "M or G (binary: 10M is 10 MiB)"),
+			    value);
 		break;
 	default: return false;
 	}
@@ -448,8 +449,9 @@ static int parse_target(cli_options_t *options, const char *target)
 			return status;
 	} else {
 		if (options->config_file)
-			return usage_error("%s", _("--config goes with an account name or --accounts, "
-						   "not with a URL"));
+			return usage_error("%s",
+					   _("--config goes with an account name or --accounts, "
+					     "not with a URL"));
 		char *errstr = NULL;
 		if (url_parse(target, &options->url, &errstr) != 0) {
 			fprintf(stderr, "popscope: %s\n", errstr);

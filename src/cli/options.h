@@ -11,11 +11,11 @@
 #include "net/url.h"
 
 typedef enum {
-	MODE_UI,     /* popscope URL: the full-screen inspector */
-	MODE_CHECK,  /* --check */
-	MODE_LIST,   /* --list */
-	MODE_SAVE,   /* --save N[,M...] --to DIR */
-	MODE_DELETE, /* --delete N[,M...] --to DIR */
+	MODE_UI,       /* popscope URL: the full-screen inspector */
+	MODE_CHECK,    /* --check */
+	MODE_LIST,     /* --list */
+	MODE_SAVE,     /* --save N[,M...] --to DIR */
+	MODE_DELETE,   /* --delete N[,M...] --to DIR */
 	MODE_ACCOUNTS, /* --accounts: the config file's accounts */
 	MODE_HELP,
 	MODE_VERSION,

@@ -171,9 +171,10 @@ static void test_errors(void **state)
 static void test_errors_hide_secrets(void **state)
 {
 	(void)state;
-	expect_error("account a\npassword \"Sesame42\n",
-		     "cfg:2: the value of \"password\" opens a quote that does not close at the end "
-		     "of the line");
+	expect_error(
+	    "account a\npassword \"Sesame42\n",
+	    "cfg:2: the value of \"password\" opens a quote that does not close at the end "
+	    "of the line");
 	expect_error("account a\npassword x\npassword Sesame42\n",
 		     "cfg:3: \"password\" is set twice in this section (first at line 2)");
 	expect_error("account a\nSesame42\n", "cfg:2: this line does not start with a key");
@@ -329,8 +330,8 @@ static void test_override_order(void **state)
 	options_free(&options);
 
 	/* The command line wins, whatever its position. */
-	assert_int_equal(parse_args(&options, "work", "--timeout", "5", "--config", fixed,
-				    "--user", "root", "--list", NULL),
+	assert_int_equal(parse_args(&options, "work", "--timeout", "5", "--config", fixed, "--user",
+				    "root", "--list", NULL),
 			 0);
 	assert_int_equal(options.timeout_seconds, 5);
 	assert_string_equal(options.user, "root");
@@ -338,9 +339,9 @@ static void test_override_order(void **state)
 	options_free(&options);
 
 	/* A password command on the command line drops all the file's credentials. */
-	assert_int_equal(parse_args(&options, "--config", fixed, "--password-command", "echo x",
-				    "work", NULL),
-			 0);
+	assert_int_equal(
+	    parse_args(&options, "--config", fixed, "--password-command", "echo x", "work", NULL),
+	    0);
 	assert_string_equal(options.password_command, "echo x");
 	assert_null(options.password);
 	options_free(&options);
@@ -389,7 +390,8 @@ static void test_every_key_is_an_option(void **state)
 		if (keys[i].kind == CONFIG_VALUE_FLAG)
 			value = "on";
 		else if (strcmp(keys[i].name, "fingerprint") == 0)
-			value = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+			value = "sha256:"
+				"0000000000000000000000000000000000000000000000000000000000000000";
 		int rc = options_set(&options, keys[i].name, value, &err);
 		if (rc != 0)
 			print_error("%s: %s\n", keys[i].name, err);
