@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/buf.h"
 #include "util/gettext.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -218,25 +217,27 @@ static config_status_t open_account(parser_t *parser, const char *rest, const ch
 }
 
 /* unquote: a value in double quotes loses them; inside, \" is a quote and
- * \\ a backslash. Any other value is taken as it is. */
+ * \\ a backslash. Any other value is taken as it is. The copy is made in
+ * place of its final size, so no stray copy of a password is left behind. */
 static char *unquote(const char *value, const char *end)
 {
 	if (value == end || *value != '"')
 		return xstrndup(value, (size_t)(end - value));
-	buf_t out;
-	buf_init(&out);
+	char *out = xmalloc((size_t)(end - value));
+	size_t len = 0;
 	for (const char *p = value + 1; p < end; p++) {
 		if (*p == '"') {
 			if (p + 1 != end)
 				break;
-			buf_append(&out, "", 0);
-			return buf_steal(&out);
+			out[len] = '\0';
+			return out;
 		}
 		if (*p == '\\' && p + 1 < end && (p[1] == '"' || p[1] == '\\'))
 			p++;
-		buf_append(&out, p, 1);
+		out[len++] = *p;
 	}
-	buf_wipe_free(&out);
+	secret_wipe(out, (size_t)(end - value));
+	free(out);
 	return NULL;
 }
 
@@ -388,23 +389,24 @@ static config_status_t check_private(const config_t *config, const struct stat *
 	return CONFIG_OK;
 }
 
-static config_status_t read_all(int fd, const char *path, buf_t *text, char **errstr)
+/* read_text: the whole file into one buffer sized from fstat, so that no
+ * copy of a secret is left in memory a realloc gave back; *cap to wipe. */
+static config_status_t read_text(int fd, const char *path, off_t size, char **text, size_t *len,
+				 size_t *cap, char **errstr)
 {
-	char chunk[4096];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
-		buf_append(text, chunk, (size_t)n);
-		if (text->len > CONFIG_MAX_SIZE)
-			break;
+	if (size > CONFIG_MAX_SIZE) {
+		*errstr = xasprintf(_("the config file %s is larger than 1 MiB"), path);
+		return CONFIG_E_CONTENT;
 	}
-	secret_wipe(chunk, sizeof chunk);
+	*cap = (size_t)size + 1;
+	*text = xmalloc(*cap);
+	*len = 0;
+	ssize_t n = 0;
+	while (*len < (size_t)size && (n = read(fd, *text + *len, (size_t)size - *len)) > 0)
+		*len += (size_t)n;
 	if (n < 0) {
 		*errstr = xasprintf(_("cannot read the config file %s: %s"), path, strerror(errno));
 		return CONFIG_E_READ;
-	}
-	if (text->len > CONFIG_MAX_SIZE) {
-		*errstr = xasprintf(_("the config file %s is larger than 1 MiB"), path);
-		return CONFIG_E_CONTENT;
 	}
 	return CONFIG_OK;
 }
@@ -433,13 +435,15 @@ config_status_t config_load(const char *path, bool required, config_t *config, c
 		close(fd);
 		return CONFIG_E_READ;
 	}
-	buf_t text;
-	buf_init(&text);
-	config_status_t status = read_all(fd, path, &text, errstr);
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	config_status_t status = read_text(fd, path, file.st_size, &text, &len, &cap, errstr);
 	close(fd);
 	if (status == CONFIG_OK)
-		status = config_parse(path, text.data ? text.data : "", text.len, config, errstr);
-	buf_wipe_free(&text);
+		status = config_parse(path, text, len, config, errstr);
+	if (text)
+		secret_wipe(text, cap);
+	free(text);
 	if (status == CONFIG_OK) {
 		status = check_private(config, &file, &link, errstr);
 		if (status != CONFIG_OK)
