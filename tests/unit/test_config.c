@@ -268,6 +268,40 @@ static void test_load_rules(void **state)
 	free(plain);
 }
 
+/* Files and links of another user (needs root to make them). */
+static void test_load_refuses_files_of_another_user(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	char *err;
+	char *secret = write_file("account a\npassword Sesame42\n", 0600);
+	char *link = NULL;
+	assert_true(asprintf(&link, "%s.link", secret) > 0);
+	assert_int_equal(symlink(secret, link), 0);
+	assert_int_equal(lchown(link, 65534, 65534), 0);
+	assert_int_equal(load(link, &err), CONFIG_E_CONTENT);
+	assert_non_null(strstr(err, "is a symbolic link of uid 65534, not yours (uid 0)"));
+	free(err);
+	assert_int_equal(lchown(link, 0, 0), 0);
+	assert_int_equal(chown(secret, 65534, 65534), 0);
+	assert_int_equal(load(link, &err), CONFIG_E_CONTENT);
+	assert_non_null(strstr(err, "belongs to uid 65534, not to you (uid 0)"));
+	free(err);
+	assert_int_equal(load(secret, &err), CONFIG_E_CONTENT);
+	free(err);
+	/* Without a secret or a command, another user's file is fine. */
+	char *plain = write_file("account a\nurl pop3s://a@b\n", 0644);
+	assert_int_equal(chown(plain, 65534, 65534), 0);
+	assert_int_equal(load(plain, &err), CONFIG_OK);
+	unlink(link);
+	unlink(secret);
+	unlink(plain);
+	free(link);
+	free(secret);
+	free(plain);
+}
+
 static int parse_args(cli_options_t *options, const char *first, ...)
 {
 	char *argv[32];
@@ -408,6 +442,7 @@ int main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_errors_hide_secrets),
 	    cmocka_unit_test(test_load_rules),
+	    cmocka_unit_test(test_load_refuses_files_of_another_user),
 	    cmocka_unit_test(test_override_order),
 	    cmocka_unit_test(test_every_key_is_an_option),
 	};
