@@ -143,6 +143,14 @@ run --check -v mail --trace "$WORK/accepted.trace"
 is_status 0 "the same file with mode 0600: accepted"
 cat "$WORK/accepted.trace" >>"$ALL_OUTPUT"
 
+# --- --delete takes an account too ------------------------------------------------------
+count=$(probe stat | cut -d ' ' -f 1)
+run --delete 2 --to "$WORK/saves" mail
+check_sane "--delete NAME: no crash"
+is_status 0 "--delete 2 --to DIR NAME: exit 0"
+like "$OUT" '^deleted 2' "--delete NAME: says message 2 was deleted"
+is "$(probe stat | cut -d ' ' -f 1)" "$((count - 1))" "--delete NAME: one message fewer on the server"
+
 # --- the password is in no output -----------------------------------------------------
 grep -qF -- "$PASSWORD" "$ALL_OUTPUT"
 [ $? = 1 ]
