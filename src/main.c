@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cli/account.h"
 #include "cli/batch.h"
 #include "cli/exitcode.h"
 #include "cli/options.h"
@@ -38,18 +39,23 @@ static pop3_tls_mode_t tls_mode_for(const cli_options_t *options)
 }
 
 /* obtain_secrets: the password or token; for --check a missing password only
- * skips the login step. Returns 0 or an exit status. */
-static int obtain_secrets(const cli_options_t *options, pop3_config_t *config)
+ * skips the login step. The account's password is wiped once taken. Returns
+ * 0 or an exit status. */
+static int obtain_secrets(cli_options_t *options, pop3_config_t *config)
 {
 	char *errstr = NULL;
 	if (options->oauth_token_command) {
+		secret_free(options->password);
+		options->password = NULL;
 		config->oauth_token = token_obtain(options->oauth_token_command, &errstr);
 		if (!config->oauth_token)
 			goto fail;
 		return 0;
 	}
-	config->password =
-	    password_obtain(options->password_command, config->user, config->host, &errstr);
+	config->password = password_obtain(options->password_command, options->password,
+					   config->user, config->host, &errstr);
+	secret_free(options->password);
+	options->password = NULL;
 	if (config->password)
 		return 0;
 	if (options->mode == MODE_CHECK && !options->password_command) {
@@ -96,7 +102,7 @@ static int check_report_path(const cli_options_t *options)
 	return EXIT_IOERR;
 }
 
-static int run(const cli_options_t *options)
+static int run(cli_options_t *options)
 {
 	pop3_config_t config = {
 	    .host = options->url.host,
@@ -152,14 +158,20 @@ int main(int argc, char **argv)
 	textdomain(PACKAGE);
 
 	cli_options_t options;
-	if (options_parse(argc, argv, &options) != 0) {
+	int parsed = options_parse(argc, argv, &options);
+	if (parsed != 0) {
 		options_free(&options);
-		return EXIT_USAGE;
+		return parsed;
 	}
 	if (options.mode == MODE_HELP) {
 		options_usage(stdout);
 		options_free(&options);
 		return EXIT_OK;
+	}
+	if (options.mode == MODE_ACCOUNTS) {
+		int listed = account_list(&options, stdout);
+		options_free(&options);
+		return listed;
 	}
 	if (options.mode == MODE_VERSION) {
 		printf("popscope %s\n", PACKAGE_VERSION);

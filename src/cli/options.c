@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli/account.h"
+#include "cli/exitcode.h"
 #include "mailbox.h"
 #include "util/gettext.h"
 #include "util/numparse.h"
@@ -45,7 +47,13 @@ enum {
 	OPT_LOG_BODY_LINES,
 	OPT_BIG,
 	OPT_VERSION,
+	OPT_CONFIG,
+	OPT_ACCOUNTS,
+	OPT_END,
 };
+
+/* options_given keeps one bit per long option. */
+_Static_assert(OPT_END - OPT_CHECK <= 64, "too many options for cli_options_t.command_line");
 
 static const struct option long_options[] = {
     {"check", no_argument, NULL, OPT_CHECK},
@@ -78,23 +86,28 @@ static const struct option long_options[] = {
     {"big", required_argument, NULL, OPT_BIG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"accounts", no_argument, NULL, OPT_ACCOUNTS},
     {NULL, 0, NULL, 0},
 };
 
 void options_usage(FILE *stream)
 {
 	fputs(
-	    _("Usage: popscope [OPTIONS] URL\n"
-	      "       popscope --check URL\n"
-	      "       popscope --list [--json] URL\n"
-	      "       popscope --save N[,M-N...]|all|uidl:ID --to DIR URL\n"
-	      "       popscope --delete N[,M-N...]|all|uidl:ID --to DIR URL\n"
+	    _("Usage: popscope [OPTIONS] URL|NAME\n"
+	      "       popscope --check URL|NAME\n"
+	      "       popscope --list [--json] URL|NAME\n"
+	      "       popscope --save N[,M-N...]|all|uidl:ID --to DIR URL|NAME\n"
+	      "       popscope --delete N[,M-N...]|all|uidl:ID --to DIR URL|NAME\n"
+	      "       popscope --accounts\n"
 	      "\n"
 	      "Inspect a POP3 mailbox: a full-screen view of its messages, their\n"
 	      "content and the raw protocol, with deletion only after a verified save.\n"
 	      "\n"
 	      "URL is pop3s://[user@]host[:port] (TLS, port 995) or\n"
 	      "pop3://[user@]host[:port] (port 110, STLS required).\n"
+	      "NAME is an account of the config file ($XDG_CONFIG_HOME/popscope/config,\n"
+	      "default ~/.config/popscope/config); options given override its settings.\n"
 	      "\n"
 	      "Modes:\n"
 	      "  --check               test the connection step by step; changes nothing\n"
@@ -103,8 +116,10 @@ void options_usage(FILE *stream)
 	      "  --save LIST           save messages (1,4,7-9, all or uidl:ID; repeatable)\n"
 	      "                        as .eml files into --to DIR\n"
 	      "  --delete LIST         save, then delete what was saved and verified\n"
+	      "  --accounts            the config file's accounts: NAME, a tab, its URL\n"
 	      "\n"
 	      "Connection and login:\n"
+	      "  --config FILE         read accounts from FILE instead of the default\n"
 	      "  --user USER           user name (default: from the URL, else $USER)\n"
 	      "  --auth MECH           USER, APOP, PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,\n"
 	      "                        SCRAM-SHA-256 (-PLUS), XOAUTH2, OAUTHBEARER\n"
@@ -214,25 +229,26 @@ static int parse_selectors(const char *text, cli_options_t *options)
 			   text);
 }
 
-static int parse_positive(const char *text, uint64_t max, const char *option, unsigned *out)
+/* parse_positive: a whole number from 1 to max; NULL, or what is wrong. */
+static char *parse_positive(const char *text, uint64_t max, const char *option, unsigned *out)
 {
 	uint64_t value;
 	if (!parse_u64_str(text, max, &value) || value == 0)
-		return usage_error(_("invalid %s \"%s\": expected a whole number from 1 to %llu"),
-				   option, text, (unsigned long long)max);
+		return xasprintf(_("invalid %s \"%s\": expected a whole number from 1 to %llu"),
+				 option, text, (unsigned long long)max);
 	*out = (unsigned)value;
-	return 0;
+	return NULL;
 }
 
-/* parse_count: a whole number from 0 to max. */
-static int parse_count(const char *text, uint64_t max, const char *option, unsigned *out)
+/* parse_count: a whole number from 0 to max; NULL, or what is wrong. */
+static char *parse_count(const char *text, uint64_t max, const char *option, unsigned *out)
 {
 	uint64_t value;
 	if (!parse_u64_str(text, max, &value))
-		return usage_error(_("invalid %s \"%s\": expected a whole number from 0 to %llu"),
-				   option, text, (unsigned long long)max);
+		return xasprintf(_("invalid %s \"%s\": expected a whole number from 0 to %llu"),
+				 option, text, (unsigned long long)max);
 	*out = (unsigned)value;
-	return 0;
+	return NULL;
 }
 
 static int set_mode(cli_options_t *options, run_mode_t mode)
@@ -268,10 +284,6 @@ static bool fingerprint_is_valid(const char *text)
 
 static int check_combination(cli_options_t *options)
 {
-	if (options->fingerprint && !fingerprint_is_valid(options->fingerprint))
-		return usage_error(_("invalid --fingerprint \"%s\": expected sha256: and 64 hex "
-				     "digits (colons allowed)"),
-				   options->fingerprint);
 	bool saves = options->mode == MODE_SAVE || options->mode == MODE_DELETE;
 	if (saves && !options->to_dir)
 		return usage_error("%s", _("--save and --delete need --to DIR"));
@@ -288,6 +300,205 @@ static int check_combination(cli_options_t *options)
 	return 0;
 }
 
+/* set_value: an option that takes a value, from the command line or the
+ * config file. Returns false when id is not one; else true, with *why NULL
+ * or saying what is wrong with the value. */
+static bool set_value(cli_options_t *options, int id, const char *value, char **why)
+{
+	unsigned timeout = 0;
+	*why = NULL;
+	switch (id) {
+	case OPT_TO: options->to_dir = value; break;
+	case OPT_REPORT: options->report_file = value; break;
+	case OPT_USER: options->user = value; break;
+	case OPT_AUTH:
+		free((char *)options->auth);
+		options->auth = upper_dup(value);
+		break;
+	case OPT_PASSWORD_COMMAND: options->password_command = value; break;
+	case OPT_OAUTH_TOKEN_COMMAND: options->oauth_token_command = value; break;
+	case OPT_CA_FILE: options->ca_file = value; break;
+	case OPT_FINGERPRINT:
+		options->fingerprint = value;
+		if (!fingerprint_is_valid(value))
+			*why = xasprintf(_("invalid --fingerprint \"%s\": expected sha256: and 64 "
+					   "hex digits (colons allowed)"),
+					 value);
+		break;
+	case OPT_TIMEOUT:
+		*why = parse_positive(value, 86400, "--timeout", &timeout);
+		if (!*why)
+			options->timeout_seconds = (int)timeout;
+		break;
+	case OPT_SPEED_LIMIT:
+		*why = parse_count(value, 1000000000, "--speed-limit", &options->speed_limit);
+		break;
+	case OPT_TRACE: options->trace_file = value; break;
+	case OPT_SAVE_DIR: options->save_dir = value; break;
+	case OPT_LOG: options->log_file = value; break;
+	case OPT_LOG_SIZE:
+		*why = parse_positive(value, 4096, "--log-size", &options->log_size_mib);
+		break;
+	case OPT_LOG_BODY_LINES:
+		if (strcmp(value, "all") == 0)
+			options->log_body_lines = UINT_MAX;
+		else
+			*why = parse_count(value, 1000000000, "--log-body-lines",
+					   &options->log_body_lines);
+		break;
+	case OPT_PREVIEW_LINES:
+		*why = parse_positive(value, 1000000, "--preview-lines", &options->preview_lines);
+		break;
+	case OPT_PIPELINE:
+		*why = parse_positive(value, 1000000, "--pipeline", &options->pipeline_window);
+		break;
+	case OPT_BIG:
+		options->big_given = true;
+		if (!parse_size(value, UINT64_MAX, &options->big))
+			*why = xasprintf(
+			    _("invalid --big \"%s\": expected octets, or a number with K, "
+			      "M or G (binary: 10M is 10 MiB)"),
+			    value);
+		break;
+	default: return false;
+	}
+	return true;
+}
+
+/* flag_of: the option without a value that id sets, or NULL. */
+static bool *flag_of(cli_options_t *options, int id)
+{
+	switch (id) {
+	case OPT_INSECURE: return &options->insecure;
+	case OPT_PLAINTEXT: return &options->plaintext;
+	case OPT_ACCEPT_LINE_END_COUNT: return &options->accept_line_end_count;
+	case OPT_NO_COLOR: return &options->no_color;
+	case OPT_JSON: return &options->json;
+	default: return NULL;
+	}
+}
+
+static const struct option *long_option_named(const char *name)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+int options_set(cli_options_t *options, const char *name, const char *value, char **errstr)
+{
+	const struct option *option = long_option_named(name);
+	bool *flag = option ? flag_of(options, option->val) : NULL;
+	if (flag) {
+		*flag = strcmp(value, "on") == 0;
+		return 0;
+	}
+	if (!option || !set_value(options, option->val, value, errstr))
+		*errstr = xasprintf(_("unknown option --%s"), name);
+	return *errstr ? -1 : 0;
+}
+
+bool options_given(const cli_options_t *options, const char *name)
+{
+	const struct option *option = long_option_named(name);
+	return option && option->val >= OPT_CHECK &&
+	       (options->command_line >> (option->val - OPT_CHECK) & 1);
+}
+
+/* parse_option: one option from getopt_long. Returns 0 or -1 (printed). */
+static int parse_option(cli_options_t *options, int c, char **argv)
+{
+	switch (c) {
+	case OPT_CHECK: return set_mode(options, MODE_CHECK);
+	case OPT_LIST: return set_mode(options, MODE_LIST);
+	case OPT_ACCOUNTS: return set_mode(options, MODE_ACCOUNTS);
+	case OPT_SAVE:
+	case OPT_DELETE:
+		if (set_mode(options, c == OPT_SAVE ? MODE_SAVE : MODE_DELETE) != 0)
+			return -1;
+		return parse_selectors(optarg, options);
+	case OPT_CONFIG: options->config_file = optarg; return 0;
+	case 'v': options->verbose = true; return 0;
+	case ':': return usage_error(_("option %s needs a value"), argv[optind - 1]);
+	case '?': return usage_error(_("unknown option %s"), argv[optind - 1]);
+	default: break;
+	}
+	bool *flag = flag_of(options, c);
+	if (flag) {
+		*flag = true;
+		return 0;
+	}
+	char *why = NULL;
+	if (!set_value(options, c, optarg, &why))
+		return usage_error(_("unknown option %s"), argv[optind - 1]);
+	if (!why)
+		return 0;
+	usage_error("%s", why);
+	free(why);
+	return -1;
+}
+
+/* parse_target: the one argument, a URL or an account's name. Returns 0, -1
+ * (printed) or an exit status. */
+static int parse_target(cli_options_t *options, const char *target)
+{
+	if (!strstr(target, "://")) {
+		int status = account_apply(options, target);
+		if (status != 0)
+			return status;
+	} else {
+		if (options->config_file)
+			return usage_error("%s",
+					   _("--config goes with an account name or --accounts, "
+					     "not with a URL"));
+		char *errstr = NULL;
+		if (url_parse(target, &options->url, &errstr) != 0) {
+			fprintf(stderr, "popscope: %s\n", errstr);
+			free(errstr);
+			return -1;
+		}
+	}
+	if (!options->user)
+		options->user = options->url.user ? options->url.user : getenv("USER");
+	if (!options->user || !*options->user)
+		return usage_error(
+		    "%s", _("no user name: put it in the URL (pop3s://user@host) or use --user"));
+	return 0;
+}
+
+static int parse_arguments(int argc, char **argv, cli_options_t *options)
+{
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
+		if (c == 'h' || c == OPT_VERSION) {
+			options->mode = c == 'h' ? MODE_HELP : MODE_VERSION;
+			return 0;
+		}
+		if (parse_option(options, c, argv) != 0)
+			return -1;
+		if (c >= OPT_CHECK)
+			options->command_line |= (uint64_t)1 << (c - OPT_CHECK);
+	}
+	if (options->mode == MODE_ACCOUNTS) {
+		if (optind < argc)
+			return usage_error(_("unexpected argument \"%s\": --accounts takes no URL "
+					     "or account"),
+					   argv[optind]);
+		return account_load(options);
+	}
+	if (optind >= argc)
+		return usage_error(
+		    "%s", _("no URL or account given, e.g. pop3s://user@mail.example.com"));
+	if (optind + 1 < argc)
+		return usage_error(_("unexpected argument \"%s\" after the URL"), argv[optind + 1]);
+	int status = parse_target(options, argv[optind]);
+	if (status != 0)
+		return status;
+	return check_combination(options);
+}
+
 int options_parse(int argc, char **argv, cli_options_t *options)
 {
 	memset(options, 0, sizeof *options);
@@ -299,103 +510,8 @@ int options_parse(int argc, char **argv, cli_options_t *options)
 	options->big = MAILBOX_BIG_DEFAULT;
 	const char *no_color = getenv("NO_COLOR");
 	options->no_color = no_color && *no_color;
-
-	int c;
-	unsigned timeout = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
-		int rc = 0;
-		switch (c) {
-		case OPT_CHECK: rc = set_mode(options, MODE_CHECK); break;
-		case OPT_LIST: rc = set_mode(options, MODE_LIST); break;
-		case OPT_SAVE:
-			rc = set_mode(options, MODE_SAVE);
-			if (!rc)
-				rc = parse_selectors(optarg, options);
-			break;
-		case OPT_DELETE:
-			rc = set_mode(options, MODE_DELETE);
-			if (!rc)
-				rc = parse_selectors(optarg, options);
-			break;
-		case OPT_TO: options->to_dir = optarg; break;
-		case OPT_REPORT: options->report_file = optarg; break;
-		case OPT_USER: options->user = optarg; break;
-		case OPT_AUTH:
-			free((char *)options->auth);
-			options->auth = upper_dup(optarg);
-			break;
-		case OPT_PASSWORD_COMMAND: options->password_command = optarg; break;
-		case OPT_OAUTH_TOKEN_COMMAND: options->oauth_token_command = optarg; break;
-		case OPT_CA_FILE: options->ca_file = optarg; break;
-		case OPT_FINGERPRINT: options->fingerprint = optarg; break;
-		case OPT_INSECURE: options->insecure = true; break;
-		case OPT_PLAINTEXT: options->plaintext = true; break;
-		case OPT_TIMEOUT:
-			rc = parse_positive(optarg, 86400, "--timeout", &timeout);
-			options->timeout_seconds = (int)timeout;
-			break;
-		case OPT_SPEED_LIMIT:
-			rc =
-			    parse_count(optarg, 1000000000, "--speed-limit", &options->speed_limit);
-			break;
-		case OPT_TRACE: options->trace_file = optarg; break;
-		case 'v': options->verbose = true; break;
-		case OPT_JSON: options->json = true; break;
-		case OPT_ACCEPT_LINE_END_COUNT: options->accept_line_end_count = true; break;
-		case OPT_SAVE_DIR: options->save_dir = optarg; break;
-		case OPT_LOG: options->log_file = optarg; break;
-		case OPT_LOG_SIZE:
-			rc = parse_positive(optarg, 4096, "--log-size", &options->log_size_mib);
-			break;
-		case OPT_LOG_BODY_LINES:
-			if (strcmp(optarg, "all") == 0)
-				options->log_body_lines = UINT_MAX;
-			else
-				rc = parse_count(optarg, 1000000000, "--log-body-lines",
-						 &options->log_body_lines);
-			break;
-		case OPT_NO_COLOR: options->no_color = true; break;
-		case OPT_PREVIEW_LINES:
-			rc = parse_positive(optarg, 1000000, "--preview-lines",
-					    &options->preview_lines);
-			break;
-		case OPT_PIPELINE:
-			rc = parse_positive(optarg, 1000000, "--pipeline",
-					    &options->pipeline_window);
-			break;
-		case OPT_BIG:
-			options->big_given = true;
-			if (!parse_size(optarg, UINT64_MAX, &options->big))
-				rc = usage_error(
-				    _("invalid --big \"%s\": expected octets, or a number "
-				      "with K, M or G (binary: 10M is 10 MiB)"),
-				    optarg);
-			break;
-		case 'h': options->mode = MODE_HELP; return 0;
-		case OPT_VERSION: options->mode = MODE_VERSION; return 0;
-		case ':': rc = usage_error(_("option %s needs a value"), argv[optind - 1]); break;
-		default: rc = usage_error(_("unknown option %s"), argv[optind - 1]); break;
-		}
-		if (rc)
-			return -1;
-	}
-	if (optind >= argc)
-		return usage_error("%s", _("no URL given, e.g. pop3s://user@mail.example.com"));
-	if (optind + 1 < argc)
-		return usage_error(_("unexpected argument \"%s\" after the URL"), argv[optind + 1]);
-	char *errstr = NULL;
-	if (url_parse(argv[optind], &options->url, &errstr) != 0) {
-		fprintf(stderr, "popscope: %s\n", errstr);
-		free(errstr);
-		return -1;
-	}
-	if (!options->user)
-		options->user = options->url.user ? options->url.user : getenv("USER");
-	if (!options->user || !*options->user)
-		return usage_error(
-		    "%s", _("no user name: put it in the URL (pop3s://user@host) or use --user"));
-	return check_combination(options);
+	int status = parse_arguments(argc, argv, options);
+	return status < 0 ? EXIT_USAGE : status;
 }
 
 void options_free(cli_options_t *options)
@@ -403,5 +519,7 @@ void options_free(cli_options_t *options)
 	url_free(&options->url);
 	free(options->selectors);
 	free((char *)options->auth);
+	secret_free(options->password);
+	config_free(&options->config);
 	memset(options, 0, sizeof *options);
 }

@@ -7,14 +7,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/config.h"
 #include "net/url.h"
 
 typedef enum {
-	MODE_UI,     /* popscope URL: the full-screen inspector */
-	MODE_CHECK,  /* --check */
-	MODE_LIST,   /* --list */
-	MODE_SAVE,   /* --save N[,M...] --to DIR */
-	MODE_DELETE, /* --delete N[,M...] --to DIR */
+	MODE_UI,       /* popscope URL: the full-screen inspector */
+	MODE_CHECK,    /* --check */
+	MODE_LIST,     /* --list */
+	MODE_SAVE,     /* --save N[,M...] --to DIR */
+	MODE_DELETE,   /* --delete N[,M...] --to DIR */
+	MODE_ACCOUNTS, /* --accounts: the config file's accounts */
 	MODE_HELP,
 	MODE_VERSION,
 } run_mode_t;
@@ -31,7 +33,12 @@ typedef struct {
 typedef struct {
 	run_mode_t mode;
 	pop_url_t url;
-	const char *user;             /* --user, else the URL's user, else $USER */
+	const char *account;          /* NAME when the argument named an account */
+	const char *config_file;      /* --config FILE */
+	config_t config;              /* the config file read for NAME or --accounts */
+	uint64_t command_line;        /* the options given on the command line (options_given) */
+	char *password;               /* the account's password (secret_free after use) */
+	const char *user;             /* --user, else the account's, else the URL's, else $USER */
 	const char *auth;             /* --auth MECH (upper-cased) */
 	const char *password_command; /* --password-command CMD */
 	const char *oauth_token_command;
@@ -61,9 +68,19 @@ typedef struct {
 	bool big_given;
 } cli_options_t;
 
-/* options_parse: fill *options from argv. Returns 0, or -1 after printing one
- * clear line to stderr (the caller exits with EX_USAGE). */
+/* options_parse: fill *options from argv and, when the argument names an
+ * account (it has no "://"), from that account of the config file, under
+ * the options given. Returns 0, or an exit status after printing one clear
+ * line to stderr: EXIT_USAGE, or EXIT_IOERR when the config file cannot be
+ * read. */
 int options_parse(int argc, char **argv, cli_options_t *options);
+/* options_set: set the option with this long name ("timeout") to value as
+ * the command line would ("on" or "off" for an option without a value).
+ * Returns 0, or -1 with *errstr saying what is wrong in the words used for
+ * the command line. */
+int options_set(cli_options_t *options, const char *name, const char *value, char **errstr);
+/* options_given: the option with this long name was on the command line. */
+bool options_given(const cli_options_t *options, const char *name);
 void options_free(cli_options_t *options);
 /* options_usage: the --help text to stream. */
 void options_usage(FILE *stream);

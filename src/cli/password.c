@@ -178,10 +178,13 @@ static char *prompt_password(const char *user, const char *host, char **errstr)
 	return password;
 }
 
-char *password_obtain(const char *command, const char *user, const char *host, char **errstr)
+char *password_obtain(const char *command, const char *stored, const char *user, const char *host,
+		      char **errstr)
 {
 	if (command)
 		return first_line_of_command(command, false, errstr);
+	if (stored)
+		return xstrdup(stored);
 	char *password = netrc_password(user, host);
 	if (password)
 		return password;
