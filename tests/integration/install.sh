@@ -193,7 +193,8 @@ else
 	skip "zsh is not installed (tests/install-deps.sh installs it)"
 fi
 # A real zsh completes: an interactive zsh in tmux with the installed
-# _popscope in $fpath and compinit, keys in, the screen out.
+# _popscope in $fpath and compinit (no system-wide start-up files), keys
+# in, the screen out.
 TMUX_CMD=${TMUX_BIN:-tmux}
 [ -n "$TMUX_CMD" ] || TMUX_CMD=tmux
 ZSOCK=$WORK/tmux.sock
@@ -237,17 +238,20 @@ autoload -Uz compinit && compinit -u -D
 PS1='zsh> '
 EOF
 	"$TMUX_CMD" -S "$ZSOCK" -f /dev/null new-session -d -s zsh -x 120 -y 30 \
-		"cd '$WORK/cwd' && exec env TERM=screen ZDOTDIR='$WORK/zdot' zsh -i"
+		"cd '$WORK/cwd' && exec env TERM=screen ZDOTDIR='$WORK/zdot' zsh -d -i"
 	trap '"$TMUX_CMD" -S "$ZSOCK" kill-server 2>/dev/null; cleanup' EXIT
-	zsh_wait '^zsh> $' "zsh: an interactive zsh with compinit starts"
+	# (capture-pane drops the spaces at the end of a line)
+	zsh_wait '^zsh>$' "zsh: an interactive zsh with compinit starts"
 	zsh_complete 'popscope --li'
-	zsh_wait '^zsh> popscope --list $' "zsh: popscope --li<TAB> gives --list"
+	zsh_wait '^zsh> popscope --list$' "zsh: popscope --li<TAB> gives --list"
 	zsh_complete 'popscope --auth S'
 	zsh_wait '^zsh> popscope --auth SCRAM-SHA-$' "zsh: popscope --auth S<TAB> gives SCRAM-SHA-"
+	# A second Tab lists what the common prefix left open.
+	"$TMUX_CMD" -S "$ZSOCK" send-keys -t zsh Tab
 	zsh_wait 'SCRAM-SHA-1 +SCRAM-SHA-1-PLUS +SCRAM-SHA-256 +SCRAM-SHA-256-PLUS' \
 		"zsh: ... and lists the four SCRAM mechanisms"
 	zsh_complete 'popscope --save 3 --to '
-	zsh_wait 'inbox/ +tickets 4711/' "zsh: --to <TAB> lists the directories"
+	zsh_wait '^inbox/ +tickets\\ 4711/' "zsh: --to <TAB> lists the directories"
 	unlike "$(zsh_screen)" 'notes' "zsh: ... and not the file"
 	zsh_complete 'popscope --list w'
 	zsh_wait 'wiki +work' "zsh: popscope --list w<TAB> lists the accounts from popscope --accounts"
