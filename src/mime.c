@@ -106,8 +106,7 @@ char *mime_library_version(void)
 char *mime_html_library_version(void)
 {
 	unsigned long number = strtoul(xmlParserVersion, NULL, 10);
-	return xasprintf("libxml2 %lu.%lu.%lu", number / 10000, number / 100 % 100,
-			 number % 100);
+	return xasprintf("libxml2 %lu.%lu.%lu", number / 10000, number / 100 % 100, number % 100);
 }
 
 void mime_done(void)
