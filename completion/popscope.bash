@@ -9,7 +9,9 @@
 
 # _popscope_accounts COMMAND [CONFIG]: the account names, one a line: the
 # first field of "COMMAND --accounts" (NAME, a TAB, the URL), from CONFIG
-# when --config named one. Nothing when the command is missing or fails.
+# when --config named one. Nothing when the command is missing or fails. A
+# name with a character the shell would take specially is left out, so that
+# no name is ever expanded or split.
 _popscope_accounts()
 {
 	local command=$1 config=$2 out name url
@@ -20,7 +22,8 @@ _popscope_accounts()
 	type -P -- "$command" >/dev/null 2>&1 || return 0
 	out=$("$command" "${args[@]}" 2>/dev/null </dev/null) || return 0
 	while IFS=$'\t' read -r name url; do
-		[[ -n $name && -n $url ]] && printf '%s\n' "$name"
+		[[ -n $name && -n $url && $name != *[!A-Za-z0-9._+@%-]* ]] &&
+			printf '%s\n' "$name"
 	done <<<"$out"
 }
 
@@ -112,9 +115,11 @@ _popscope()
 			done
 			mapfile -t COMPREPLY < <(compgen -W "${candidates[*]}" -- "$cur")
 		else
-			# The URL: an account name, or the start of one.
-			mapfile -t COMPREPLY < <(compgen -W \
-				"$(_popscope_accounts "${COMP_WORDS[0]}" "$config")" -- "$cur")
+			# The URL: an account name, or the start of one. Matched here,
+			# not by compgen -W, which would expand what the names hold.
+			while read -r word; do
+				[[ -n $word && $word == "$cur"* ]] && COMPREPLY+=("$word")
+			done < <(_popscope_accounts "${COMP_WORDS[0]}" "$config")
 			if [[ $cur != *[:/@]* ]]; then
 				for word in pop3s:// pop3://; do
 					[[ $word == "$cur"* ]] && COMPREPLY+=("$word")

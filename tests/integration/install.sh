@@ -162,10 +162,14 @@ printf '%s\n' "\$*" >"$WORK/stub-args"
 printf 'work\tpop3s://alice@mail.example.org:995\n'
 printf 'home\tpop3://bob@192.0.2.1\n'
 printf 'wiki\tpop3s://carol@pop.example.net\n'
+printf 'w\$(touch $WORK/expanded)\tpop3://eve@192.0.2.66\n'
+printf 'w x\tpop3://eve@192.0.2.66\n'
 EOF
 chmod +x "$STUBS/popscope"
 is "$(complete_bash "$STUBS:$PATH" -- popscope w)" "wiki
 work" "bash: popscope w<TAB> gives the account names from popscope --accounts"
+[ ! -e "$WORK/expanded" ]
+ok $? "bash: an account name is never expanded (nor one with a space offered)"
 is "$(complete_bash "$STUBS:$PATH" -- popscope --list '')" "home
 pop3://
 pop3s://
@@ -223,7 +227,7 @@ zsh_complete()
 	"$TMUX_CMD" -S "$ZSOCK" send-keys -t zsh -l "$1"
 	"$TMUX_CMD" -S "$ZSOCK" send-keys -t zsh Tab
 }
-zsh_checks=8
+zsh_checks=10
 if ! command -v zsh >/dev/null 2>&1; then
 	skip "zsh is not installed (tests/install-deps.sh installs it)" $zsh_checks
 elif ! command -v "$TMUX_CMD" >/dev/null 2>&1; then
@@ -254,7 +258,12 @@ EOF
 	zsh_wait '^inbox/ +tickets\\ 4711/' "zsh: --to <TAB> lists the directories"
 	unlike "$(zsh_screen)" 'notes' "zsh: ... and not the file"
 	zsh_complete 'popscope --list w'
-	zsh_wait 'wiki +work' "zsh: popscope --list w<TAB> lists the accounts from popscope --accounts"
+	# compadd quotes what the shell would take specially: names are listed as
+	# the stand-in printed them, never expanded.
+	zsh_wait '(^| )work$' "zsh: popscope --list w<TAB> lists the accounts from popscope --accounts"
+	like "$(zsh_screen)" '(^| )wiki( |$)' "zsh: ... all of them"
+	[ ! -e "$WORK/expanded" ]
+	ok $? "zsh: an account name is never expanded"
 	zsh_complete 'popscope --check --l'
 	zsh_wait '^zsh> popscope --check --log' "zsh: after --check, --l<TAB> gives --log, not --list"
 	"$TMUX_CMD" -S "$ZSOCK" kill-server 2>/dev/null
