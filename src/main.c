@@ -22,6 +22,7 @@
 #include "ui/ui.h"
 #include "util/gettext.h"
 #include "util/xalloc.h"
+#include "version.h"
 
 /* keep_secrets_out_of_core_dumps: a crash must not write the password to disk. */
 static void keep_secrets_out_of_core_dumps(void)
@@ -174,7 +175,7 @@ int main(int argc, char **argv)
 		return listed;
 	}
 	if (options.mode == MODE_VERSION) {
-		printf("popscope %s\n", PACKAGE_VERSION);
+		version_print(stdout);
 		options_free(&options);
 		return EXIT_OK;
 	}

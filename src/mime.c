@@ -2,6 +2,7 @@
 #include "mime.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gmime/gmime.h>
@@ -92,6 +93,20 @@ void mime_init(void)
 	g_mime_parser_options_set_allow_addresses_without_domain(parser_options, TRUE);
 	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
 	g_mime_parser_options_set_warning_callback(parser_options, on_parser_warning, NULL);
+}
+
+char *mime_library_version(void)
+{
+	return xasprintf("GMime %u.%u.%u", gmime_major_version, gmime_minor_version,
+			 gmime_micro_version);
+}
+
+/* libxml2 spells its version as one number, 20914 for 2.9.14, perhaps
+ * followed by a suffix of its build. */
+char *mime_html_library_version(void)
+{
+	unsigned long number = strtoul(xmlParserVersion, NULL, 10);
+	return xasprintf("libxml2 %lu.%lu.%lu", number / 10000, number / 100 % 100, number % 100);
 }
 
 void mime_done(void)

@@ -13,6 +13,11 @@
 /* mime_init / mime_done: once per process. */
 void mime_init(void);
 void mime_done(void);
+/* mime_library_version / mime_html_library_version: "GMime 3.2.13" and
+ * "libxml2 2.9.14", the libraries popscope runs with (no mime_init
+ * needed); newly allocated strings. */
+char *mime_library_version(void);
+char *mime_html_library_version(void);
 
 /* What the header block breaks of RFC 5322 (bits of mime_summary_t.problems,
  * found by mime_summarize) and a MIME structure GMime reports as broken

@@ -674,3 +674,8 @@ void sasl_finish(sasl_exchange_t *exchange)
 	secret_wipe(exchange, sizeof(*exchange));
 	free(exchange);
 }
+
+char *sasl_library_version(void)
+{
+	return xasprintf("GNU SASL %s", gsasl_check_version(NULL));
+}

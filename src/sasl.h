@@ -27,6 +27,9 @@ typedef struct {
 /* sasl_init / sasl_done: once per process. sasl_init returns 0 or -1 with *errstr. */
 int sasl_init(char **errstr);
 void sasl_done(void);
+/* sasl_library_version: "GNU SASL 2.2.0", the libgsasl popscope runs with
+ * (no sasl_init needed); a newly allocated string. */
+char *sasl_library_version(void);
 
 /* sasl_supported: true when we can run mechanism `mech` (upper case name). */
 bool sasl_supported(const char *mech);

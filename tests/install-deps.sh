@@ -9,7 +9,8 @@ PACKAGES="build-essential autoconf automake autopoint libtool gettext pkg-config
 	dovecot-core dovecot-pop3d openssl python3 tmux valgrind clang clang-format clang-tidy
 	cppcheck xz-utils groff-base man-db procps psmisc strace locales gettext-base
 	mailutils-pop3d python3-twisted sasl2-bin libsasl2-modules libsasl2-modules-db
-	courier-authlib courier-authlib-userdb util-linux mount"
+	courier-authlib courier-authlib-userdb util-linux mount
+	zsh"
 
 # The interop tests (tests/interop/) run these servers from their unpacked
 # packages, never installed: they declare a conflict with dovecot-pop3d,

@@ -715,3 +715,13 @@ void conn_close(conn_t *conn)
 	if (conn->state != CONN_FAILED && conn->state != CONN_IDLE)
 		conn->state = CONN_CLOSED;
 }
+
+char *conn_tls_library_version(void)
+{
+	return tls_library_version();
+}
+
+char *conn_resolver_library_version(void)
+{
+	return resolve_library_version();
+}

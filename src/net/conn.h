@@ -137,4 +137,10 @@ const char *conn_channel_binding(conn_t *conn, unsigned char *out, size_t *len);
  * close_notify best effort). */
 void conn_close(conn_t *conn);
 
+/* The libraries below the transport as they run (for --version), each a
+ * newly allocated "NAME VERSION": conn_tls_library_version OpenSSL's,
+ * conn_resolver_library_version c-ares'. */
+char *conn_tls_library_version(void);
+char *conn_resolver_library_version(void);
+
 #endif

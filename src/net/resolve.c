@@ -236,3 +236,8 @@ void resolve_handle_io(resolve_t *resolve, const struct pollfd *fds, size_t coun
 	if (resolve->state != RESOLVE_PENDING)
 		resolve_close_channel(resolve);
 }
+
+char *resolve_library_version(void)
+{
+	return xasprintf("c-ares %s", ares_version(NULL));
+}

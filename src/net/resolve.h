@@ -56,4 +56,8 @@ int resolve_timeout_ms(const resolve_t *resolve);
  * revents filled in; count 0 (or no revents) on a timer wake-up. */
 void resolve_handle_io(resolve_t *resolve, const struct pollfd *fds, size_t count);
 
+/* resolve_library_version: "c-ares 1.18.1", the c-ares popscope runs with;
+ * a newly allocated string. */
+char *resolve_library_version(void);
+
 #endif

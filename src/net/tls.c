@@ -591,3 +591,8 @@ void tls_session_free(tls_session_t *tls)
 	free(tls->host);
 	free(tls);
 }
+
+char *tls_library_version(void)
+{
+	return xstrdup(OpenSSL_version(OPENSSL_VERSION));
+}

@@ -67,4 +67,8 @@ void tls_session_close(tls_session_t *tls, bool notify);
 
 void tls_session_free(tls_session_t *tls);
 
+/* tls_library_version: the OpenSSL popscope runs with, as OpenSSL names it
+ * ("OpenSSL 3.0.17 1 Jul 2025"); a newly allocated string. */
+char *tls_library_version(void);
+
 #endif

@@ -489,3 +489,8 @@ int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *t
 	signal_fd = -1;
 	return ui.exit_status;
 }
+
+char *ui_curses_version(void)
+{
+	return xstrdup(curses_version());
+}

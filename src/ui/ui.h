@@ -13,4 +13,9 @@
  * failed; see cli/exitcode.h). */
 int ui_run(const cli_options_t *options, const pop3_config_t *config, trace_t *trace);
 
+/* ui_curses_version: the curses library the view runs with, as it names
+ * itself ("ncurses 6.4.20221231"); no screen needed. A newly allocated
+ * string. */
+char *ui_curses_version(void);
+
 #endif
