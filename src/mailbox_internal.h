@@ -18,10 +18,10 @@ struct mailbox {
 	mailbox_msg_t *msgs; /* this connection's rows, in number order */
 	size_t count;
 	size_t headers_known;
-	uint64_t octets;                 /* the rows' LIST sizes, summed */
-	size_t state_count[MSG_STATES];  /* rows by state (gate.c keeps it) */
+	uint64_t octets;                /* the rows' LIST sizes, summed */
+	size_t state_count[MSG_STATES]; /* rows by state (gate.c keeps it) */
 	ordset_t *by_from, *by_subject; /* row indices (mailbox_keep_order), or NULL */
-	mailbox_msg_t *previous; /* the last connection's rows, until UIDL is taken */
+	mailbox_msg_t *previous;        /* the last connection's rows, until UIDL is taken */
 	size_t previous_count;
 
 	mailbox_save_t *saves; /* the ledger */

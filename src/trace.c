@@ -106,7 +106,8 @@ trace_t *trace_new(size_t capacity)
 
 void trace_set_byte_limit(trace_t *trace, size_t max_bytes)
 {
-	trace->max_bytes = max_bytes < BLOCK_MAX ? max_bytes & ~(size_t)(RECORD_ALIGN - 1) : BLOCK_MAX;
+	trace->max_bytes =
+	    max_bytes < BLOCK_MAX ? max_bytes & ~(size_t)(RECORD_ALIGN - 1) : BLOCK_MAX;
 	if (max_bytes && !trace->max_bytes)
 		trace->max_bytes = RECORD_ALIGN;
 }
@@ -247,7 +248,8 @@ static void write_sinks(trace_t *trace, const trace_event_t *event)
 /* record_size: the bytes a record with text_len bytes of text takes. */
 static size_t record_size(size_t text_len)
 {
-	return (sizeof(trace_event_t) + text_len + 1 + RECORD_ALIGN - 1) & ~(size_t)(RECORD_ALIGN - 1);
+	return (sizeof(trace_event_t) + text_len + 1 + RECORD_ALIGN - 1) &
+	       ~(size_t)(RECORD_ALIGN - 1);
 }
 
 static trace_event_t *record_at(const trace_t *trace, size_t offset)
@@ -335,7 +337,7 @@ static void offsets_grow(trace_t *trace)
 	if (size > trace->max_events || size < trace->offsets_size)
 		size = trace->max_events;
 	uint32_t *offsets = xreallocarray(NULL, size, sizeof *offsets);
-	for (size_t i = 0; i < trace->count; i++)
+	for (size_t i = 0; trace->offsets_size && i < trace->count; i++)
 		offsets[i] = trace->offsets[(trace->first + i) % trace->offsets_size];
 	free(trace->offsets);
 	trace->offsets = offsets;

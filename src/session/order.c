@@ -274,7 +274,8 @@ bool session_search(const session_t *session, const char *query, size_t from_row
 		size_t r =
 		    forward ? (from_row + step) % count : (from_row + count - step % count) % count;
 		const mailbox_msg_t *msg = session_row(session, r);
-		if (fold_has(msg->from, needle, false) || fold_has(msg->from_address, needle, false) ||
+		if (fold_has(msg->from, needle, false) ||
+		    fold_has(msg->from_address, needle, false) ||
 		    fold_has(msg->subject, needle, false) || fold_has(msg->uidl, needle, false)) {
 			*row = r;
 			found = true;

@@ -117,7 +117,8 @@ void ordset_insert(ordset_t *set, uint32_t item)
 		} else {
 			block_t *upper = add_block(set, at + 1);
 			size_t half = BLOCK_ITEMS / 2;
-			memcpy(upper->items, b->items + half, (BLOCK_ITEMS - half) * sizeof *b->items);
+			memcpy(upper->items, b->items + half,
+			       (BLOCK_ITEMS - half) * sizeof *b->items);
 			upper->count = BLOCK_ITEMS - half;
 			b->count = half;
 			if (pos > half) {

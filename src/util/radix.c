@@ -14,7 +14,7 @@ void radix_sort(uint64_t *keys, uint32_t *items, size_t n)
 	if (n < 2)
 		return;
 	/* One read for every pass's counts. */
-	size_t (*counts)[256] = xcalloc(PASSES, sizeof *counts);
+	size_t(*counts)[256] = xcalloc(PASSES, sizeof *counts);
 	for (size_t i = 0; i < n; i++)
 		for (int pass = 0; pass < PASSES; pass++)
 			counts[pass][(keys[i] >> (8 * pass)) & 0xff]++;

@@ -25,8 +25,8 @@
 /* Senders and subjects with ties, ties but for ASCII case, UTF-8, and
  * none at all. */
 static const char *const senders[] = {
-    "Ann Example <ann@example.org>", "ann example <ANN@example.org>", "bob@example.net",
-    "\xc3\x89mile <emile@example.fr>", "Zed <zed@example.com>", NULL,
+    "Ann Example <ann@example.org>",   "ann example <ANN@example.org>", "bob@example.net",
+    "\xc3\x89mile <emile@example.fr>", "Zed <zed@example.com>",         NULL,
 };
 static const char *const subjects[] = {
     "Invoice", "invoice", "Re: Invoice", "\xc3\xa9t\xc3\xa9", "", "Zzz", "Hello there", NULL,
