@@ -16,6 +16,15 @@ static void set_text(char **field, const char *text)
 	*field = text ? xstrdup(text) : NULL;
 }
 
+/* set_state: the one place a row's state is written (the mailbox counts
+ * rows by state). */
+static void set_state(mailbox_t *mailbox, mailbox_msg_t *msg, msg_state_t state)
+{
+	mailbox->state_count[msg->state]--;
+	mailbox->state_count[state]++;
+	msg->state = state;
+}
+
 static mailbox_msg_t *existing(const mailbox_t *mailbox, uint64_t number, char **why)
 {
 	mailbox_msg_t *msg = mailbox->listed ? mailbox_lookup(mailbox, number) : NULL;
@@ -43,7 +52,7 @@ int gate_save_begin(mailbox_t *mailbox, uint64_t number, char **why)
 		    xasprintf(_("message %llu is marked for deletion"), (unsigned long long)number);
 		return -1;
 	}
-	msg->state = MSG_SAVING;
+	set_state(mailbox, msg, MSG_SAVING);
 	set_text(&msg->error, NULL);
 	return 0;
 }
@@ -54,7 +63,7 @@ void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, u
 	mailbox_msg_t *msg = existing(mailbox, number, NULL);
 	if (!msg || msg->state != MSG_SAVING)
 		return;
-	msg->state = MSG_SAVED;
+	set_state(mailbox, msg, MSG_SAVED);
 	msg->size_mismatch = false;
 	msg->save_carried = false;
 	set_text(&msg->saved_path, path);
@@ -78,7 +87,7 @@ void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool
 	mailbox_msg_t *msg = existing(mailbox, number, NULL);
 	if (!msg || msg->state != MSG_SAVING)
 		return;
-	msg->state = msg->saved_path ? MSG_SAVED : MSG_LISTED;
+	set_state(mailbox, msg, msg->saved_path ? MSG_SAVED : MSG_LISTED);
 	msg->size_mismatch = size_mismatch;
 	set_text(&msg->error, why);
 }
@@ -88,7 +97,7 @@ void gate_save_cancelled(mailbox_t *mailbox, uint64_t number)
 	mailbox_msg_t *msg = existing(mailbox, number, NULL);
 	if (!msg || msg->state != MSG_SAVING)
 		return;
-	msg->state = msg->saved_path ? MSG_SAVED : MSG_LISTED;
+	set_state(mailbox, msg, msg->saved_path ? MSG_SAVED : MSG_LISTED);
 }
 
 bool gate_may_delete(const mailbox_t *mailbox, uint64_t number, char **why)
@@ -140,7 +149,7 @@ int gate_delete_begin(mailbox_t *mailbox, uint64_t number, char **why)
 {
 	if (!gate_may_delete(mailbox, number, why))
 		return -1;
-	mailbox_lookup(mailbox, number)->state = MSG_DELETE_SENT;
+	set_state(mailbox, mailbox_lookup(mailbox, number), MSG_DELETE_SENT);
 	return 0;
 }
 
@@ -149,7 +158,7 @@ void gate_delete_answered(mailbox_t *mailbox, uint64_t number, bool ok, const ch
 	mailbox_msg_t *msg = existing(mailbox, number, NULL);
 	if (!msg || msg->state != MSG_DELETE_SENT)
 		return;
-	msg->state = ok ? MSG_DELETE_PENDING : MSG_SAVED;
+	set_state(mailbox, msg, ok ? MSG_DELETE_PENDING : MSG_SAVED);
 	if (!ok) {
 		set_text(&msg->error, why);
 		mailbox_record_deletion(mailbox, msg, MSG_SAVED);
@@ -165,7 +174,7 @@ static size_t undo_pending(mailbox_t *mailbox, bool dropped)
 	for (size_t i = 0; i < mailbox->count; i++) {
 		mailbox_msg_t *msg = &mailbox->msgs[i];
 		if (msg->state == MSG_DELETE_SENT || msg->state == MSG_DELETE_PENDING) {
-			msg->state = MSG_SAVED;
+			set_state(mailbox, msg, MSG_SAVED);
 			if (dropped)
 				mailbox_record_deletion(mailbox, msg, MSG_SAVED);
 			undone++;
@@ -194,7 +203,7 @@ static void settle(mailbox_t *mailbox, msg_state_t outcome)
 	for (size_t i = 0; i < mailbox->count; i++)
 		if (mailbox->msgs[i].state == MSG_DELETE_PENDING ||
 		    mailbox->msgs[i].state == MSG_DELETE_SENT) {
-			mailbox->msgs[i].state = outcome;
+			set_state(mailbox, &mailbox->msgs[i], outcome);
 			mailbox_record_deletion(mailbox, &mailbox->msgs[i], outcome);
 		}
 }
@@ -225,8 +234,8 @@ size_t gate_connection_lost(mailbox_t *mailbox)
 	mailbox->online = false;
 	for (size_t i = 0; i < mailbox->count; i++)
 		if (mailbox->msgs[i].state == MSG_SAVING)
-			mailbox->msgs[i].state =
-			    mailbox->msgs[i].saved_path ? MSG_SAVED : MSG_LISTED;
+			set_state(mailbox, &mailbox->msgs[i],
+				  mailbox->msgs[i].saved_path ? MSG_SAVED : MSG_LISTED);
 	if (mailbox->quit == QUIT_SENT) {
 		mailbox->quit = QUIT_FAILED;
 		size_t unsure = mailbox_count_state(mailbox, MSG_DELETE_PENDING) +
@@ -276,7 +285,7 @@ void gate_carry_over(mailbox_t *mailbox)
 		char *note = NULL;
 		const mailbox_save_t *save = ledger_match(mailbox, msg, &note);
 		if (save) {
-			msg->state = MSG_SAVED;
+			set_state(mailbox, msg, MSG_SAVED);
 			msg->save_carried = true;
 			set_text(&msg->saved_path, save->path);
 		}

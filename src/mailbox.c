@@ -13,6 +13,7 @@
 #include "mailbox_internal.h"
 #include "pop3/reply.h"
 #include "util/buf.h"
+#include "util/fold.h"
 #include "util/gettext.h"
 #include "util/numparse.h"
 #include "util/sanitize.h"
@@ -42,9 +43,75 @@ void mailbox_set_big(mailbox_t *mailbox, uint64_t octets)
 	}
 }
 
-void mailbox_keep_keys(mailbox_t *mailbox)
+/* by_text: the order of mailbox_sorted: the text, then the number (rows
+ * are in number order, so the index orders as the number does). */
+static int by_text(const char *x, const char *y, uint32_t a, uint32_t b)
 {
-	mailbox->keys = true;
+	int c = fold_cmp(x, y);
+	return c ? c : a < b ? -1 : a > b;
+}
+
+static int by_from(uint32_t a, uint32_t b, const void *ctx)
+{
+	const mailbox_t *mailbox = ctx;
+	return by_text(mailbox->msgs[a].from, mailbox->msgs[b].from, a, b);
+}
+
+static int by_subject(uint32_t a, uint32_t b, const void *ctx)
+{
+	const mailbox_t *mailbox = ctx;
+	return by_text(mailbox->msgs[a].subject, mailbox->msgs[b].subject, a, b);
+}
+
+/* order_rebuild: new rows, none with headers yet: in number order. */
+static void order_rebuild(mailbox_t *mailbox)
+{
+	if (!mailbox->by_from)
+		return;
+	ordset_clear(mailbox->by_from);
+	ordset_clear(mailbox->by_subject);
+	for (size_t i = 0; i < mailbox->count; i++) {
+		ordset_insert(mailbox->by_from, (uint32_t)i);
+		ordset_insert(mailbox->by_subject, (uint32_t)i);
+	}
+}
+
+/* order_forget / order_note: before and after a row's sender or subject
+ * changes. */
+static void order_forget(mailbox_t *mailbox, const mailbox_msg_t *msg)
+{
+	if (!mailbox->by_from)
+		return;
+	ordset_remove(mailbox->by_from, (uint32_t)(msg - mailbox->msgs));
+	ordset_remove(mailbox->by_subject, (uint32_t)(msg - mailbox->msgs));
+}
+
+static void order_note(mailbox_t *mailbox, const mailbox_msg_t *msg)
+{
+	if (!mailbox->by_from)
+		return;
+	ordset_insert(mailbox->by_from, (uint32_t)(msg - mailbox->msgs));
+	ordset_insert(mailbox->by_subject, (uint32_t)(msg - mailbox->msgs));
+}
+
+void mailbox_keep_order(mailbox_t *mailbox)
+{
+	if (mailbox->by_from)
+		return;
+	mailbox->by_from = ordset_new(by_from, mailbox);
+	mailbox->by_subject = ordset_new(by_subject, mailbox);
+	for (size_t i = 0; i < mailbox->count; i++)
+		order_note(mailbox, &mailbox->msgs[i]);
+}
+
+void mailbox_sorted(const mailbox_t *mailbox, mailbox_order_t by, uint32_t *out)
+{
+	if (!mailbox->by_from) {
+		for (size_t i = 0; i < mailbox->count; i++)
+			out[i] = (uint32_t)i;
+		return;
+	}
+	ordset_copy(by == MAILBOX_BY_FROM ? mailbox->by_from : mailbox->by_subject, out);
 }
 
 /* msg_clear: the row's own strings; those in the pool go with it. */
@@ -70,6 +137,8 @@ void mailbox_free(mailbox_t *mailbox)
 	rows_free(mailbox->msgs, mailbox->count);
 	rows_free(mailbox->previous, mailbox->previous_count);
 	strpool_free(mailbox->strings);
+	ordset_free(mailbox->by_from);
+	ordset_free(mailbox->by_subject);
 	for (size_t i = 0; i < mailbox->save_count; i++) {
 		free(mailbox->saves[i].uidl);
 		free(mailbox->saves[i].path);
@@ -190,6 +259,12 @@ int mailbox_take_list(mailbox_t *mailbox, const char *body, size_t len, uint64_t
 	mailbox->msgs = rows;
 	mailbox->count = count;
 	mailbox->headers_known = 0;
+	mailbox->octets = 0;
+	for (size_t i = 0; i < count; i++)
+		mailbox->octets += rows[i].size;
+	memset(mailbox->state_count, 0, sizeof mailbox->state_count);
+	mailbox->state_count[MSG_LISTED] = count;
+	order_rebuild(mailbox);
 	mailbox->listed = true;
 	mailbox->identified = false;
 	return 0;
@@ -269,18 +344,12 @@ const mailbox_msg_t *mailbox_find_uidl(const mailbox_t *mailbox, const char *uid
 
 uint64_t mailbox_total_octets(const mailbox_t *mailbox)
 {
-	uint64_t total = 0;
-	for (size_t i = 0; i < mailbox->count; i++)
-		total += mailbox->msgs[i].size;
-	return total;
+	return mailbox->octets;
 }
 
 size_t mailbox_count_state(const mailbox_t *mailbox, msg_state_t state)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < mailbox->count; i++)
-		n += mailbox->msgs[i].state == state;
-	return n;
+	return state < MSG_STATES ? mailbox->state_count[state] : 0;
 }
 
 /* ---- UIDL ---- */
@@ -383,9 +452,6 @@ static void compact_strings(mailbox_t *mailbox)
 		msg->from = strpool_add_str(pool, msg->from);
 		msg->from_address = strpool_add_str(pool, msg->from_address);
 		msg->subject = strpool_add_str(pool, msg->subject);
-		msg->from_key = strpool_add_str(pool, msg->from_key);
-		msg->address_key = strpool_add_str(pool, msg->address_key);
-		msg->subject_key = strpool_add_str(pool, msg->subject_key);
 	}
 	strpool_free(mailbox->strings);
 	mailbox->strings = pool;
@@ -406,13 +472,12 @@ static void keep_headers(mailbox_t *mailbox)
 			if (old->uidl_status != UIDL_OK || !old->headers ||
 			    old->size != msg->size || strcmp(old->uidl, msg->uidl) != 0)
 				continue;
+			order_forget(mailbox, msg);
 			msg->headers = msg->headers_asked = true;
 			msg->from = old->from;
 			msg->from_address = old->from_address;
 			msg->subject = old->subject;
-			msg->from_key = old->from_key;
-			msg->address_key = old->address_key;
-			msg->subject_key = old->subject_key;
+			order_note(mailbox, msg);
 			msg->problems |= old->problems & ~MAILBOX_PROBLEM_BIG;
 			msg->date = old->date;
 			mailbox->headers_known++;
@@ -462,24 +527,6 @@ size_t mailbox_take_uidl(mailbox_t *mailbox, const char *body, size_t len, char 
 	 MIME_PROBLEM_DUP_FROM | MIME_PROBLEM_NUL | MIME_PROBLEM_8BIT | MIME_PROBLEM_LONG_LINE |   \
 	 MIME_PROBLEM_HUGE)
 
-char *mailbox_search_key(const char *s)
-{
-	char *key = xstrdup(s ? s : "");
-	for (char *p = key; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return key;
-}
-
-/* pooled_key: mailbox_search_key's key, kept in the pool. */
-static const char *pooled_key(strpool_t *pool, const char *text)
-{
-	char *key = mailbox_search_key(text);
-	const char *kept = strpool_add_str(pool, key);
-	free(key);
-	return kept;
-}
-
 void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data, size_t len)
 {
 	mailbox_msg_t *msg = mailbox_lookup(mailbox, number);
@@ -489,6 +536,7 @@ void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data,
 		mime_summary_t sum = {0};
 		mime_summarize(data, len, &sum);
 		strpool_t *pool = mailbox->strings;
+		order_forget(mailbox, msg);
 		msg->from_address = strpool_add_str(pool, sum.from_address);
 		msg->from = sum.from ? strpool_add_str(pool, sum.from) : msg->from_address;
 		msg->subject = strpool_add_str(pool, sum.subject);
@@ -497,13 +545,7 @@ void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data,
 		msg->problems = (msg->problems & ~(HEADER_PROBLEMS | MAILBOX_PROBLEM_TOP_REFUSED)) |
 				sum.problems;
 		mime_summary_free(&sum);
-		msg->from_key = msg->address_key = msg->subject_key = NULL;
-		if (mailbox->keys) {
-			msg->from_key = pooled_key(pool, msg->from);
-			if (msg->from_address)
-				msg->address_key = pooled_key(pool, msg->from_address);
-			msg->subject_key = pooled_key(pool, msg->subject);
-		}
+		order_note(mailbox, msg);
 	}
 	if (!msg->headers)
 		mailbox->headers_known++;

@@ -36,6 +36,7 @@ typedef enum {
 	MSG_DELETE_PENDING,   /* DELE answered +OK: removed at QUIT */
 	MSG_DELETED,          /* QUIT answered +OK: the server removed it */
 	MSG_DELETE_UNCERTAIN, /* QUIT sent but not confirmed: check the server */
+	MSG_STATES            /* how many states there are */
 } msg_state_t;
 
 /* Why a message may block a mailbox or a mail client: the bits of
@@ -62,11 +63,8 @@ typedef struct {
 	const char *from;   /* display name, else the address; NULL until known */
 	const char *from_address;
 	const char *subject;
-	long long date;          /* UTC seconds; 0 = unknown */
-	unsigned problems;       /* what was found so far (read it with mailbox_problems) */
-	const char *from_key;    /* case-folded sort and search keys (mailbox_keep_keys): */
-	const char *address_key; /* the display name, the address, the subject */
-	const char *subject_key;
+	long long date;    /* UTC seconds; 0 = unknown */
+	unsigned problems; /* what was found so far (read it with mailbox_problems) */
 
 	msg_state_t state;
 	bool size_mismatch; /* a RETR delivered other than LIST said */
@@ -147,10 +145,10 @@ typedef struct mailbox mailbox_t;
 
 mailbox_t *mailbox_new(void);
 void mailbox_free(mailbox_t *mailbox);
-/* mailbox_keep_keys: rows get from_key and subject_key as headers come
- * (the full-screen view sorts and searches by them); without it they stay
- * NULL, which saves two strings a message in the batch modes. */
-void mailbox_keep_keys(mailbox_t *mailbox);
+/* mailbox_keep_order: the mailbox keeps its rows in sender order and in
+ * subject order as headers come (mailbox_sorted: the full-screen view
+ * sorts by them at a key press); the batch modes do without. */
+void mailbox_keep_order(mailbox_t *mailbox);
 
 /* mailbox_set_big: messages whose LIST size is over octets get
  * MAILBOX_PROBLEM_BIG (0: none does); rows already listed too. The
@@ -203,6 +201,16 @@ uint64_t mailbox_total_octets(const mailbox_t *mailbox);
 /* mailbox_count_state: rows in a state. */
 size_t mailbox_count_state(const mailbox_t *mailbox, msg_state_t state);
 
+/* The text orders mailbox_keep_order keeps. */
+typedef enum {
+	MAILBOX_BY_FROM,    /* the sender as the rows hold it (from), ASCII case folded */
+	MAILBOX_BY_SUBJECT, /* the subject, ASCII case folded */
+} mailbox_order_t;
+/* mailbox_sorted: every row's index, ascending by the text (a row without
+ * headers has ""), then by number, into out (mailbox_count of them).
+ * Without mailbox_keep_order: in number order. */
+void mailbox_sorted(const mailbox_t *mailbox, mailbox_order_t by, uint32_t *out);
+
 /* mailbox_take_headers: a TOP n 0 answer (data NULL: refused, no headers);
  * the header block's problems replace those of an earlier answer. */
 void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data, size_t len);
@@ -224,10 +232,6 @@ size_t mailbox_deletion_count(const mailbox_t *mailbox);
 const mailbox_deletion_t *mailbox_deletion_at(const mailbox_t *mailbox, size_t index);
 
 mailbox_quit_t mailbox_quit_state(const mailbox_t *mailbox);
-
-/* mailbox_search_key: the case-folded form of text that from_key and
- * subject_key hold, for comparing a query with them. Caller frees. */
-char *mailbox_search_key(const char *text);
 
 /* mailbox_problems: what is known to be wrong with a message, the bits
  * above (0: nothing). */

@@ -3,6 +3,7 @@
 #define POPSCOPE_MAILBOX_INTERNAL_H
 
 #include "mailbox.h"
+#include "util/ordset.h"
 #include "util/strpool.h"
 
 struct mailbox {
@@ -12,13 +13,15 @@ struct mailbox {
 	bool listed;
 	bool identified;
 	mailbox_quit_t quit;
-	bool keys;    /* rows carry search and sort keys (mailbox_keep_keys) */
 	uint64_t big; /* the MAILBOX_PROBLEM_BIG threshold, 0 for none */
 
 	mailbox_msg_t *msgs; /* this connection's rows, in number order */
 	size_t count;
 	size_t headers_known;
-	mailbox_msg_t *previous; /* the last connection's rows, until UIDL is taken */
+	uint64_t octets;                /* the rows' LIST sizes, summed */
+	size_t state_count[MSG_STATES]; /* rows by state (gate.c keeps it) */
+	ordset_t *by_from, *by_subject; /* row indices (mailbox_keep_order), or NULL */
+	mailbox_msg_t *previous;        /* the last connection's rows, until UIDL is taken */
 	size_t previous_count;
 
 	mailbox_save_t *saves; /* the ledger */

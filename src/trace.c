@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,14 +23,27 @@
  * text kept per event is bounded. */
 #define TRACE_TEXT_MAX 4096
 
+/* The ring keeps each event as one record in a block of bytes: its
+ * trace_event_t, then its text (where the event's text points), padded to
+ * RECORD_ALIGN. A record never wraps: one that does not fit before the
+ * block's end goes to its start. So the ring's memory is the block itself
+ * (--log-size), and a second, smaller ring holds each record's offset. */
+#define RECORD_ALIGN 8
+/* Offsets are 32 bits: no block is larger. */
+#define BLOCK_MAX ((size_t)UINT32_MAX & ~(size_t)(RECORD_ALIGN - 1))
+/* The first block of a ring without a bound in bytes. */
+#define BLOCK_FIRST 4096
+
 struct trace {
-	trace_event_t *ring; /* grows as events come, up to max_events */
-	size_t allocated;
-	size_t max_events;
-	size_t max_bytes; /* 0: no bound in bytes */
-	size_t bytes;     /* what the kept events take (see event_cost) */
-	size_t first;     /* index of the oldest event */
+	char *block;       /* the records */
+	size_t block_size; /* grows (by copying) only while no byte bound is reached */
+	size_t write;      /* where the next record goes */
+	uint32_t *offsets; /* of the kept records, oldest at first */
+	size_t offsets_size;
+	size_t first; /* index in offsets of the oldest event */
 	size_t count;
+	size_t max_events;
+	size_t max_bytes;           /* 0: no bound in bytes */
 	unsigned long long dropped; /* events the ring let go, ever */
 	unsigned long serial;
 	bool ascii_only;
@@ -91,7 +106,10 @@ trace_t *trace_new(size_t capacity)
 
 void trace_set_byte_limit(trace_t *trace, size_t max_bytes)
 {
-	trace->max_bytes = max_bytes;
+	trace->max_bytes =
+	    max_bytes < BLOCK_MAX ? max_bytes & ~(size_t)(RECORD_ALIGN - 1) : BLOCK_MAX;
+	if (max_bytes && !trace->max_bytes)
+		trace->max_bytes = RECORD_ALIGN;
 }
 
 static void close_file(trace_t *trace)
@@ -107,9 +125,8 @@ void trace_free(trace_t *trace)
 {
 	if (!trace)
 		return;
-	for (size_t i = 0; i < trace->count; i++)
-		free(trace->ring[(trace->first + i) % trace->allocated].text);
-	free(trace->ring);
+	free(trace->block);
+	free(trace->offsets);
 	close_file(trace);
 	free(trace);
 }
@@ -184,7 +201,7 @@ char *trace_format(const trace_event_t *event, trace_time_t style)
 	format_time(&event->when, style, stamp, sizeof stamp);
 	const char *text = event->text ? event->text : "";
 	if (event->kind == TRACE_RECV && event->latency_ms >= 0)
-		return xasprintf("%s %s%s  (%ld ms)", stamp, kind_prefix(event->kind), text,
+		return xasprintf("%s %s%s  (%d ms)", stamp, kind_prefix(event->kind), text,
 				 event->latency_ms);
 	return xasprintf("%s %s%s", stamp, kind_prefix(event->kind), text);
 }
@@ -228,52 +245,139 @@ static void write_sinks(trace_t *trace, const trace_event_t *event)
 	free(line);
 }
 
-/* event_cost: the memory an event in the ring takes. */
-static size_t event_cost(const trace_event_t *event)
+/* record_size: the bytes a record with text_len bytes of text takes. */
+static size_t record_size(size_t text_len)
 {
-	return sizeof *event + strlen(event->text) + 1;
+	return (sizeof(trace_event_t) + text_len + 1 + RECORD_ALIGN - 1) &
+	       ~(size_t)(RECORD_ALIGN - 1);
+}
+
+static trace_event_t *record_at(const trace_t *trace, size_t offset)
+{
+	return (trace_event_t *)(void *)(trace->block + offset);
+}
+
+/* block_limit: the largest block the ring may have. */
+static size_t block_limit(const trace_t *trace)
+{
+	return trace->max_bytes ? trace->max_bytes : BLOCK_MAX;
 }
 
 static void ring_drop_oldest(trace_t *trace)
 {
-	trace_event_t *oldest = &trace->ring[trace->first];
-	trace->bytes -= event_cost(oldest);
-	free(oldest->text);
-	trace->first = (trace->first + 1) % trace->allocated;
+	trace->first = (trace->first + 1) % trace->offsets_size;
 	trace->count--;
 	trace->dropped++;
+	if (!trace->count)
+		trace->write = 0;
 }
 
-/* ring_grow: double the array (up to max_events), oldest event first. */
-static void ring_grow(trace_t *trace)
+/* room_at: where a record of need bytes fits without touching a kept
+ * one, or SIZE_MAX. Kept records lie from the oldest up to write, going
+ * round the block's end once at most. */
+static size_t room_at(const trace_t *trace, size_t need)
 {
-	size_t size = trace->allocated ? trace->allocated * 2 : 256;
-	if (size > trace->max_events || size < trace->allocated)
-		size = trace->max_events;
-	trace_event_t *ring = xreallocarray(NULL, size, sizeof *ring);
+	if (!trace->count)
+		return need <= trace->block_size ? 0 : SIZE_MAX;
+	size_t oldest = trace->offsets[trace->first];
+	if (trace->write > oldest) {
+		if (trace->block_size - trace->write >= need)
+			return trace->write;
+		return oldest >= need ? 0 : SIZE_MAX;
+	}
+	return oldest - trace->write >= need ? trace->write : SIZE_MAX;
+}
+
+/* block_grow: a larger block with the kept records in order from its
+ * start (their offsets and text pointers follow). A ring bounded in bytes
+ * gets its whole block at once: pages never written take no memory, and
+ * nothing is ever copied. */
+static void block_grow(trace_t *trace, size_t need)
+{
+	size_t kept = 0;
 	for (size_t i = 0; i < trace->count; i++)
-		ring[i] = trace->ring[(trace->first + i) % trace->allocated];
-	free(trace->ring);
-	trace->ring = ring;
-	trace->allocated = size;
+		kept += record_size(strlen(trace_get(trace, i)->text));
+	size_t size = trace->max_bytes;
+	if (!size) {
+		size = trace->block_size ? trace->block_size * 2 : BLOCK_FIRST;
+		while (size < BLOCK_MAX / 2 && size - kept < need)
+			size *= 2;
+	}
+	/* A bound set after events came may keep fewer of them. */
+	while (trace->count && kept + need > size) {
+		kept -= record_size(strlen(trace_get(trace, 0)->text));
+		ring_drop_oldest(trace);
+	}
+	char *block = xmalloc(size);
+	size_t at = 0;
+	for (size_t i = 0; i < trace->count; i++) {
+		size_t index = (trace->first + i) % trace->offsets_size;
+		const trace_event_t *old = record_at(trace, trace->offsets[index]);
+		size_t n = record_size(strlen(old->text));
+		trace_event_t *moved = (trace_event_t *)(void *)(block + at);
+		memcpy(moved, old, n);
+		moved->text = block + at + sizeof *moved;
+		trace->offsets[index] = (uint32_t)at;
+		at += n;
+	}
+	free(trace->block);
+	trace->block = block;
+	trace->block_size = size;
+	trace->write = at;
+}
+
+/* offsets_grow: room for one more offset, up to max_events. A ring bounded
+ * in bytes gets all it can use at once: every record takes at least
+ * record_size(0). */
+static void offsets_grow(trace_t *trace)
+{
+	size_t size = trace->offsets_size ? trace->offsets_size * 2 : 256;
+	if (trace->max_bytes && size < trace->max_bytes / record_size(0))
+		size = trace->max_bytes / record_size(0);
+	if (size > trace->max_events || size < trace->offsets_size)
+		size = trace->max_events;
+	uint32_t *offsets = xreallocarray(NULL, size, sizeof *offsets);
+	for (size_t i = 0; trace->offsets_size && i < trace->count; i++)
+		offsets[i] = trace->offsets[(trace->first + i) % trace->offsets_size];
+	free(trace->offsets);
+	trace->offsets = offsets;
+	trace->offsets_size = size;
 	trace->first = 0;
 }
 
+/* ring_push: keep the event (its text is copied into the ring and freed),
+ * letting the oldest go as the bounds require. */
 static void ring_push(trace_t *trace, trace_event_t *event)
 {
-	if (trace->max_events == 0) {
+	size_t len = strlen(event->text), need = record_size(len);
+	if (trace->max_events == 0 || need > block_limit(trace)) {
+		/* Letting it go alone would rename the kept events (see
+		 * trace_dropped): it ends them all. */
+		while (trace->count)
+			ring_drop_oldest(trace);
+		if (trace->max_events)
+			trace->dropped++;
 		free(event->text);
 		return;
 	}
-	size_t cost = event_cost(event);
-	while (trace->count && (trace->count == trace->max_events ||
-				(trace->max_bytes && trace->bytes + cost > trace->max_bytes)))
+	if (trace->block_size < block_limit(trace) && room_at(trace, need) == SIZE_MAX)
+		block_grow(trace, need);
+	if (trace->count == trace->offsets_size && trace->offsets_size < trace->max_events)
+		offsets_grow(trace);
+	size_t at = 0;
+	while (trace->count &&
+	       ((at = room_at(trace, need)) == SIZE_MAX || trace->count == trace->offsets_size))
 		ring_drop_oldest(trace);
-	if (trace->count == trace->allocated)
-		ring_grow(trace);
-	trace->ring[(trace->first + trace->count) % trace->allocated] = *event;
+	if (!trace->count)
+		at = 0; /* need fits the block: see above */
+	trace_event_t *record = record_at(trace, at);
+	*record = *event;
+	record->text = trace->block + at + sizeof *record;
+	memcpy(record->text, event->text, len + 1);
+	free(event->text);
+	trace->offsets[(trace->first + trace->count) % trace->offsets_size] = (uint32_t)at;
 	trace->count++;
-	trace->bytes += cost;
+	trace->write = at + need;
 }
 
 bool trace_wanted(const trace_t *trace)
@@ -291,7 +395,7 @@ void trace_emit(trace_t *trace, trace_kind_t kind, long latency_ms, const char *
 	if (clock_gettime(CLOCK_REALTIME, &event.when) != 0)
 		memset(&event.when, 0, sizeof event.when);
 	event.kind = kind;
-	event.latency_ms = latency_ms < 0 ? -1 : latency_ms;
+	event.latency_ms = latency_ms < 0 ? -1 : latency_ms > INT_MAX ? INT_MAX : (int)latency_ms;
 	event.text = stored_text(trace, text, len);
 	write_sinks(trace, &event);
 	ring_push(trace, &event);
@@ -333,7 +437,7 @@ const trace_event_t *trace_get(const trace_t *trace, size_t index)
 {
 	if (index >= trace->count)
 		return NULL;
-	return &trace->ring[(trace->first + index) % trace->allocated];
+	return record_at(trace, trace->offsets[(trace->first + index) % trace->offsets_size]);
 }
 
 unsigned long trace_serial(const trace_t *trace)

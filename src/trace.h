@@ -27,8 +27,8 @@ typedef enum {
 typedef struct {
 	struct timespec when; /* CLOCK_REALTIME */
 	trace_kind_t kind;
-	long latency_ms; /* for TRACE_RECV status lines: since the command was sent; else -1 */
-	char *text;      /* sanitized UTF-8, no line ending */
+	int latency_ms; /* for TRACE_RECV status lines: since the command was sent; else -1 */
+	char *text;     /* sanitized UTF-8, no line ending */
 } trace_event_t;
 
 typedef struct trace trace_t;

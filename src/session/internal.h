@@ -52,11 +52,13 @@ struct session {
 	char *uidl_body;    /* its body while LIST is awaited; NULL: no usable UIDL */
 	size_t uidl_len;
 
-	size_t *order;  /* row -> index in the mailbox */
-	size_t *row_of; /* index in the mailbox -> row; SIZE_MAX: hidden by the limit */
-	size_t ordered; /* rows in order */
-	size_t indexed; /* indices in row_of */
-	limit_t *limit; /* NULL: every message is shown */
+	uint32_t *order;         /* row -> index in the mailbox */
+	uint32_t *row_of;        /* index in the mailbox -> row; UINT32_MAX: hidden by the limit */
+	unsigned char *verdicts; /* a bit an index: the limit shows it (as of the last resort) */
+	size_t ordered;          /* rows in order */
+	size_t indexed;          /* indices in row_of */
+	uint64_t shown_octets;   /* the sizes of the rows in order */
+	limit_t *limit;          /* NULL: every message is shown */
 	char *limit_pattern;
 	session_sort_t sort_key;
 	bool reverse;
@@ -112,7 +114,8 @@ bool session_connected(const session_t *session);
 /* order.c */
 void session_resort(session_t *session);
 /* session_limit_stale: a message's state changed: with a limit in force,
- * the rows are narrowed again (at the next tick). */
+ * the rows are narrowed again, and sorted by problems, sorted again (a
+ * save can find a size mismatch), at the next tick. */
 void session_limit_stale(session_t *session);
 
 /* load.c: session_load_begin: UIDL, then LIST, for a new connection. */

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/fold.h"
 #include "util/gettext.h"
 #include "util/xalloc.h"
 
@@ -55,38 +56,6 @@ struct limit {
 
 /* ---- text ---- */
 
-static char fold(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static char *fold_copy(const char *s)
-{
-	char *out = xstrdup(s);
-	for (char *p = out; *p; p++)
-		*p = fold(*p);
-	return out;
-}
-
-/* text_has: haystack contains needle (folded) ignoring ASCII case; exact:
- * is equal to it. */
-static bool text_has(const char *haystack, const char *needle, bool exact)
-{
-	if (!haystack)
-		return false;
-	size_t n = strlen(needle);
-	for (const char *h = haystack; *h; h++) {
-		size_t i = 0;
-		while (i < n && h[i] && fold(h[i]) == needle[i])
-			i++;
-		if (i == n)
-			return !exact || h[n] == '\0';
-		if (exact)
-			return false;
-	}
-	return n == 0;
-}
-
 static char *parse_text(term_t *term, const char *arg, bool exact, long long now)
 {
 	(void)now;
@@ -99,13 +68,13 @@ static char *parse_text(term_t *term, const char *arg, bool exact, long long now
 
 static bool match_sender(const term_t *term, const mailbox_msg_t *msg)
 {
-	return text_has(msg->from, term->text, term->exact) ||
-	       text_has(msg->from_address, term->text, term->exact);
+	return fold_has(msg->from, term->text, term->exact) ||
+	       fold_has(msg->from_address, term->text, term->exact);
 }
 
 static bool match_subject(const term_t *term, const mailbox_msg_t *msg)
 {
-	return text_has(msg->subject, term->text, term->exact);
+	return fold_has(msg->subject, term->text, term->exact);
 }
 
 static bool match_word(const term_t *term, const mailbox_msg_t *msg)

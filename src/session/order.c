@@ -9,70 +9,139 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/fold.h"
 #include "util/gettext.h"
+#include "util/radix.h"
 #include "util/xalloc.h"
 
-static const session_t *sort_session; /* qsort has no context argument in C11 */
-
-static int cmp_text(const char *a, const char *b)
+/* shown: whether the limit shows the row at index (its verdict as of the
+ * last filter). */
+static bool shown(const session_t *session, size_t index)
 {
-	return strcmp(a ? a : "", b ? b : "");
+	return !session->limit || (session->verdicts[index / 8] >> (index % 8)) & 1;
 }
 
-/* cmp_problems: the worst problem first, then the most problems, then the
- * biggest message. */
-static int cmp_problems(const mailbox_msg_t *a, const mailbox_msg_t *b)
+/* filter: the limit's verdict on every row, kept for sorting again. */
+static void filter(session_t *session)
 {
-	unsigned pa = mailbox_problems(a), pb = mailbox_problems(b);
-	size_t ra = mailbox_problem_rank(pa), rb = mailbox_problem_rank(pb);
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	int na = __builtin_popcount(pa), nb = __builtin_popcount(pb);
-	if (na != nb)
-		return na > nb ? -1 : 1;
-	return a->size > b->size ? -1 : a->size < b->size;
+	if (!session->limit)
+		return;
+	size_t count = mailbox_count(session->mailbox);
+	memset(session->verdicts, 0, (count + 7) / 8);
+	for (size_t i = 0; i < count; i++)
+		if (limit_match(session->limit, mailbox_at(session->mailbox, i)))
+			session->verdicts[i / 8] |= (unsigned char)(1u << (i % 8));
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+/* fit: the arrays for count rows (their contents are rebuilt). */
+static void fit(session_t *session, size_t count)
 {
-	const mailbox_msg_t *a = mailbox_at(sort_session->mailbox, *(const size_t *)pa);
-	const mailbox_msg_t *b = mailbox_at(sort_session->mailbox, *(const size_t *)pb);
-	int c = 0;
-	switch (sort_session->sort_key) {
-	case SESSION_SORT_SIZE: c = a->size < b->size ? -1 : a->size > b->size; break;
-	case SESSION_SORT_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
-	case SESSION_SORT_FROM: c = cmp_text(a->from_key, b->from_key); break;
-	case SESSION_SORT_SUBJECT: c = cmp_text(a->subject_key, b->subject_key); break;
-	case SESSION_SORT_PROBLEMS: c = cmp_problems(a, b); break;
-	default: break;
+	if (session->indexed == count && session->order)
+		return;
+	free(session->order);
+	free(session->row_of);
+	free(session->verdicts);
+	session->order = xreallocarray(NULL, count ? count : 1, sizeof *session->order);
+	session->row_of = xreallocarray(NULL, count ? count : 1, sizeof *session->row_of);
+	session->verdicts = xcalloc(count / 8 + 1, 1);
+	session->indexed = count;
+	session->ordered = 0;
+}
+
+/* radix_key: the sort key of a message as a number that sorts ascending. */
+static uint64_t radix_key(const mailbox_msg_t *msg, session_sort_t key)
+{
+	switch (key) {
+	case SESSION_SORT_SIZE: return msg->size;
+	/* Two's complement with the sign bit flipped orders as signed. */
+	case SESSION_SORT_DATE: return (uint64_t)msg->date ^ (UINT64_C(1) << 63);
+	case SESSION_SORT_PROBLEMS: {
+		/* The worst problem first, then the most problems (the size
+		 * comes from the pass before). */
+		unsigned problems = mailbox_problems(msg);
+		return (uint64_t)mailbox_problem_rank(problems) << 8 |
+		       (uint64_t)(255 - __builtin_popcount(problems));
 	}
-	if (c == 0)
-		c = a->number < b->number ? -1 : a->number > b->number;
-	return sort_session->reverse ? -c : c;
+	default: return 0;
+	}
+}
+
+/* sort_rows: rows (indices, in number order) by key, then number. */
+static void sort_rows(const session_t *session, uint32_t *rows, size_t n, session_sort_t key)
+{
+	uint64_t *keys = xreallocarray(NULL, n ? n : 1, sizeof *keys);
+	if (key == SESSION_SORT_PROBLEMS) {
+		/* The biggest first among equal problems: that order first. */
+		for (size_t i = 0; i < n; i++)
+			keys[i] = ~mailbox_at(session->mailbox, rows[i])->size;
+		radix_sort(keys, rows, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		keys[i] = radix_key(mailbox_at(session->mailbox, rows[i]), key);
+	radix_sort(keys, rows, n);
+	free(keys);
+}
+
+/* arrange: the rows the limit showed at the last filter, in the order of
+ * the sort key and direction. Proportional to the mailbox: no comparison
+ * sort of texts (the mailbox keeps those orders as headers come). */
+static void arrange(session_t *session)
+{
+	size_t count = mailbox_count(session->mailbox), n = 0;
+	session_sort_t key = session->sort_key;
+	fit(session, count);
+	if (key == SESSION_SORT_FROM || key == SESSION_SORT_SUBJECT) {
+		mailbox_sorted(session->mailbox,
+			       key == SESSION_SORT_FROM ? MAILBOX_BY_FROM : MAILBOX_BY_SUBJECT,
+			       session->order);
+		for (size_t i = 0; i < count; i++)
+			if (shown(session, session->order[i]))
+				session->order[n++] = session->order[i];
+	} else {
+		for (size_t i = 0; i < count; i++)
+			if (shown(session, i))
+				session->order[n++] = (uint32_t)i;
+		if (key != SESSION_SORT_NUMBER)
+			sort_rows(session, session->order, n, key);
+	}
+	if (session->reverse)
+		for (size_t i = 0; i < n / 2; i++) {
+			uint32_t t = session->order[i];
+			session->order[i] = session->order[n - 1 - i];
+			session->order[n - 1 - i] = t;
+		}
+	for (size_t i = 0; i < count; i++)
+		session->row_of[i] = UINT32_MAX;
+	session->shown_octets = 0;
+	for (size_t row = 0; row < n; row++) {
+		session->row_of[session->order[row]] = (uint32_t)row;
+		session->shown_octets += mailbox_at(session->mailbox, session->order[row])->size;
+	}
+	session->ordered = n;
+	session->last_sort_ms = session_now_ms();
+	session_touch(session);
 }
 
 void session_resort(session_t *session)
 {
-	size_t count = mailbox_count(session->mailbox);
-	free(session->order);
-	free(session->row_of);
-	session->order = xreallocarray(NULL, count ? count : 1, sizeof(size_t));
-	session->row_of = xreallocarray(NULL, count ? count : 1, sizeof(size_t));
-	size_t shown = 0;
-	for (size_t i = 0; i < count; i++) {
-		session->row_of[i] = SIZE_MAX;
-		if (!session->limit || limit_match(session->limit, mailbox_at(session->mailbox, i)))
-			session->order[shown++] = i;
-	}
-	sort_session = session;
-	qsort(session->order, shown, sizeof *session->order, cmp_rows);
-	sort_session = NULL;
-	for (size_t row = 0; row < shown; row++)
-		session->row_of[session->order[row]] = row;
-	session->ordered = shown;
-	session->indexed = count;
+	fit(session, mailbox_count(session->mailbox));
+	filter(session);
 	session->sort_dirty = false;
-	session->last_sort_ms = session_now_ms();
+	arrange(session);
+}
+
+/* flip: the same rows in the other direction. */
+static void flip(session_t *session)
+{
+	size_t n = session->ordered;
+	for (size_t i = 0; i < n / 2; i++) {
+		uint32_t t = session->order[i];
+		session->order[i] = session->order[n - 1 - i];
+		session->order[n - 1 - i] = t;
+	}
+	for (size_t row = 0; row < n; row++)
+		session->row_of[session->order[row]] = (uint32_t)row;
+	session->reverse = !session->reverse;
 	session_touch(session);
 }
 
@@ -92,7 +161,7 @@ bool session_row_of(const session_t *session, uint64_t number, size_t *row)
 {
 	size_t index;
 	if (!mailbox_index_of(session->mailbox, number, &index) || index >= session->indexed ||
-	    session->row_of[index] == SIZE_MAX)
+	    session->row_of[index] == UINT32_MAX)
 		return false;
 	*row = session->row_of[index];
 	return true;
@@ -115,12 +184,7 @@ size_t session_total_count(const session_t *session)
 
 uint64_t session_shown_octets(const session_t *session)
 {
-	if (!session->limit)
-		return mailbox_total_octets(session->mailbox);
-	uint64_t octets = 0;
-	for (size_t row = 0; row < session->ordered; row++)
-		octets += session_row(session, row)->size;
-	return octets;
+	return session->limit ? session->shown_octets : mailbox_total_octets(session->mailbox);
 }
 
 int session_limit(session_t *session, const char *pattern, char **errstr)
@@ -149,7 +213,7 @@ const char *session_limit_pattern(const session_t *session)
 
 void session_limit_stale(session_t *session)
 {
-	if (session->limit)
+	if (session->limit || session->sort_key == SESSION_SORT_PROBLEMS)
 		session->sort_dirty = true;
 }
 
@@ -163,9 +227,21 @@ void session_sort(session_t *session, session_sort_t key, bool reverse)
 {
 	if (key >= SESSION_SORT_COUNT)
 		key = SESSION_SORT_NUMBER;
+	/* Nothing changed since the last sort: the limit's verdicts stand,
+	 * and the other direction is the same rows read backwards (ties
+	 * too: the number breaks them in the sort's direction). */
+	bool current = !session->sort_dirty && session->order &&
+		       session->indexed == mailbox_count(session->mailbox);
+	if (current && key == session->sort_key && reverse != session->reverse) {
+		flip(session);
+		return;
+	}
 	session->sort_key = key;
 	session->reverse = reverse;
-	session_resort(session);
+	if (current)
+		arrange(session);
+	else
+		session_resort(session);
 }
 
 session_sort_t session_sort_key(const session_t *session)
@@ -192,16 +268,15 @@ bool session_search(const session_t *session, const char *query, size_t from_row
 	size_t count = session->ordered;
 	if (!count || !query || !*query)
 		return false;
-	char *needle = mailbox_search_key(query);
+	char *needle = fold_copy(query);
 	bool found = false;
 	for (size_t step = 1; step <= count && !found; step++) {
 		size_t r =
 		    forward ? (from_row + step) % count : (from_row + count - step % count) % count;
 		const mailbox_msg_t *msg = session_row(session, r);
-		if ((msg->from_key && strstr(msg->from_key, needle)) ||
-		    (msg->address_key && strstr(msg->address_key, needle)) ||
-		    (msg->subject_key && strstr(msg->subject_key, needle)) ||
-		    (msg->uidl && strcasestr(msg->uidl, needle))) {
+		if (fold_has(msg->from, needle, false) ||
+		    fold_has(msg->from_address, needle, false) ||
+		    fold_has(msg->subject, needle, false) || fold_has(msg->uidl, needle, false)) {
 			*row = r;
 			found = true;
 		}

@@ -172,7 +172,7 @@ session_t *session_new(trace_t *trace, unsigned preview_lines)
 	session_t *session = xcalloc(1, sizeof *session);
 	session->trace = trace;
 	session->mailbox = mailbox_new();
-	mailbox_keep_keys(session->mailbox);
+	mailbox_keep_order(session->mailbox);
 	session->preview_lines = preview_lines ? preview_lines : 200;
 	buf_init(&session->raw_reply);
 	session_set_status(session, false, "%s", _("Connecting..."));
@@ -197,6 +197,7 @@ void session_free(session_t *session)
 	mailbox_free(session->mailbox);
 	free(session->order);
 	free(session->row_of);
+	free(session->verdicts);
 	limit_free(session->limit);
 	free(session->limit_pattern);
 	session_preview_reset(session);

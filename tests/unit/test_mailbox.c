@@ -133,27 +133,62 @@ static void test_uidl_line_twice(void **state)
 	mailbox_free(mb);
 }
 
-/* Sort and search keys only where they are used (the view). */
-static void test_keys_kept_on_request(void **state)
+static void take_headers(mailbox_t *mb, uint64_t number, const char *from, const char *subject)
 {
-	static const char headers[] = "From: Ren\xc3\xa9 <r@example.org>\r\nSubject: Hello\r\n\r\n";
-	for (int keep = 0; keep < 2; keep++) {
-		mailbox_t *mb = mailbox_new();
-		if (keep)
-			mailbox_keep_keys(mb);
-		connect(mb, LIST3, 3, "1 a\r\n2 b\r\n3 c\r\n");
-		mailbox_take_headers(mb, 2, headers, sizeof headers - 1);
-		const mailbox_msg_t *msg = mailbox_find(mb, 2);
-		assert_string_equal(msg->subject, "Hello");
-		if (keep) {
-			assert_string_equal(msg->subject_key, "hello");
-			assert_non_null(msg->from_key);
-		} else {
-			assert_null(msg->subject_key);
-			assert_null(msg->from_key);
-		}
-		mailbox_free(mb);
-	}
+	char *block = NULL;
+	assert_true(asprintf(&block, "From: %s\r\nSubject: %s\r\n\r\n", from, subject) > 0);
+	mailbox_take_headers(mb, number, block, strlen(block));
+	free(block);
+}
+
+static void assert_sorted(const mailbox_t *mb, mailbox_order_t by, const uint64_t *numbers)
+{
+	uint32_t out[8];
+	size_t count = mailbox_count(mb);
+	assert_true(count <= 8);
+	mailbox_sorted(mb, by, out);
+	for (size_t i = 0; i < count; i++)
+		if (mailbox_at(mb, out[i])->number != numbers[i])
+			fail_msg("%s order, place %zu: message %llu, expected %llu",
+				 by == MAILBOX_BY_FROM ? "sender" : "subject", i,
+				 (unsigned long long)mailbox_at(mb, out[i])->number,
+				 (unsigned long long)numbers[i]);
+}
+
+/* The sender and subject orders are kept only where they are used (the
+ * view): ASCII case folded, ties and rows without headers by number,
+ * through a header block that replaces another and across a reconnect. */
+static void test_orders_kept_on_request(void **state)
+{
+	static const char list[] = "1 10\r\n2 20\r\n3 30\r\n4 40\r\n5 50\r\n";
+	static const char uidl[] = "1 a\r\n2 b\r\n3 c\r\n4 d\r\n5 e\r\n";
+	mailbox_t *mb = mailbox_new();
+	connect(mb, list, 5, uidl);
+	take_headers(mb, 2, "bob@example.org", "Zebra");
+	assert_sorted(mb, MAILBOX_BY_SUBJECT, (const uint64_t[]){1, 2, 3, 4, 5});
+	mailbox_free(mb);
+
+	mb = mailbox_new();
+	mailbox_keep_order(mb);
+	connect(mb, list, 5, uidl);
+	assert_sorted(mb, MAILBOX_BY_FROM, (const uint64_t[]){1, 2, 3, 4, 5});
+	take_headers(mb, 4, "Carol <carol@example.org>", "apple");
+	take_headers(mb, 2, "bob@example.org", "Zebra");
+	take_headers(mb, 5, "ALICE <a@example.org>", "Apple");
+	take_headers(mb, 1, "carol@example.org", "b\xc3\xa9ta");
+	/* 3 has no headers yet: "" comes first. */
+	assert_sorted(mb, MAILBOX_BY_FROM, (const uint64_t[]){3, 5, 2, 4, 1});
+	assert_sorted(mb, MAILBOX_BY_SUBJECT, (const uint64_t[]){3, 4, 5, 1, 2});
+	/* A second header block moves the row. */
+	take_headers(mb, 2, "Aaron <aaron@example.org>", "aardvark");
+	assert_sorted(mb, MAILBOX_BY_FROM, (const uint64_t[]){3, 2, 5, 4, 1});
+	assert_sorted(mb, MAILBOX_BY_SUBJECT, (const uint64_t[]){3, 2, 4, 5, 1});
+	/* A reconnect keeps the headers of unchanged messages (same UIDL and
+	 * size); message 3 is gone, 2 has another UIDL. */
+	connect(mb, "1 10\r\n2 20\r\n3 40\r\n4 50\r\n", 4, "1 a\r\n2 x\r\n3 d\r\n4 e\r\n");
+	assert_sorted(mb, MAILBOX_BY_FROM, (const uint64_t[]){2, 4, 3, 1});
+	assert_sorted(mb, MAILBOX_BY_SUBJECT, (const uint64_t[]){2, 3, 4, 1});
+	mailbox_free(mb);
 }
 
 static void test_no_uidl_command(void **state)
@@ -515,7 +550,7 @@ int main(void)
 	    cmocka_unit_test(test_list_policy),
 	    cmocka_unit_test(test_uidl_policy),
 	    cmocka_unit_test(test_uidl_line_twice),
-	    cmocka_unit_test(test_keys_kept_on_request),
+	    cmocka_unit_test(test_orders_kept_on_request),
 	    cmocka_unit_test(test_no_uidl_command),
 	    cmocka_unit_test(test_save_then_delete),
 	    cmocka_unit_test(test_quit_outcomes),
