@@ -106,6 +106,8 @@ typedef struct {
 	long latency_ms;   /* command sent -> status line received */
 	bool sent;         /* the command was written to the connection (it may have
 			    * reached the server even when error says it failed) */
+	long long sent_us;   /* when it was written (monotonic clock, us; 0: never) */
+	long long status_us; /* when its status line arrived (0: none) */
 } pop3_reply_t;
 
 /* sink: content bytes of a multi-line body as they arrive; return 0, or -1
