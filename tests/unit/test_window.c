@@ -115,7 +115,8 @@ static uint64_t simulate_bursts(long long round_trip_us, uint64_t burst_bytes, i
 		for (uint64_t done = 0; done < burst_bytes / 1024 && in_flight; done++) {
 			in_flight--;
 			now++;
-			pop3_window_done(&window, 1024, 1024, true, round_trip_us, now, in_flight == 0);
+			pop3_window_done(&window, 1024, 1024, true, round_trip_us, now,
+					 in_flight == 0);
 			if (window.budget > largest)
 				largest = window.budget;
 		}
