@@ -73,14 +73,31 @@ write_floor_input()
 }
 
 # round_trips TRACE: from the first event of a popscope --trace to the first
-# TOP sent, in round trips of RTT_MS (times in the trace are milliseconds).
+# TOP sent, in round trips of RTT_MS (times in the trace are milliseconds),
+# in all and per phase: TCP connect, TLS handshake, greeting, the first CAPA,
+# the login (AUTH/USER.. to "logged in"), then up to the first TOP.
 round_trips()
 {
 	awk -v rtt="$RTT_MS" '
-		function ms(t,   p) { split(t, p, ":"); return ((p[1] * 60 + p[2]) * 60 + p[3]) * 1000 }
+		function ms(t,   p) { sub(/^[0-9-]*T/, "", t); sub(/[+-][0-9:]*$/, "", t)
+			split(t, p, ":"); return ((p[1] * 60 + p[2]) * 60 + p[3]) * 1000 }
+		function phase(name, from, to) { printf "  %-34s %5.1f round trips (%4d ms)\n",
+			name, (to - from) / rtt, to - from }
 		NR == 1 { start = ms($1) }
-		$2 == "C:" && $3 == "TOP" { printf "%.1f round trips (%d ms)", (ms($1) - start) / rtt,
-			ms($1) - start; exit }' "$1"
+		$2 == "---" && $3 == "connected" && !conn { conn = ms($1) }
+		$2 == "TLS" && !tls { tls = ms($1) }
+		$2 == "S:" && !greet { greet = ms($1) }
+		$2 == "---" && $3 == "authenticating" && !auth { auth = ms($1) }
+		$2 == "---" && $3 == "logged" && !login { login = ms($1) }
+		$2 == "C:" && $3 == "TOP" { top = ms($1)
+			printf "%.1f round trips (%d ms)\n", (top - start) / rtt, top - start
+			phase("start to TCP connected", start, conn)
+			phase("TLS handshake", conn, tls ? tls : conn)
+			phase("greeting", tls ? tls : conn, greet)
+			phase("CAPA", greet, auth)
+			phase("login (SASL exchange)", auth, login)
+			phase("login to the first TOP", login, top)
+			exit }' "$1"
 }
 
 # scan_table TITLE HOST PORT SEQ_RUNS PEERS PREFIX...: the table for one
@@ -163,84 +180,6 @@ rtt_probe()
 		2>&1 | awk '$1 == "capa" { printf "CAPA before login took %s ms", $3; exit }'
 }
 
-netem_works()
-{
-	local ns=popscope-bench-probe-$$ ok=1
-	ip netns add "$ns" 2>/dev/null || return 1
-	ip -n "$ns" link set lo up &&
-		ip netns exec "$ns" tc qdisc add dev lo root netem delay 1ms 2>/dev/null && ok=0
-	ip netns del "$ns" 2>/dev/null
-	return $ok
-}
-
-# setup_veth DELAY_MS: namespace NS with a veth pair to this one, DELAY_MS of
-# netem on each end (0: none). Dovecot gains a listener on the root-side address
-# with a certificate naming it. Sets RTT_HOST RTT_PORT RUN_IN.
-setup_veth()
-{
-	local delay=$1 host=$NET_PREFIX.1 peer=$NET_PREFIX.2
-	NS=popscope-bench-$$
-	local vroot=psb$$r vns=psb$$n
-	vroot=${vroot:0:15} vns=${vns:0:15}
-	ip -4 addr show | grep -q "inet $NET_PREFIX\." &&
-		bench_die "$NET_PREFIX.0/30 is in use here: set NET_PREFIX to a free /24 prefix"
-	ip netns add "$NS" || bench_die "ip netns add failed (root needed)"
-	at_exit "ip netns del '$NS'"
-	ip link add "$vroot" type veth peer name "$vns" || bench_die "cannot create a veth pair"
-	# Deleting one end removes the pair (and its qdiscs); the namespace's end goes
-	# with the namespace.
-	at_exit "ip link del '$vroot'"
-	ip link set "$vns" netns "$NS" &&
-		ip addr add "$host/30" dev "$vroot" && ip link set "$vroot" up &&
-		ip -n "$NS" addr add "$peer/30" dev "$vns" && ip -n "$NS" link set "$vns" up &&
-		ip -n "$NS" link set lo up || bench_die "cannot configure the veth pair"
-	if [ "$delay" != 0 ]; then
-		local half
-		half=$(awk -v d="$delay" 'BEGIN { print d / 2 }')
-		tc qdisc add dev "$vroot" root netem delay "${half}ms" limit 100000 &&
-			ip netns exec "$NS" tc qdisc add dev "$vns" root netem delay "${half}ms" \
-				limit 100000 || bench_die "tc netem failed"
-	fi
-
-	# Bench-only config tweak: listen on the veth address too, with a certificate
-	# (signed by the fixture's CA) that names it, then reload Dovecot.
-	(
-		cd "$DIR/tls" || exit 1
-		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-			-keyout bench.key -out bench.csr -subj "/CN=$host" -config /dev/null &&
-			printf 'subjectAltName = IP:%s\nextendedKeyUsage = serverAuth\n' "$host" \
-				>bench.ext &&
-			openssl x509 -req -in bench.csr -CA ca.crt -CAkey ca.key -days 2 \
-				-set_serial "0x$(openssl rand -hex 8)" -extfile bench.ext -out bench.crt
-	) >"$WORK/openssl.log" 2>&1 || { cat "$WORK/openssl.log" >&2; bench_die "openssl failed"; }
-	chmod 644 "$DIR/tls/bench.crt"
-	chown --reference="$DIR/tls/server.key" "$DIR/tls/bench.key" 2>/dev/null
-	sed -i "s/^listen = .*/&, $host/" "$DIR/dovecot.conf"
-	printf 'local %s {\n  ssl_cert = <%s\n  ssl_key = <%s\n}\n' "$host" \
-		"$DIR/tls/bench.crt" "$DIR/tls/bench.key" >>"$DIR/dovecot.conf"
-	kill -HUP "$(cat "$DIR/run/master.pid")" || bench_die "cannot reload Dovecot"
-	local tries=100
-	until ip netns exec "$NS" "$PYTHON3" -c "import socket, sys
-s = socket.create_connection(('$host', $POP3S_PORT), timeout=2)" 2>/dev/null; do
-		tries=$((tries - 1))
-		[ $tries -gt 0 ] || bench_die "Dovecot does not listen on $host after the reload"
-		sleep 0.1
-	done
-	RTT_HOST=$host RTT_PORT=$POP3S_PORT RUN_IN=(ip netns exec "$NS")
-}
-
-# setup_proxy DELAY_MS: delay_proxy.py on loopback. Sets RTT_HOST RTT_PORT RUN_IN.
-setup_proxy()
-{
-	local half
-	half=$(awk -v d="$1" 'BEGIN { print d / 2 }')
-	coproc PROXY { exec "$PYTHON3" "$BENCH_DIR/delay_proxy.py" 127.0.0.1 "$POP3S_PORT" \
-		"$half" 3600; }
-	at_exit "kill $PROXY_PID"
-	read -r -t 10 RTT_PORT <&"${PROXY[0]}" || bench_die "delay_proxy.py did not start"
-	RTT_HOST=127.0.0.1 RUN_IN=()
-}
-
 echo "header-scan: $MESSAGES messages (LIST, UIDL, TOP n 0 each), pop3s, Dovecot fixture"
 echo "machine: $(machine_line)"
 echo "median of $RUNS runs (sequential clients at RTT: $RTT_RUNS); ! = a run failed"
@@ -253,40 +192,11 @@ bench_measure "$WORK/warm.txt" "$POPSCOPE" --list --ca-file "$CA_FILE" \
 write_floor_input "$WORK/floor.in" "$MESSAGES"
 scan_table "loopback (127.0.0.1, no added delay)" "$HOST" "$POP3S_PORT" "$RUNS" "$PEERS"
 
-method=$DELAY_METHOD
-if [ "$method" = auto ]; then
-	if [ "$(id -u)" -eq 0 ] && command -v tc >/dev/null && netem_works; then
-		method=netem
-	else
-		method=proxy
-		bench_note "no tc netem here (needs root and the sch_netem module): using" \
-			"bench/delay_proxy.py on loopback instead"
-	fi
-fi
-case $method in
-netem)
-	setup_veth "$RTT_MS"
-	path="network namespace + veth, netem ${RTT_MS} ms RTT ($RTT_HOST)"
-	;;
-veth0)
-	setup_veth 0
-	path="network namespace + veth, no delay (plumbing check)"
-	;;
-proxy)
-	setup_proxy "$RTT_MS"
-	path="userspace delay relay, ${RTT_MS} ms RTT (bench/delay_proxy.py; netem unavailable)"
-	;;
-none)
-	exit 0
-	;;
-*)
-	bench_die "DELAY_METHOD must be auto, netem, proxy, veth0 or none"
-	;;
-esac
+bench_delay_path
 echo
 echo "round trip check (popscope --check): $(rtt_probe "${RUN_IN[@]}")"
 "${RUN_IN[@]}" "$POPSCOPE" --list --trace "$WORK/rtt.trace" --ca-file "$CA_FILE" \
 	--password-command "$PW_CMD" "pop3s://$USER@$RTT_HOST:$RTT_PORT" >/dev/null ||
 	bench_note "popscope --list --trace failed at the round trip"
 echo "from the start to the first TOP sent: $(round_trips "$WORK/rtt.trace")"
-scan_table "$path" "$RTT_HOST" "$RTT_PORT" "$RTT_RUNS" "$RTT_PEERS" "${RUN_IN[@]}"
+scan_table "$DELAY_PATH" "$RTT_HOST" "$RTT_PORT" "$RTT_RUNS" "$RTT_PEERS" "${RUN_IN[@]}"

@@ -213,3 +213,122 @@ machine_line()
 		"$(nproc)" "${cpu:-unknown CPU}" "$(uname -sr)" \
 		"$(dovecot --version 2>/dev/null | cut -d' ' -f1)"
 }
+
+# ---- the delayed path (header-scan.sh, preview-latency.sh) ----
+# Settings: RTT_MS, DELAY_METHOD, NET_PREFIX; DIR is the fixture's directory.
+
+netem_works()
+{
+	local ns=popscope-bench-probe-$$ ok=1
+	ip netns add "$ns" 2>/dev/null || return 1
+	ip -n "$ns" link set lo up &&
+		ip netns exec "$ns" tc qdisc add dev lo root netem delay 1ms 2>/dev/null && ok=0
+	ip netns del "$ns" 2>/dev/null
+	return $ok
+}
+
+# setup_veth DELAY_MS: namespace NS with a veth pair to this one, DELAY_MS of
+# netem on each end (0: none). Dovecot gains a listener on the root-side address
+# with a certificate naming it. Sets RTT_HOST RTT_PORT RUN_IN.
+setup_veth()
+{
+	local delay=$1 host=$NET_PREFIX.1 peer=$NET_PREFIX.2
+	NS=popscope-bench-$$
+	local vroot=psb$$r vns=psb$$n
+	vroot=${vroot:0:15} vns=${vns:0:15}
+	ip -4 addr show | grep -q "inet $NET_PREFIX\." &&
+		bench_die "$NET_PREFIX.0/30 is in use here: set NET_PREFIX to a free /24 prefix"
+	ip netns add "$NS" || bench_die "ip netns add failed (root needed)"
+	at_exit "ip netns del '$NS'"
+	ip link add "$vroot" type veth peer name "$vns" || bench_die "cannot create a veth pair"
+	# Deleting one end removes the pair (and its qdiscs); the namespace's end goes
+	# with the namespace.
+	at_exit "ip link del '$vroot'"
+	ip link set "$vns" netns "$NS" &&
+		ip addr add "$host/30" dev "$vroot" && ip link set "$vroot" up &&
+		ip -n "$NS" addr add "$peer/30" dev "$vns" && ip -n "$NS" link set "$vns" up &&
+		ip -n "$NS" link set lo up || bench_die "cannot configure the veth pair"
+	if [ "$delay" != 0 ]; then
+		local half
+		half=$(awk -v d="$delay" 'BEGIN { print d / 2 }')
+		tc qdisc add dev "$vroot" root netem delay "${half}ms" limit 100000 &&
+			ip netns exec "$NS" tc qdisc add dev "$vns" root netem delay "${half}ms" \
+				limit 100000 || bench_die "tc netem failed"
+	fi
+
+	# Bench-only config tweak: listen on the veth address too, with a certificate
+	# (signed by the fixture's CA) that names it, then reload Dovecot.
+	(
+		cd "$DIR/tls" || exit 1
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-keyout bench.key -out bench.csr -subj "/CN=$host" -config /dev/null &&
+			printf 'subjectAltName = IP:%s\nextendedKeyUsage = serverAuth\n' "$host" \
+				>bench.ext &&
+			openssl x509 -req -in bench.csr -CA ca.crt -CAkey ca.key -days 2 \
+				-set_serial "0x$(openssl rand -hex 8)" -extfile bench.ext -out bench.crt
+	) >"$WORK/openssl.log" 2>&1 || { cat "$WORK/openssl.log" >&2; bench_die "openssl failed"; }
+	chmod 644 "$DIR/tls/bench.crt"
+	chown --reference="$DIR/tls/server.key" "$DIR/tls/bench.key" 2>/dev/null
+	sed -i "s/^listen = .*/&, $host/" "$DIR/dovecot.conf"
+	printf 'local %s {\n  ssl_cert = <%s\n  ssl_key = <%s\n}\n' "$host" \
+		"$DIR/tls/bench.crt" "$DIR/tls/bench.key" >>"$DIR/dovecot.conf"
+	kill -HUP "$(cat "$DIR/run/master.pid")" || bench_die "cannot reload Dovecot"
+	local tries=100
+	until ip netns exec "$NS" "$PYTHON3" -c "import socket, sys
+s = socket.create_connection(('$host', $POP3S_PORT), timeout=2)" 2>/dev/null; do
+		tries=$((tries - 1))
+		[ $tries -gt 0 ] || bench_die "Dovecot does not listen on $host after the reload"
+		sleep 0.1
+	done
+	RTT_HOST=$host RTT_PORT=$POP3S_PORT RUN_IN=(ip netns exec "$NS")
+}
+
+# setup_proxy DELAY_MS: delay_proxy.py on loopback. Sets RTT_HOST RTT_PORT RUN_IN.
+setup_proxy()
+{
+	local half
+	half=$(awk -v d="$1" 'BEGIN { print d / 2 }')
+	coproc PROXY { exec "$PYTHON3" "$BENCH_DIR/delay_proxy.py" 127.0.0.1 "$POP3S_PORT" \
+		"$half" 3600; }
+	at_exit "kill $PROXY_PID"
+	read -r -t 10 RTT_PORT <&"${PROXY[0]}" || bench_die "delay_proxy.py did not start"
+	RTT_HOST=127.0.0.1 RUN_IN=()
+}
+
+
+# bench_delay_path: the RTT_MS path by DELAY_METHOD (auto: netem where it
+# works, else the relay). Sets RTT_HOST RTT_PORT RUN_IN and DELAY_PATH (its
+# description); DELAY_METHOD=none exits the script.
+bench_delay_path()
+{
+	local method=$DELAY_METHOD
+	if [ "$method" = auto ]; then
+		if [ "$(id -u)" -eq 0 ] && command -v tc >/dev/null && netem_works; then
+			method=netem
+		else
+			method=proxy
+			bench_note "no tc netem here (needs root and the sch_netem module): using" \
+				"bench/delay_proxy.py on loopback instead"
+		fi
+	fi
+	case $method in
+	netem)
+		setup_veth "$RTT_MS"
+		DELAY_PATH="network namespace + veth, netem ${RTT_MS} ms RTT ($RTT_HOST)"
+		;;
+	veth0)
+		setup_veth 0
+		DELAY_PATH="network namespace + veth, no delay (plumbing check)"
+		;;
+	proxy)
+		setup_proxy "$RTT_MS"
+		DELAY_PATH="userspace delay relay, ${RTT_MS} ms RTT (bench/delay_proxy.py; netem unavailable)"
+		;;
+	none)
+		exit 0
+		;;
+	*)
+		bench_die "DELAY_METHOD must be auto, netem, proxy, veth0 or none"
+		;;
+	esac
+}

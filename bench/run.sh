@@ -1,7 +1,9 @@
 #!/bin/bash
 # run.sh: every benchmark in one go (what `make bench` runs): the header
 # scan (10,000 and 100,000 messages, loopback and a 20 ms round trip, with
-# the floor), bulk saves against mpop, and the big RETRs against curl.
+# the floor), the full-screen view at 100,000 messages, a preview and a save
+# during the header scan at 20 ms, bulk saves against mpop, and the big RETRs
+# against curl.
 # Each script starts its own Dovecot and cleans up. See bench/README.md.
 #
 # Environment: POPSCOPE (an -O2 build without sanitizers; default
@@ -18,6 +20,8 @@ run()
 run bash "$dir/header-scan.sh"
 MESSAGES=100000 PEERS=0 run bash "$dir/header-scan.sh"
 run bash "$dir/view-scale.sh"
+run bash "$dir/preview-latency.sh"
+MESSAGES=100000 RUNS=1 run bash "$dir/preview-latency.sh"
 run bash "$dir/bulk-save.sh"
 run bash "$dir/retr-big.sh"
 # 1 GB: base64 lines of 78 octets for 57 bytes.

@@ -215,6 +215,20 @@ typedef struct {
 
 void session_preview(session_t *session, uint64_t number);
 const session_preview_t *session_get_preview(const session_t *session);
+
+/* The last preview or save submitted, and when its command went out and
+ * its reply began (the engine's monotonic clock, microseconds): what the
+ * view's POPSCOPE_TIMINGS records for a key that asked for one. */
+typedef struct {
+	unsigned long asked;    /* grows with each preview or save submitted */
+	unsigned long answered; /* equals asked once that one's reply is in */
+	bool save;              /* a save, else a preview */
+	uint64_t number;
+	long long sent_us;  /* 0: never sent */
+	long long reply_us; /* 0: no status line */
+} session_timing_t;
+
+const session_timing_t *session_timing(const session_t *session);
 /* session_save_part: decode MIME part index of the current preview into
  * dir/name (store rules). Returns 0 and *path (caller frees), or -1. */
 int session_save_part(session_t *session, size_t index, const char *dir, const char *name,

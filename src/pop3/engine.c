@@ -144,6 +144,8 @@ static void finish_cmd(pop3_t *pop3, pop3_cmd_t *cmd, pop3_error_t error)
 	reply.bad_stuffing = cmd->decoder.bad_stuffing;
 	reply.latency_ms = cmd->latency_ms;
 	reply.sent = cmd->sent_ms != 0;
+	reply.sent_us = cmd->sent_us;
+	reply.status_us = cmd->status_us;
 	if (cmd->done)
 		cmd->done(cmd->ctx, &reply);
 	cmd_free(cmd);

@@ -101,11 +101,13 @@ typedef struct {
 	bool body_truncated;  /* more than collect_limit arrived; the rest was discarded */
 	uint64_t body_octets; /* content octets of the body (after unstuffing) */
 	uint64_t body_lines;
-	bool terminated;   /* the "." terminator was seen */
-	bool bad_stuffing; /* a body line began with an unstuffed "." (ambiguous content) */
-	long latency_ms;   /* command sent -> status line received */
-	bool sent;         /* the command was written to the connection (it may have
-			    * reached the server even when error says it failed) */
+	bool terminated;     /* the "." terminator was seen */
+	bool bad_stuffing;   /* a body line began with an unstuffed "." (ambiguous content) */
+	long latency_ms;     /* command sent -> status line received */
+	bool sent;           /* the command was written to the connection (it may have
+			      * reached the server even when error says it failed) */
+	long long sent_us;   /* when it was written (monotonic clock, us; 0: never) */
+	long long status_us; /* when its status line arrived (0: none) */
 } pop3_reply_t;
 
 /* sink: content bytes of a multi-line body as they arrive; return 0, or -1

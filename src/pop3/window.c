@@ -48,7 +48,11 @@ void pop3_window_sent(pop3_window_t *window, uint64_t estimate, long long now_us
 static void resize(pop3_window_t *window, long long now_us)
 {
 	long long elapsed = now_us - window->busy_since_us;
-	if (window->round_trip_us <= 0 || elapsed <= 0)
+	/* Over less than a round trip the bytes are a burst the server had
+	 * ready, no measure of the link: a reply read a microsecond after the
+	 * stretch began would make the window megabytes, and a command the
+	 * user asks for would then wait seconds behind it. */
+	if (window->round_trip_us <= 0 || elapsed < window->round_trip_us)
 		return;
 	/* bytes per microsecond times microseconds: the bandwidth-delay product */
 	double product =

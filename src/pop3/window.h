@@ -5,7 +5,8 @@
  * multi-line replies seen so far) may add up to twice the link's
  * bandwidth-delay product. The product is measured as replies complete: the
  * round trip is the shortest time from a command to its status line, the
- * bandwidth the reply bytes of the current busy stretch over its duration.
+ * bandwidth the reply bytes of the current busy stretch over its duration,
+ * once it spans a round trip (a burst read at once measures nothing).
  * While the window is what limits the transfer, the measured bandwidth is
  * about window / round trip, so doubling it grows the window each round
  * until the link, not the window, sets the pace (as TCP's slow start does).

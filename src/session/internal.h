@@ -38,6 +38,7 @@ typedef struct req {
 	char *spool_path;
 	uint64_t got;
 	bool cancelling;
+	unsigned long timing; /* its session_timing_t.asked; 0: not timed */
 } req_t;
 
 struct session {
@@ -85,6 +86,7 @@ struct session {
 
 	buf_t raw_reply;
 	unsigned long raw_serial;
+	session_timing_t timing;
 
 	/* Saves waiting for session_answer_size, oldest first. */
 	struct size_wait {

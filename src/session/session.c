@@ -122,6 +122,15 @@ uint64_t session_submit(session_t *session, req_t *req, pop3_request_t request)
 		return 0;
 	}
 	session->last_submit_ms = session_now_ms();
+	if (req->kind == REQ_PREVIEW || req->kind == REQ_SAVE) {
+		session->timing = (session_timing_t){
+		    .asked = session->timing.asked + 1,
+		    .answered = session->timing.answered,
+		    .save = req->kind == REQ_SAVE,
+		    .number = req->number,
+		};
+		req->timing = session->timing.asked;
+	}
 	uint64_t id = pop3_submit(session->pop3, &request);
 	if (id)
 		req->id = id;
@@ -146,6 +155,11 @@ static void on_reply(void *ctx, const pop3_reply_t *reply)
 		req_free(session, req);
 		return;
 	}
+	if (req->timing && req->timing == session->timing.asked) {
+		session->timing.sent_us = reply->sent_us;
+		session->timing.reply_us = reply->status_us;
+		session->timing.answered = req->timing;
+	}
 	switch (req->kind) {
 	case REQ_LIST: session_on_list(session, reply); break;
 	case REQ_UIDL: session_on_uidl(session, reply); break;
@@ -163,6 +177,11 @@ static void on_reply(void *ctx, const pop3_reply_t *reply)
 	/* Headers, saves and deletions change what a limit matches. */
 	session_limit_stale(session);
 	session_touch(session);
+}
+
+const session_timing_t *session_timing(const session_t *session)
+{
+	return &session->timing;
 }
 
 /* ---- life cycle ---- */

@@ -278,10 +278,13 @@ static void on_terminal(void *ctx, short revents)
 	while ((rc = get_wch(&wch)) != ERR) {
 		ui->kick = true;
 		long long started = keytime_on() ? keytime_now_us() : 0;
+		unsigned long asked = session_timing(ui->session)->asked;
 		handle_key(ui, (int)wch, rc == KEY_CODE_YES);
-		if (started)
+		if (started) {
 			keytime_key(key_label((int)wch, rc == KEY_CODE_YES),
 				    keytime_now_us() - started);
+			keytime_request(session_timing(ui->session), asked, started);
+		}
 		if (!ui->running)
 			break;
 	}
@@ -368,8 +371,11 @@ static void run_loop(ui_t *ui)
 		if (!away && dirty && now - last_draw >= REDRAW_INTERVAL_MS) {
 			long long started = keytime_on() ? keytime_now_us() : 0;
 			screen_draw(ui);
-			if (started)
-				keytime_drawn(keytime_now_us() - started);
+			if (started) {
+				long long drawn = keytime_now_us();
+				keytime_drawn(drawn - started);
+				keytime_answered(session_timing(ui->session), drawn);
+			}
 			last_draw = now;
 			seen_serial = serial;
 			seen_trace = tserial;

@@ -97,6 +97,44 @@ static void test_bounded_above(void **state)
 	assert_int_equal(out.budget, POP3_WINDOW_MAX_BYTES);
 }
 
+/* A server that answers in bursts: each round trip, up to burst_bytes of
+ * replies arrive within a few microseconds, then nothing until the next
+ * round trip. Returns the largest budget seen. */
+static uint64_t simulate_bursts(long long round_trip_us, uint64_t burst_bytes, int rounds)
+{
+	pop3_window_t window;
+	pop3_window_init(&window);
+	uint64_t largest = 0, in_flight = 0;
+	long long now = 0;
+	for (int round = 0; round < rounds; round++) {
+		while (pop3_window_has_room(&window, 1024)) {
+			pop3_window_sent(&window, 1024, now);
+			in_flight++;
+		}
+		now += round_trip_us;
+		for (uint64_t done = 0; done < burst_bytes / 1024 && in_flight; done++) {
+			in_flight--;
+			now++;
+			pop3_window_done(&window, 1024, 1024, true, round_trip_us, now,
+					 in_flight == 0);
+			if (window.budget > largest)
+				largest = window.budget;
+		}
+	}
+	return largest;
+}
+
+static void test_bursts_do_not_inflate(void **state)
+{
+	(void)state;
+	/* 20 ms, 200 KB a round trip (10 MB/s): the product is 200 KB. A burst
+	 * read in microseconds is no measure of the link: the window stays
+	 * near twice the product instead of jumping to megabytes, so a
+	 * command queued behind it waits a few round trips, not seconds. */
+	uint64_t largest = simulate_bursts(20000, 200 * 1024, 200);
+	assert_true(largest <= 4 * 200 * 1024);
+}
+
 static void test_estimates(void **state)
 {
 	(void)state;
@@ -127,6 +165,7 @@ int main(void)
 	    cmocka_unit_test(test_grows_to_the_link),
 	    cmocka_unit_test(test_short_round_trip_stays_small),
 	    cmocka_unit_test(test_bounded_above),
+	    cmocka_unit_test(test_bursts_do_not_inflate),
 	    cmocka_unit_test(test_estimates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
