@@ -10,6 +10,9 @@
 TOP_SRCDIR=$(cd "$TESTS_SRCDIR/.." && pwd)
 TOP_BUILDDIR=$(cd "$(dirname "$POPSCOPE")/.." && pwd)
 MAKE=${MAKE:-make}
+# A make of its own, not part of the make check running this test: the
+# outer make's flags would print "Entering directory" into make_var's value.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 [ -f "$TOP_BUILDDIR/Makefile" ] || skip_all "no configured build tree at $TOP_BUILDDIR"
 
 # make_var NAME: the value of NAME in the build tree's top Makefile, expanded.

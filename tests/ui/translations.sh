@@ -10,7 +10,7 @@
 
 languages="de fr"
 tui_setup 12
-plan 29
+plan 27
 
 top_srcdir=$(cd "$TUI_SRCDIR/.." && pwd)
 prefix=$TUI_DIR/prefix
@@ -57,8 +57,8 @@ cells()
 }
 
 english_help=$(LC_ALL=C LANG=C "$installed" --help)
-printf '%s\n' "$english_help" >"$TUI_DIR/help.en"
-usage_msgid=$(cat "$TUI_DIR/help.en")
+# The message ends in a newline, which $(...) took away.
+usage_msgid="$english_help"$'\n'
 for lang in $languages; do
 	[ -s "$prefix/share/locale/$lang/LC_MESSAGES/popscope.mo" ]
 	ok $? "$lang: the catalog is installed under share/locale"
