@@ -270,8 +270,11 @@ static const mailbox_save_t *ledger_match(const mailbox_t *mailbox, const mailbo
 		*note = xstrdup(_("its UIDL is not unique on this connection, so the earlier save "
 				  "of that UIDL may be another message"));
 	else
-		*note = xasprintf(_("the earlier save of this UIDL had %llu octets, the server now "
-				    "lists %llu: not the same message"),
+		*note = xasprintf(ngettext("the earlier save of this UIDL had %llu octet, the "
+					   "server now lists %llu: not the same message",
+					   "the earlier save of this UIDL had %llu octets, the "
+					   "server now lists %llu: not the same message",
+					   near->size),
 				  (unsigned long long)near->size, (unsigned long long)msg->size);
 	return NULL;
 }

@@ -619,8 +619,11 @@ char *mailbox_size_note(mailbox_size_t verdict, uint64_t listed, uint64_t receiv
 			      "lines, which its copy left open (2 more)"),
 			    l, r, more, (unsigned long long)lines, (unsigned long long)(lines - 1));
 		return xasprintf(
-		    _("LIST said %llu octets and %llu arrived, %llu more, one for each "
-		      "of its %llu lines: the server counts a line end as one octet"),
+		    ngettext("LIST said %llu octet and %llu arrived, %llu more, one for each "
+			     "of its %llu lines: the server counts a line end as one octet",
+			     "LIST said %llu octets and %llu arrived, %llu more, one for each "
+			     "of its %llu lines: the server counts a line end as one octet",
+			     l),
 		    l, r, more, (unsigned long long)lines);
 	case SIZE_DIFFERENT:
 		return xasprintf(ngettext("LIST said %llu octet but %llu arrived: possibly "

@@ -563,7 +563,9 @@ static void trace_body_summary(pop3_t *pop3, pop3_cmd_t *cmd)
 {
 	if (cmd->decoder.lines > cmd->traced_lines)
 		trace_emitf(pop3->trace, TRACE_SUMMARY,
-			    _("(%llu more lines; body %llu lines, %llu octets)"),
+			    ngettext("(%llu more line; body %llu lines, %llu octets)",
+				     "(%llu more lines; body %llu lines, %llu octets)",
+				     cmd->decoder.lines - cmd->traced_lines),
 			    (unsigned long long)(cmd->decoder.lines - cmd->traced_lines),
 			    (unsigned long long)cmd->decoder.lines,
 			    (unsigned long long)cmd->decoder.octets);
@@ -717,7 +719,9 @@ static void process_input(pop3_t *pop3)
 			/* A POP3 server after all, but too slow: the probe's QUIT
 			 * is on its way, this session cannot go on. */
 			pop3_fail(pop3, POP3_E_TIMEOUT, NULL, 0, POP3_CODE_NONE,
-				  _("no greeting from the server within %d seconds"),
+				  ngettext("no greeting from the server within %d second",
+					   "no greeting from the server within %d seconds",
+					   (unsigned long)(pop3->config.timeout_ms / 1000)),
 				  pop3->config.timeout_ms / 1000);
 			return;
 		}

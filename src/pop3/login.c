@@ -182,8 +182,11 @@ static void on_stls(void *ctx, const pop3_reply_t *reply)
 	conn_input(pop3->conn, &leftover);
 	if (leftover) {
 		pop3_fail(pop3, POP3_E_INJECTION, NULL, 0, POP3_CODE_NONE,
-			  _("%zu bytes arrived after the server's +OK to STLS and before TLS: "
-			    "possible command injection; disconnected"),
+			  ngettext("%zu byte arrived after the server's +OK to STLS and before "
+				   "TLS: possible command injection; disconnected",
+				   "%zu bytes arrived after the server's +OK to STLS and before "
+				   "TLS: possible command injection; disconnected",
+				   leftover),
 			  leftover);
 		return;
 	}

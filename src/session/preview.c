@@ -301,12 +301,17 @@ void session_on_fetch(session_t *session, req_t *req, const pop3_reply_t *reply)
 		return; /* req_free removes the spool file */
 	}
 	if (preview_from_spool(session, req)) {
-		session_set_status(session, false, _("Message %llu fetched whole (%llu octets)"),
+		session_set_status(session, false,
+				   ngettext("Message %llu fetched whole (%llu octet)",
+					    "Message %llu fetched whole (%llu octets)", req->got),
 				   (unsigned long long)req->number, (unsigned long long)req->got);
 	} else {
 		session_set_status(session, false,
-				   _("Message %llu fetched to %s (%llu octets; too large to "
-				     "preview whole, the file is kept)"),
+				   ngettext("Message %llu fetched to %s (%llu octet; too large to "
+					    "preview whole, the file is kept)",
+					    "Message %llu fetched to %s (%llu octets; too large to "
+					    "preview whole, the file is kept)",
+					    req->got),
 				   (unsigned long long)req->number, req->spool_path,
 				   (unsigned long long)req->got);
 		/* Kept for the user, and remembered for the pager and the editor. */

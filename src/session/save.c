@@ -115,11 +115,17 @@ static void report_saved(session_t *session, uint64_t number, const store_result
 	if (note) {
 		trace_emitf(session->trace, TRACE_WARN, "message %llu: %s", n, note);
 		session_set_status(session, false,
-				   _("Saved message %llu to %s (%llu octets). Note: %s"), n,
-				   result->path, (unsigned long long)result->bytes_on_disk, note);
+				   ngettext("Saved message %llu to %s (%llu octet). Note: %s",
+					    "Saved message %llu to %s (%llu octets). Note: %s",
+					    result->bytes_on_disk),
+				   n, result->path, (unsigned long long)result->bytes_on_disk,
+				   note);
 	} else {
-		session_set_status(session, false, _("Saved message %llu to %s (%llu octets)"), n,
-				   result->path, (unsigned long long)result->bytes_on_disk);
+		session_set_status(session, false,
+				   ngettext("Saved message %llu to %s (%llu octet)",
+					    "Saved message %llu to %s (%llu octets)",
+					    result->bytes_on_disk),
+				   n, result->path, (unsigned long long)result->bytes_on_disk);
 	}
 }
 
@@ -143,10 +149,13 @@ static void ask_size(session_t *session, uint64_t number, const mailbox_msg_t *m
 	};
 	trace_emitf(session->trace, TRACE_WARN, "message %llu: %s; waiting for the user's answer",
 		    (unsigned long long)number, note);
-	session_set_status(session, false,
-			   _("Message %llu arrived with %llu octets, LIST said %llu: accept it?"),
-			   (unsigned long long)number, (unsigned long long)reply->body_octets,
-			   (unsigned long long)msg->size);
+	session_set_status(
+	    session, false,
+	    ngettext("Message %llu arrived with %llu octet, LIST said %llu: accept it?",
+		     "Message %llu arrived with %llu octets, LIST said %llu: accept it?",
+		     reply->body_octets),
+	    (unsigned long long)number, (unsigned long long)reply->body_octets,
+	    (unsigned long long)msg->size);
 }
 
 bool session_save_active(const session_t *session, uint64_t *number, uint64_t *got, uint64_t *total,
