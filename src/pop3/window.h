@@ -2,25 +2,31 @@
  *
  * The bound is in bytes, not commands: the replies in flight (estimated:
  * the size LIST gave when the request names it, else the average of the
- * multi-line replies seen so far) may add up to twice the link's
- * bandwidth-delay product. The product is measured as replies complete: the
- * round trip is the shortest time from a command to its status line, the
- * bandwidth the reply bytes of the current busy stretch over its duration,
- * once it spans a round trip (a burst read at once measures nothing).
- * While the window is what limits the transfer, the measured bandwidth is
- * about window / round trip, so doubling it grows the window each round
- * until the link, not the window, sets the pace (as TCP's slow start does).
+ * multi-line replies seen so far) may add up to a few times the link's
+ * bandwidth-delay product (window.c: WINDOW_GAIN). The product is measured
+ * as replies complete: the round trip is the shortest time from a command
+ * to its status line, the bandwidth the best of the recent samples, each
+ * the reply bytes of a stretch of at least a round trip over its duration
+ * (a burst read at once measures nothing). While the window is what limits
+ * the transfer, the measured bandwidth is about window / round trip, so the
+ * window grows each round until the link, not the window, sets the pace (as
+ * TCP's slow start does).
  * The count cap (--pipeline) stays an upper bound on top. */
 #ifndef POPSCOPE_POP3_WINDOW_H
 #define POPSCOPE_POP3_WINDOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The window never shrinks below what about a hundred header blocks need,
  * nor grows past what a fast link with a long round trip can use. */
 #define POP3_WINDOW_MIN_BYTES (64u * 1024)
 #define POP3_WINDOW_MAX_BYTES (64u * 1024 * 1024)
+/* The bandwidth is the best of this many recent samples (a round trip or
+ * more each): a slow spell is forgotten soon, a momentary dip is not
+ * taken for the link's speed. */
+#define POP3_WINDOW_RATE_SAMPLES 8
 
 typedef struct {
 	uint64_t budget;         /* reply bytes that may be in flight */
@@ -29,6 +35,9 @@ typedef struct {
 	long long round_trip_us; /* shortest command-to-status time; -1 = none yet */
 	long long busy_since_us; /* start of the current busy stretch; -1 = idle */
 	uint64_t busy_bytes;     /* reply bytes completed in that stretch */
+	/* bytes a microsecond over the last stretches of a round trip or more */
+	double rates[POP3_WINDOW_RATE_SAMPLES];
+	size_t next_rate; /* the slot the next sample takes */
 } pop3_window_t;
 
 void pop3_window_init(pop3_window_t *window);
