@@ -75,7 +75,10 @@ write_floor_input()
 # round_trips TRACE: from the first event of a popscope --trace to the first
 # TOP sent, in round trips of RTT_MS (times in the trace are milliseconds),
 # in all and per phase: TCP connect, TLS handshake, greeting, the first CAPA,
-# the login (AUTH/USER.. to "logged in"), then up to the first TOP.
+# the login (AUTH/USER.. to "logged in"), from there to the server's first
+# answer (CAPA and STAT, sent as the login succeeds: one round trip plus the
+# server's time to open the mailbox), then up to the first TOP (sent as
+# STAT's answer gives the count).
 round_trips()
 {
 	awk -v rtt="$RTT_MS" '
@@ -89,6 +92,7 @@ round_trips()
 		$2 == "S:" && !greet { greet = ms($1) }
 		$2 == "---" && $3 == "authenticating" && !auth { auth = ms($1) }
 		$2 == "---" && $3 == "logged" && !login { login = ms($1) }
+		$2 == "S:" && login && !answer { answer = ms($1) }
 		$2 == "C:" && $3 == "TOP" { top = ms($1)
 			printf "%.1f round trips (%d ms)\n", (top - start) / rtt, top - start
 			phase("start to TCP connected", start, conn)
@@ -96,7 +100,8 @@ round_trips()
 			phase("greeting", tls ? tls : conn, greet)
 			phase("CAPA", greet, auth)
 			phase("login (SASL exchange)", auth, login)
-			phase("login to the first TOP", login, top)
+			phase("login to the first answer", login, answer)
+			phase("first answer to the first TOP", answer, top)
 			exit }' "$1"
 }
 
