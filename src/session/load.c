@@ -172,9 +172,28 @@ static bool feed_headers(void *ctx, pop3_t *pop3)
 					       .collect_limit = HEADER_COLLECT_LIMIT});
 }
 
+/* header_work_left: a TOP may be due: the scan has not passed every
+ * message, or a row on screen lacks its headers (a TOP that failed). */
+static bool header_work_left(const session_t *session)
+{
+	if (session->scan_cursor < mailbox_count(session->mailbox))
+		return true;
+	size_t end = session->want_first + session->want_count;
+	if (end > session->ordered)
+		end = session->ordered;
+	for (size_t row = session->want_first; row < end; row++)
+		if (unasked(session, session->order[row]))
+			return true;
+	return false;
+}
+
+/* session_pump_headers: attach the feeder while there is header work; an
+ * engine with a feeder attached asks it at once, so one attached for
+ * nothing would keep the loop from sleeping. */
 void session_pump_headers(session_t *session)
 {
-	if (session->state != SESSION_READY || session->no_top || !session->pop3)
+	if (session->state != SESSION_READY || session->no_top || !session->pop3 ||
+	    !header_work_left(session))
 		return;
 	pop3_set_feeder(session->pop3, feed_headers, session);
 }

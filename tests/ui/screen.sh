@@ -5,7 +5,7 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/tui.sh"
 
 tui_setup 12
-plan 17
+plan 18
 
 TUI_ENV="NO_COLOR=1"
 tui_start
@@ -55,6 +55,14 @@ tui_wait '^q quit'
 
 pane_pid=$("$TUI_TMUX" -S "$TUI_SOCK" display-message -p -t ui '#{pane_pid}')
 pid=$(pgrep -P "$pane_pid" | head -n 1)
+# With every header in and no key pressed, the view sleeps in poll: over two
+# seconds it uses a small part of a CPU (a loop that never sleeps takes all).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+before=$(cpu_ticks "$pid")
+sleep 2
+used=$(($(cpu_ticks "$pid") - before))
+ok $((used * 5 < 2 * hz ? 0 : 1)) "the idle view sleeps: $used of $((2 * hz)) clock ticks in 2 s"
 kill -TERM "$pid"
 status=$(tui_wait_exit)
 is "$status" 143 "SIGTERM ends popscope with 128+15"
