@@ -8,6 +8,7 @@
 #include "session/limit.h"
 #include "store.h"
 #include "util/buf.h"
+#include "util/radix.h"
 
 typedef enum {
 	REQ_LIST,
@@ -56,9 +57,11 @@ struct session {
 	uint32_t *order;         /* row -> index in the mailbox */
 	uint32_t *row_of;        /* index in the mailbox -> row; UINT32_MAX: hidden by the limit */
 	unsigned char *verdicts; /* a bit an index: the limit shows it (as of the last resort) */
+	uint64_t *sort_keys;     /* room for a sort key an index */
+	radix_scratch_t radix;   /* the sort's own room, kept between sorts */
 	size_t ordered;          /* rows in order */
 	size_t indexed;          /* indices in row_of */
-	uint64_t shown_octets;   /* the sizes of the rows in order */
+	uint64_t shown_octets;   /* the sizes of the rows the limit shows */
 	limit_t *limit;          /* NULL: every message is shown */
 	char *limit_pattern;
 	session_sort_t sort_key;

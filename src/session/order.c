@@ -21,16 +21,22 @@ static bool shown(const session_t *session, size_t index)
 	return !session->limit || (session->verdicts[index / 8] >> (index % 8)) & 1;
 }
 
-/* filter: the limit's verdict on every row, kept for sorting again. */
+/* filter: the limit's verdict on every row, kept for sorting again, and
+ * the octets of the rows it shows. */
 static void filter(session_t *session)
 {
+	session->shown_octets = 0;
 	if (!session->limit)
 		return;
 	size_t count = mailbox_count(session->mailbox);
 	memset(session->verdicts, 0, (count + 7) / 8);
-	for (size_t i = 0; i < count; i++)
-		if (limit_match(session->limit, mailbox_at(session->mailbox, i)))
+	for (size_t i = 0; i < count; i++) {
+		const mailbox_msg_t *msg = mailbox_at(session->mailbox, i);
+		if (limit_match(session->limit, msg)) {
 			session->verdicts[i / 8] |= (unsigned char)(1u << (i % 8));
+			session->shown_octets += msg->size;
+		}
+	}
 }
 
 /* fit: the arrays for count rows (their contents are rebuilt). */
@@ -41,12 +47,20 @@ static void fit(session_t *session, size_t count)
 	free(session->order);
 	free(session->row_of);
 	free(session->verdicts);
+	free(session->sort_keys);
 	session->order = xreallocarray(NULL, count ? count : 1, sizeof *session->order);
 	session->row_of = xreallocarray(NULL, count ? count : 1, sizeof *session->row_of);
+	/* Touched now, so that the first sort does not pay for fresh pages. */
+	session->sort_keys = xreallocarray(NULL, count ? count : 1, sizeof *session->sort_keys);
+	memset(session->sort_keys, 0, (count ? count : 1) * sizeof *session->sort_keys);
+	radix_scratch_fit(&session->radix, count);
 	session->verdicts = xcalloc(count / 8 + 1, 1);
 	session->indexed = count;
 	session->ordered = 0;
 }
+
+/* Sizes above this sort as equal among the problems' ties (256 TiB). */
+#define PROBLEM_SIZE_BITS 48
 
 /* radix_key: the sort key of a message as a number that sorts ascending. */
 static uint64_t radix_key(const mailbox_msg_t *msg, session_sort_t key)
@@ -56,30 +70,28 @@ static uint64_t radix_key(const mailbox_msg_t *msg, session_sort_t key)
 	/* Two's complement with the sign bit flipped orders as signed. */
 	case SESSION_SORT_DATE: return (uint64_t)msg->date ^ (UINT64_C(1) << 63);
 	case SESSION_SORT_PROBLEMS: {
-		/* The worst problem first, then the most problems (the size
-		 * comes from the pass before). */
+		/* The worst problem first, then the most problems, then the
+		 * biggest message: one key, so one sort. */
 		unsigned problems = mailbox_problems(msg);
-		return (uint64_t)mailbox_problem_rank(problems) << 8 |
-		       (uint64_t)(255 - __builtin_popcount(problems));
+		uint64_t size_mask = (UINT64_C(1) << PROBLEM_SIZE_BITS) - 1;
+		uint64_t size = msg->size < size_mask ? msg->size : size_mask;
+		return (uint64_t)mailbox_problem_rank(problems) << 56 |
+		       (uint64_t)(255 - __builtin_popcount(problems)) << PROBLEM_SIZE_BITS |
+		       (size_mask - size);
 	}
 	default: return 0;
 	}
 }
 
-/* sort_rows: rows (indices, in number order) by key, then number. */
-static void sort_rows(const session_t *session, uint32_t *rows, size_t n, session_sort_t key)
+/* sort_rows: rows (indices, in number order) by key, then number. The keys
+ * are read in that order: the messages lie in memory by number, and reading
+ * them in a sorted order would miss the cache at every row. */
+static void sort_rows(session_t *session, uint32_t *rows, size_t n, session_sort_t key)
 {
-	uint64_t *keys = xreallocarray(NULL, n ? n : 1, sizeof *keys);
-	if (key == SESSION_SORT_PROBLEMS) {
-		/* The biggest first among equal problems: that order first. */
-		for (size_t i = 0; i < n; i++)
-			keys[i] = ~mailbox_at(session->mailbox, rows[i])->size;
-		radix_sort(keys, rows, n);
-	}
+	uint64_t *keys = session->sort_keys;
 	for (size_t i = 0; i < n; i++)
 		keys[i] = radix_key(mailbox_at(session->mailbox, rows[i]), key);
-	radix_sort(keys, rows, n);
-	free(keys);
+	radix_sort(keys, rows, n, &session->radix);
 }
 
 /* arrange: the rows the limit showed at the last filter, in the order of
@@ -112,11 +124,8 @@ static void arrange(session_t *session)
 		}
 	for (size_t i = 0; i < count; i++)
 		session->row_of[i] = UINT32_MAX;
-	session->shown_octets = 0;
-	for (size_t row = 0; row < n; row++) {
+	for (size_t row = 0; row < n; row++)
 		session->row_of[session->order[row]] = (uint32_t)row;
-		session->shown_octets += mailbox_at(session->mailbox, session->order[row])->size;
-	}
 	session->ordered = n;
 	session->last_sort_ms = session_now_ms();
 	session_touch(session);

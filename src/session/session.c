@@ -217,6 +217,8 @@ void session_free(session_t *session)
 	free(session->order);
 	free(session->row_of);
 	free(session->verdicts);
+	free(session->sort_keys);
+	radix_scratch_free(&session->radix);
 	limit_free(session->limit);
 	free(session->limit_pattern);
 	session_preview_reset(session);

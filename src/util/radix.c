@@ -9,19 +9,33 @@
 
 #define PASSES 8
 
-void radix_sort(uint64_t *keys, uint32_t *items, size_t n)
+void radix_scratch_fit(radix_scratch_t *scratch, size_t n)
+{
+	if (scratch->size >= n)
+		return;
+	free(scratch->keys);
+	free(scratch->items);
+	/* Touched now, so that the first sort does not pay for fresh pages. */
+	scratch->keys = xreallocarray(NULL, n, sizeof *scratch->keys);
+	scratch->items = xreallocarray(NULL, n, sizeof *scratch->items);
+	memset(scratch->keys, 0, n * sizeof *scratch->keys);
+	memset(scratch->items, 0, n * sizeof *scratch->items);
+	scratch->size = n;
+}
+
+void radix_sort(uint64_t *keys, uint32_t *items, size_t n, radix_scratch_t *scratch)
 {
 	if (n < 2)
 		return;
+	radix_scratch_fit(scratch, n);
 	/* One read for every pass's counts. */
-	size_t(*counts)[256] = xcalloc(PASSES, sizeof *counts);
+	size_t counts[PASSES][256];
+	memset(counts, 0, sizeof counts);
 	for (size_t i = 0; i < n; i++)
 		for (int pass = 0; pass < PASSES; pass++)
 			counts[pass][(keys[i] >> (8 * pass)) & 0xff]++;
-	uint64_t *key_tmp = xreallocarray(NULL, n, sizeof *key_tmp);
-	uint32_t *item_tmp = xreallocarray(NULL, n, sizeof *item_tmp);
-	uint64_t *key_from = keys, *key_to = key_tmp;
-	uint32_t *item_from = items, *item_to = item_tmp;
+	uint64_t *key_from = keys, *key_to = scratch->keys;
+	uint32_t *item_from = items, *item_to = scratch->items;
 	for (int pass = 0; pass < PASSES; pass++) {
 		size_t *count = counts[pass];
 		unsigned shift = 8u * (unsigned)pass;
@@ -49,7 +63,11 @@ void radix_sort(uint64_t *keys, uint32_t *items, size_t n)
 		memcpy(keys, key_from, n * sizeof *keys);
 		memcpy(items, item_from, n * sizeof *items);
 	}
-	free(key_tmp);
-	free(item_tmp);
-	free(counts);
+}
+
+void radix_scratch_free(radix_scratch_t *scratch)
+{
+	free(scratch->keys);
+	free(scratch->items);
+	*scratch = (radix_scratch_t){0};
 }
