@@ -154,7 +154,9 @@ scan_table()
 	per=$(awk -v t="$R_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
 	bench_row "python poplib (sequential)" "$R_WALL$([ "$R_OK" = 0 ] || echo '!')" \
 		"$(mb "$R_RSS")" "$per" "$(ratio "$R_WALL" "$floor_wall")"
-	cmp -s "$WORK/poplib.txt" "$WORK/list-default.txt" ||
+	# poplib_scan.py prints --list's first six fields (number, size, UIDL,
+	# date, sender, subject), not the address and problem codes after them.
+	cut -f 1-6 "$WORK/list-default.txt" | cmp -s "$WORK/poplib.txt" - ||
 		bench_note "note: poplib's listing differs from popscope's (see $WORK if kept)"
 
 	if [ "$HAVE_CURL" = 1 ]; then

@@ -7,7 +7,7 @@ usage: poplib_scan.py scan HOST PORT CA_FILE USER PASSWORD_FILE
 scan: implicit TLS, USER/PASS, then LIST, UIDL and TOP n 0 for every message,
 one command at a time (poplib cannot pipeline); parses each header block
 (Date, From, Subject decoded) and prints one tab-separated line per message,
-like popscope --list.
+like the first six fields of popscope --list.
 retr: RETR N into OUTFILE with CRLF line endings (poplib.retr holds the whole
 message in memory, as a list of lines, before it returns).
 Prints nothing else; exit status 0 on success.

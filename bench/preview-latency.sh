@@ -43,7 +43,9 @@ echo "$RUNS runs; times measured inside popscope (POPSCOPE_TIMINGS), ms from the
 # count_tops LOG: the TOP n 0 commands of the header scan sent so far.
 count_tops()
 {
-	grep -c ' C: TOP [0-9]* 0$' "$1" 2>/dev/null
+	local n
+	n=$(grep -c ' C: TOP [0-9]* 0$' "$1" 2>/dev/null) # nothing while the log is not there yet
+	echo "${n:-0}"
 }
 
 # wait_for WHAT SECONDS CMD...: until CMD succeeds; dies after SECONDS.
