@@ -75,9 +75,10 @@ static uint64_t radix_key(const mailbox_msg_t *msg, session_sort_t key)
 		unsigned problems = mailbox_problems(msg);
 		uint64_t size_mask = (UINT64_C(1) << PROBLEM_SIZE_BITS) - 1;
 		uint64_t size = msg->size < size_mask ? msg->size : size_mask;
-		return (uint64_t)mailbox_problem_rank(problems) << 56 |
-		       (uint64_t)(255 - __builtin_popcount(problems)) << PROBLEM_SIZE_BITS |
-		       (size_mask - size);
+		/* Most messages have none: no need to rank them one by one. */
+		uint64_t rank = problems ? mailbox_problem_rank(problems) : MAILBOX_PROBLEM_KINDS;
+		uint64_t count = problems ? (uint64_t)__builtin_popcount(problems) : 0;
+		return rank << 56 | (255 - count) << PROBLEM_SIZE_BITS | (size_mask - size);
 	}
 	default: return 0;
 	}
