@@ -128,7 +128,9 @@ tui_wait '^ Messages \(sorted by number\)'
 # A part, decoded, from the preview pane (Left: back to the list first,
 # where digits jump to a message).
 tui_keys Left 6 Enter
-tui_wait '^  \[2\] +application/octet-stream'
+# Message 6's own part: the preview of message 11 before it has a part [2]
+# of the same type.
+tui_wait '^  \[2\] +application/octet-stream .*Bericht'
 tui_keys Tab
 rm -f "$out"/*
 tui_keys P
