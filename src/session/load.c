@@ -129,7 +129,9 @@ static bool unasked(const session_t *session, size_t index)
 	return !mailbox_at(session->mailbox, index)->headers_asked;
 }
 
-static bool next_header_target(session_t *session, size_t *index)
+/* unasked_on_screen: the first row on screen whose headers nobody asked
+ * for (or whose TOP failed). */
+static bool unasked_on_screen(const session_t *session, size_t *index)
 {
 	size_t end = session->want_first + session->want_count;
 	if (end > session->ordered)
@@ -140,6 +142,13 @@ static bool next_header_target(session_t *session, size_t *index)
 			return true;
 		}
 	}
+	return false;
+}
+
+static bool next_header_target(session_t *session, size_t *index)
+{
+	if (unasked_on_screen(session, index))
+		return true;
 	/* Every message, shown or hidden by the limit: its headers may make it match. */
 	while (session->scan_cursor < mailbox_count(session->mailbox)) {
 		size_t i = session->scan_cursor++;
@@ -176,15 +185,9 @@ static bool feed_headers(void *ctx, pop3_t *pop3)
  * message, or a row on screen lacks its headers (a TOP that failed). */
 static bool header_work_left(const session_t *session)
 {
-	if (session->scan_cursor < mailbox_count(session->mailbox))
-		return true;
-	size_t end = session->want_first + session->want_count;
-	if (end > session->ordered)
-		end = session->ordered;
-	for (size_t row = session->want_first; row < end; row++)
-		if (unasked(session, session->order[row]))
-			return true;
-	return false;
+	size_t index;
+	return session->scan_cursor < mailbox_count(session->mailbox) ||
+	       unasked_on_screen(session, &index);
 }
 
 /* session_pump_headers: attach the feeder while there is header work; an
