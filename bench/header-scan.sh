@@ -74,11 +74,12 @@ write_floor_input()
 
 # round_trips TRACE: from the first event of a popscope --trace to the first
 # TOP sent, in round trips of RTT_MS (times in the trace are milliseconds),
-# in all and per phase: TCP connect, TLS handshake, greeting, the first CAPA,
-# the login (AUTH/USER.. to "logged in"), from there to the server's first
-# answer (CAPA and STAT, sent as the login succeeds: one round trip plus the
-# server's time to open the mailbox), then up to the first TOP (sent as
-# STAT's answer gives the count).
+# in all and per phase: TCP connect, TLS handshake, the greeting and the
+# first CAPA (sent with the handshake's last flight, answered with the
+# greeting), the login (AUTH/USER.. to "logged in"), from there to the
+# server's first answer (CAPA and STAT, sent as the login succeeds: one
+# round trip plus the server's time to open the mailbox), then up to the
+# first TOP (sent as STAT's answer gives the count).
 round_trips()
 {
 	awk -v rtt="$RTT_MS" '
@@ -89,7 +90,6 @@ round_trips()
 		NR == 1 { start = ms($1) }
 		$2 == "---" && $3 == "connected" && !conn { conn = ms($1) }
 		$2 == "TLS" && !tls { tls = ms($1) }
-		$2 == "S:" && !greet { greet = ms($1) }
 		$2 == "---" && $3 == "authenticating" && !auth { auth = ms($1) }
 		$2 == "---" && $3 == "logged" && !login { login = ms($1) }
 		$2 == "S:" && login && !answer { answer = ms($1) }
@@ -97,8 +97,7 @@ round_trips()
 			printf "%.1f round trips (%d ms)\n", (top - start) / rtt, top - start
 			phase("start to TCP connected", start, conn)
 			phase("TLS handshake", conn, tls ? tls : conn)
-			phase("greeting", tls ? tls : conn, greet)
-			phase("CAPA", greet, auth)
+			phase("greeting and CAPA", tls ? tls : conn, auth)
 			phase("login (SASL exchange)", auth, login)
 			phase("login to the first answer", login, answer)
 			phase("first answer to the first TOP", answer, top)

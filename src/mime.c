@@ -468,8 +468,26 @@ static bool field_is(const field_t *field, const char *name)
 
 /* decoded_value: a raw value unfolded and RFC 2047 decoded, as GMime gives
  * a header's value; g_free it. */
+/* plain_value: raw is one line of printable ASCII without an encoded word
+ * ("=?"): unfolding and RFC 2047 decoding would only trim its ends. Most
+ * Subject and Date values are such, and a header scan decodes thousands. */
+static bool plain_value(const char *raw)
+{
+	for (const char *c = raw; *c; c++)
+		if ((*c < ' ' && *c != '\t') || *c > '~' || (*c == '=' && c[1] == '?'))
+			return false;
+	return true;
+}
+
 static char *decoded_value(const char *raw)
 {
+	if (plain_value(raw)) {
+		const char *start = raw + strspn(raw, " \t");
+		size_t len = strlen(start);
+		while (len && (start[len - 1] == ' ' || start[len - 1] == '\t'))
+			len--;
+		return g_strndup(start, len);
+	}
 	char *unfolded = g_mime_utils_header_unfold(raw);
 	char *decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
 	g_free(unfolded);

@@ -218,24 +218,49 @@ static void on_quit(void *ctx, const pop3_reply_t *reply)
 	}
 }
 
+/* The QUIT batch_drain_quitting queued, if it did. */
+static quit_state_t early_quit;
+static bool early_quit_queued;
+
+void batch_drain_quitting(pop3_t *pop3)
+{
+	while (pop3_busy(pop3) > 0 && pop3_is_running(pop3) && !interrupted) {
+		iterate(pop3);
+		if (!early_quit_queued && pop3_is_ready(pop3) && !pop3_feeding(pop3)) {
+			early_quit_queued = true;
+			pop3_quit_behind(pop3, on_quit, &early_quit);
+		}
+	}
+}
+
+bool batch_still_good(const pop3_t *pop3)
+{
+	return pop3_is_ready(pop3) ||
+	       (early_quit_queued && early_quit.answered && early_quit.error == POP3_OK);
+}
+
 mailbox_quit_t batch_quit(pop3_t *pop3, mailbox_t *mailbox, char **why)
 {
-	quit_state_t state = {0};
-	if (mailbox)
-		gate_quit_sent(mailbox);
-	pop3_quit(pop3, on_quit, &state);
-	while (!state.answered && pop3_is_running(pop3) && !interrupted)
+	quit_state_t fresh = {0};
+	quit_state_t *state = early_quit_queued ? &early_quit : &fresh;
+	if (!early_quit_queued) {
+		if (mailbox)
+			gate_quit_sent(mailbox);
+		pop3_quit(pop3, on_quit, state);
+	}
+	while (!state->answered && pop3_is_running(pop3) && !interrupted)
 		iterate(pop3);
 	if (why)
-		*why = state.refusal ? state.refusal : xstrdup(pop3_errstr(pop3));
+		*why = state->refusal ? state->refusal : xstrdup(pop3_errstr(pop3));
 	else
-		free(state.refusal);
+		free(state->refusal);
+	state->refusal = NULL;
 	if (!mailbox)
-		return state.ok ? QUIT_CONFIRMED : QUIT_FAILED;
-	if (state.answered && state.error == POP3_OK)
-		gate_quit_answered(mailbox, state.ok);
+		return state->ok ? QUIT_CONFIRMED : QUIT_FAILED;
+	if (state->answered && state->error == POP3_OK)
+		gate_quit_answered(mailbox, state->ok);
 	else /* no answer: unless the engine says QUIT never left, it may have */
-		gate_quit_failed(mailbox, !state.answered || state.sent);
+		gate_quit_failed(mailbox, !state->answered || state->sent);
 	return mailbox_quit_state(mailbox);
 }
 

@@ -36,6 +36,14 @@ int batch_open(pop3_t *pop3, mailbox_t *mailbox);
 /* batch_drain: run the loop until no command is queued or in flight, the
  * engine stopped, or a signal came. */
 void batch_drain(pop3_t *pop3);
+/* batch_drain_quitting: batch_drain for a session that changes nothing:
+ * once the feeder has given its last command, QUIT is queued right behind
+ * those in flight (pop3_quit_behind), so that its answer comes with theirs
+ * rather than a round trip later. batch_quit then waits for that QUIT. */
+void batch_drain_quitting(pop3_t *pop3);
+/* batch_still_good: the session is ready, or ended with the answer to the
+ * QUIT batch_drain_quitting queued. */
+bool batch_still_good(const pop3_t *pop3);
 /* batch_load: run the loop until batch_open's mailbox holds LIST and UIDL
  * under the model's one policy. Returns 0 (then *problem may describe a
  * UIDL problem: the rows concerned cannot be deleted), an exit status with

@@ -120,6 +120,10 @@ static void print_json_string(const char *raw)
 
 static void print_tsv_field(const char *raw)
 {
+	if (!raw || sanitize_is_plain(raw)) { /* most fields: no copy to make */
+		fputs(raw ? raw : "", stdout);
+		return;
+	}
 	char *text = sanitize_display(raw ? raw : "", raw ? strlen(raw) : 0, false, false);
 	fputs(text, stdout);
 	free(text);
@@ -204,14 +208,14 @@ int batch_list(const cli_options_t *options, const pop3_config_t *config, trace_
 	status = batch_load(pop3, &problem);
 	if (status == 0 && has_top) {
 		pop3_set_feeder(pop3, feed_top, &scan);
-		batch_drain(pop3);
+		batch_drain_quitting(pop3);
 	}
 
 	if (batch_interrupted()) {
 		fprintf(stderr, _("popscope: interrupted by %s; nothing was changed\n"),
 			batch_signal_name(batch_interrupted()));
 		status = 128 + batch_interrupted();
-	} else if (status < 0 || !pop3_is_ready(pop3)) {
+	} else if (status < 0 || !batch_still_good(pop3)) {
 		status = batch_report_failure(pop3);
 	} else if (status > 0) {
 		fprintf(stderr, "popscope: %s\n", problem);

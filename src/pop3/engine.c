@@ -291,6 +291,8 @@ uint64_t pop3_submit_internal(pop3_t *pop3, const pop3_request_t *request, bool 
 	cmd->ctx = request->ctx;
 	cmd->on_continue = on_continue;
 	cmd->latency_ms = -1;
+	if (command->gated)
+		pop3->deletes_queued = true;
 	pop3_body_init(&cmd->decoder);
 	buf_init(&cmd->body);
 	buf_init(&cmd->trace_line_buf);
@@ -343,6 +345,14 @@ void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx)
 	pop3_submit_internal(pop3, &request, true, NULL);
 	pop3->quit_sent = true;
 	pop3->feed = NULL;
+}
+
+void pop3_quit_behind(pop3_t *pop3, pop3_done_fn done, void *ctx)
+{
+	bool queued = pop3->phase == PHASE_READY && !pop3->quit_sent;
+	pop3_quit(pop3, done, ctx);
+	if (queued && !pop3->deletes_queued)
+		pop3->pending_tail->barrier = false;
 }
 
 void pop3_set_feeder(pop3_t *pop3, pop3_feed_fn feed, void *ctx)
@@ -416,7 +426,8 @@ static void send_cmd(pop3_t *pop3, pop3_cmd_t *cmd)
 static bool can_send_next(const pop3_t *pop3)
 {
 	const pop3_cmd_t *cmd = pop3->pending_head;
-	if (!cmd || (pop3->phase != PHASE_LOGIN && pop3->phase != PHASE_READY))
+	if (!cmd || (pop3->phase != PHASE_LOGIN && pop3->phase != PHASE_READY &&
+		     !(pop3->phase == PHASE_GREETING && pop3->capa_before_greeting)))
 		return false;
 	/* The peer has closed: a command written now is never read (so a QUIT
 	 * held back here is known not to have reached the server). */
@@ -474,7 +485,9 @@ static void send_pending(pop3_t *pop3)
 			return;
 		if (!can_send_next(pop3))
 			return;
-		if (pop3->inflight_count == 0 && refuse_unsolicited(pop3))
+		/* Before the greeting, what waits is the greeting. */
+		if (pop3->inflight_count == 0 && pop3->phase != PHASE_GREETING &&
+		    refuse_unsolicited(pop3))
 			return;
 		pop3_cmd_t *cmd = pop3->pending_head;
 		/* The first command after a quiet spell starts the clock: the
@@ -585,8 +598,8 @@ static void complete_head(pop3_t *pop3)
 		reply_bytes += cmd->decoder.octets + 3;
 	long long now = now_us();
 	pop3_window_done(&pop3->window, cmd->estimate, reply_bytes,
-			 cmd->in_body && !cmd->expect_octets, cmd->status_us - cmd->sent_us, now,
-			 pop3->inflight_count == 0);
+			 cmd->in_body && !cmd->expect_octets && cmd->verb == POP3_CMD_TOP,
+			 cmd->status_us - cmd->sent_us, now, pop3->inflight_count == 0);
 	finish_cmd(pop3, cmd, POP3_OK);
 }
 
@@ -668,7 +681,8 @@ static bool handle_greeting(pop3_t *pop3, const char *line, size_t len)
 	pop3->apop_timestamp = pop3_apop_timestamp(line, len);
 	pop3_emit(pop3, POP3_EVENT_GREETING);
 	pop3->phase = PHASE_LOGIN;
-	pop3_login_begin(pop3);
+	if (!pop3->capa_before_greeting)
+		pop3_login_begin(pop3);
 	return pop3->phase != PHASE_FAILED;
 }
 
@@ -791,6 +805,11 @@ static void tls_established(pop3_t *pop3)
 	pop3_emit(pop3, POP3_EVENT_TLS);
 	if (pop3->phase == PHASE_TLS_IMPLICIT) {
 		pop3->phase = PHASE_GREETING;
+		/* The first CAPA rides with the handshake's last flight instead of
+		 * a round trip later: over TLS the server's first word is always
+		 * the greeting, and it reads CAPA after sending it. */
+		pop3->capa_before_greeting = true;
+		pop3_login_begin(pop3);
 	} else {
 		pop3->phase = PHASE_LOGIN;
 		pop3_login_begin(pop3);
@@ -970,6 +989,11 @@ void pop3_handle_io(pop3_t *pop3, const struct pollfd *fds, size_t count)
 size_t pop3_busy(const pop3_t *pop3)
 {
 	return pop3->inflight_count + pop3->pending_count + (pop3->feed != NULL);
+}
+
+bool pop3_feeding(const pop3_t *pop3)
+{
+	return pop3->feed != NULL;
 }
 
 bool pop3_is_ready(const pop3_t *pop3)

@@ -190,6 +190,11 @@ uint64_t pop3_submit(pop3_t *pop3, const pop3_request_t *request);
 void pop3_cancel(pop3_t *pop3, uint64_t id);
 /* pop3_quit: queue QUIT after everything else; POP3_EVENT_CLOSED follows. */
 void pop3_quit(pop3_t *pop3, pop3_done_fn done, void *ctx);
+/* pop3_quit_behind: pop3_quit for a session that queued no DELE: QUIT goes
+ * out right behind the commands in flight instead of after their answers
+ * (there is nothing for it to commit, so no answer could change the
+ * decision to end). Once a DELE was queued it is pop3_quit. */
+void pop3_quit_behind(pop3_t *pop3, pop3_done_fn done, void *ctx);
 
 /* Background work (a header scan) is not queued up front: the engine asks
  * the feeder for the next command whenever nothing else is queued and the
@@ -204,6 +209,8 @@ void pop3_set_feeder(pop3_t *pop3, pop3_feed_fn feed, void *ctx);
 /* pop3_busy: commands queued or in flight, plus one while a feeder is
  * attached. */
 size_t pop3_busy(const pop3_t *pop3);
+/* pop3_feeding: a feeder is attached (it has not yet said it is done). */
+bool pop3_feeding(const pop3_t *pop3);
 bool pop3_is_ready(const pop3_t *pop3);
 pop3_error_t pop3_error(const pop3_t *pop3);
 /* pop3_errstr: translated description of the failure ("" when none). */

@@ -103,6 +103,8 @@ struct pop3 {
 	char *apop_timestamp;
 	pop3_capa_t capa;
 	bool stls_done;
+	/* Implicit TLS: the first CAPA went out before the greeting came. */
+	bool capa_before_greeting;
 	char *auth_method;
 	char *auth_fallback; /* set once a -PLUS login was retried without binding */
 	sasl_exchange_t *sasl;
@@ -114,6 +116,7 @@ struct pop3 {
 	 * before the CAPA after login is answered. */
 	bool login_pipelining;
 	bool tls_probe_sent; /* QUIT sent after a silent greeting (tlsport.c) */
+	bool deletes_queued; /* a DELE was queued in this session */
 };
 
 long long pop3_now_ms(void);

@@ -74,12 +74,12 @@ static void take_sample(pop3_window_t *window, long long now_us)
 }
 
 void pop3_window_done(pop3_window_t *window, uint64_t estimate, uint64_t reply_bytes,
-		      bool unsized_body, long long latency_us, long long now_us, bool idle)
+		      bool header_block, long long latency_us, long long now_us, bool idle)
 {
 	window->in_flight = window->in_flight > estimate ? window->in_flight - estimate : 0;
 	if (latency_us >= 0 && (window->round_trip_us < 0 || latency_us < window->round_trip_us))
 		window->round_trip_us = latency_us;
-	if (unsized_body)
+	if (header_block)
 		window->reply_average = (window->reply_average * 7 + reply_bytes) / 8;
 	if (window->busy_since_us >= 0) {
 		window->busy_bytes += reply_bytes;

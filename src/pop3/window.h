@@ -31,7 +31,7 @@
 typedef struct {
 	uint64_t budget;         /* reply bytes that may be in flight */
 	uint64_t in_flight;      /* estimated reply bytes of the commands in flight */
-	uint64_t reply_average;  /* multi-line replies of unknown size, so far */
+	uint64_t reply_average;  /* header blocks (TOP n 0) seen so far */
 	long long round_trip_us; /* shortest command-to-status time; -1 = none yet */
 	long long busy_since_us; /* start of the current busy stretch; -1 = idle */
 	uint64_t busy_bytes;     /* reply bytes completed in that stretch */
@@ -49,10 +49,12 @@ bool pop3_window_has_room(const pop3_window_t *window, uint64_t estimate);
 /* pop3_window_sent: a command of this estimate went out at now_us. */
 void pop3_window_sent(pop3_window_t *window, uint64_t estimate, long long now_us);
 /* pop3_window_done: its reply is complete: reply_bytes arrived, latency_us
- * after it was sent (-1 if unknown); unsized_body when it was a multi-line
- * reply whose size nobody gave (it updates the average); idle when nothing
- * else is in flight now. */
+ * after it was sent (-1 if unknown); header_block when it was a TOP reply
+ * whose size nobody gave (it updates the average: the one-off listings,
+ * CAPA, UIDL and LIST, are thousands of times a header block in a large
+ * mailbox and would make the TOPs after them look as large); idle when
+ * nothing else is in flight now. */
 void pop3_window_done(pop3_window_t *window, uint64_t estimate, uint64_t reply_bytes,
-		      bool unsized_body, long long latency_us, long long now_us, bool idle);
+		      bool header_block, long long latency_us, long long now_us, bool idle);
 
 #endif

@@ -149,6 +149,14 @@ char *sanitize_display(const char *in, size_t len, bool keep_tab, bool ascii_onl
 	return xrealloc(out, (size_t)(p - out) + 1);
 }
 
+bool sanitize_is_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~')
+			return false;
+	return true;
+}
+
 bool sanitize_locale_is_utf8(void)
 {
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

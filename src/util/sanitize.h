@@ -18,6 +18,10 @@
  * '?' and control pictures become '^X' style two-character escapes. */
 char *sanitize_display(const char *in, size_t len, bool keep_tab, bool ascii_only);
 
+/* sanitize_is_plain: s is printable ASCII (0x20..0x7E) only, which
+ * sanitize_display gives back unchanged. */
+bool sanitize_is_plain(const char *s);
+
 /* sanitize_locale_is_utf8: the character set of LC_CTYPE is UTF-8. */
 bool sanitize_locale_is_utf8(void);
 

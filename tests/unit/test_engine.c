@@ -1,6 +1,6 @@
 /* test_engine: the engine against a scripted server in a child process:
  * bounded multi-line bodies, the speed floor, unsolicited replies, the
- * feeder and the window. */
+ * feeder, the window and QUIT behind a scan. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -70,9 +70,17 @@ static void send_body(int fd, size_t octets, bool terminate)
 	send_text(fd, ".\r\n");
 }
 
+/* held_reply: a reply the server sends only once the next line came, as
+ * if it took a while: a client that waits for it waits for ever. */
+static char held_reply[1200];
+
 /* The mailbox STAT announces: one message of 100 octets. */
 static bool serve_login(int fd, const char *line)
 {
+	if (held_reply[0]) {
+		send_text(fd, held_reply);
+		held_reply[0] = '\0';
+	}
 	static const char *const replies[][2] = {
 	    {"CAPA", "+OK\r\nUSER\r\nTOP\r\nUIDL\r\nPIPELINING\r\n.\r\n"},
 	    {"USER", "+OK\r\n"},
@@ -571,17 +579,23 @@ static void test_commands_from_the_table(void **state)
 
 /* ---- the feeder and the window ---- */
 
+/* hold_top: the TOP whose answer serve_headers holds (0: none). */
+static unsigned hold_top;
+
 /* TOP n 0: a header block of about 1 KB; NOOP: +OK. */
 static void serve_headers(int fd, const char *line)
 {
-	char reply[1200], pad[1001];
+	char reply[sizeof held_reply], pad[1001];
 	unsigned number;
 	memset(pad, 'x', sizeof pad - 1);
 	pad[sizeof pad - 1] = '\0';
 	if (sscanf(line, "TOP %u 0", &number) == 1) {
 		snprintf(reply, sizeof reply,
 			 "+OK\r\nSubject: message %u\r\nX-Pad: %s\r\n\r\n.\r\n", number, pad);
-		send_text(fd, reply);
+		if (number == hold_top)
+			memcpy(held_reply, reply, sizeof reply);
+		else
+			send_text(fd, reply);
 	} else {
 		send_text(fd, "+OK\r\n");
 	}
@@ -669,6 +683,55 @@ static void test_feeder_yields_to_submitted(void **state)
 	free(log);
 }
 
+typedef struct {
+	bool answered;
+	bool ok;
+} quit_result_t;
+
+static void on_quit_done(void *ctx, const pop3_reply_t *reply)
+{
+	quit_result_t *quit = ctx;
+	quit->answered = true;
+	quit->ok = reply->error == POP3_OK && reply->ok;
+}
+
+/* pop3_quit_behind: QUIT goes out right behind the last TOPs of a scan
+ * that changed nothing, before their answers: the server here answers the
+ * last TOP only once the next line came. After a DELE, QUIT waits for the
+ * answers, so that one never comes. */
+static void test_quit_behind(void **state)
+{
+	(void)state;
+	hold_top = 50;
+	for (int with_dele = 0; with_dele <= 1; with_dele++) {
+		session_t s;
+		scan_t scan = {.last = 50};
+		quit_result_t quit = {0};
+		result_t dele;
+		open_scan(&s, serve_headers, &scan);
+		if (with_dele) {
+			submit(&s, (pop3_request_t){.verb = POP3_CMD_DELE, .args = {1}, .argc = 1},
+			       &dele);
+			wait_done(&s, &dele);
+		}
+		while (pop3_feeding(s.pop3) && pop3_is_running(s.pop3))
+			loop_iterate(s.pop3, NULL, 0, -1);
+		pop3_quit_behind(s.pop3, on_quit_done, &quit);
+		long long start = now_ms();
+		while (!quit.answered && pop3_is_running(s.pop3) && now_ms() - start < 500)
+			loop_iterate(s.pop3, NULL, 0, 50);
+		if (with_dele) {
+			assert_false(quit.answered);
+			assert_int_equal(scan.answered, scan.last - 1);
+		} else {
+			assert_true(quit.ok);
+			assert_int_equal(scan.in_order, scan.last);
+		}
+		free(session_close(&s));
+	}
+	hold_top = 0;
+}
+
 static void test_window_bounds_what_is_in_flight(void **state)
 {
 	session_t s;
@@ -704,6 +767,7 @@ int main(void)
 	    cmocka_unit_test(test_commands_from_the_table),
 	    cmocka_unit_test(test_feeder_yields_to_submitted),
 	    cmocka_unit_test(test_window_bounds_what_is_in_flight),
+	    cmocka_unit_test(test_quit_behind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

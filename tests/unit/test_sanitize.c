@@ -38,6 +38,25 @@ static void test_plain_text_unchanged(void **state)
 	check(NULL, 0, false, false, "");
 }
 
+/* sanitize_is_plain vouches for exactly the bytes sanitize_display keeps
+ * as they are on their own. */
+static void test_is_plain(void **state)
+{
+	for (int c = 1; c < 256; c++) {
+		char one[2] = {(char)c, '\0'};
+		char *shown = sanitize_display(one, 1, false, false);
+		bool plain = c >= 0x20 && c <= 0x7e;
+		assert_int_equal(sanitize_is_plain(one), plain);
+		if (plain)
+			assert_string_equal(shown, one);
+		free(shown);
+	}
+	assert_true(sanitize_is_plain(""));
+	assert_true(sanitize_is_plain("Re: [list] 50% off ~all~ {items}"));
+	assert_false(sanitize_is_plain("tab\there"));
+	assert_false(sanitize_is_plain("h\xc3\xa9llo"));
+}
+
 static void test_c0_become_control_pictures(void **state)
 {
 	CHECK("\x1b[31mred", "\xe2\x90\x9b[31mred");
@@ -363,6 +382,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plain_text_unchanged),
+	    cmocka_unit_test(test_is_plain),
 	    cmocka_unit_test(test_c0_become_control_pictures),
 	    cmocka_unit_test(test_tab_kept_on_request),
 	    cmocka_unit_test(test_nul_is_replaced),
