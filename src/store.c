@@ -56,8 +56,8 @@ struct store_file {
 	char *temp_name; /* our temporary name in dir; NULL once gone */
 	dev_t dev;       /* identity of the file we created */
 	ino_t ino;
-	bool defer_dir_sync; /* the batch syncs the directory (store_sync_dir) */
-	bool want_digest;    /* store_commit reads the octets back (store_want_digest) */
+	bool deferred;    /* the batch syncs file and directory (store_batch_sync) */
+	bool want_digest; /* store_commit reads the octets back (store_want_digest) */
 
 	/* mbox: the message is spooled to a temporary file (fd, temp_name in
 	 * dirfd) and appended to the mbox only by store_commit, under a
@@ -213,9 +213,56 @@ static int sync_dir(int dirfd)
 	return fsync(dirfd) != 0 && errno != EINVAL ? errno : 0;
 }
 
-void store_defer_dir_sync(store_file_t *file)
+struct store_batch {
+	int dirfd;
+	char *dir;
+};
+
+store_batch_t *store_batch_begin(const char *dir, char **errstr)
 {
-	file->defer_dir_sync = true;
+	*errstr = NULL;
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		*errstr = xasprintf(_("cannot open the directory %s: %s"), dir, errno_text(errno));
+		return NULL;
+	}
+	store_batch_t *batch = xmalloc(sizeof *batch);
+	batch->dirfd = dirfd;
+	batch->dir = xstrdup(dir);
+	return batch;
+}
+
+void store_defer_sync(store_file_t *file)
+{
+	file->deferred = true;
+}
+
+int store_batch_sync(store_batch_t *batch, char **errstr)
+{
+	*errstr = NULL;
+	int err = 0;
+#ifdef HAVE_SYNCFS
+	/* The file system's write-back errors since the directory was opened
+	 * (at store_batch_begin) are reported here, whichever file had them. */
+	if (syncfs(batch->dirfd) != 0)
+		err = errno;
+#endif
+	if (!err)
+		err = sync_dir(batch->dirfd);
+	if (!err)
+		return 0;
+	*errstr = xasprintf(_("cannot write the files saved in %s to disk: %s"), batch->dir,
+			    errno_text(err));
+	return -1;
+}
+
+void store_batch_end(store_batch_t *batch)
+{
+	if (!batch)
+		return;
+	close(batch->dirfd);
+	free(batch->dir);
+	free(batch);
 }
 
 void store_want_digest(store_file_t *file)
@@ -259,19 +306,6 @@ static int read_back_eml(const store_file_t *file, const char *final, store_resu
 		rc = read_back(file, fd, 0, file->bytes_written, result, errstr);
 	close(fd);
 	return rc;
-}
-
-int store_sync_dir(const char *dir, char **errstr)
-{
-	*errstr = NULL;
-	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int err = dirfd < 0 ? errno : sync_dir(dirfd);
-	if (dirfd >= 0)
-		close(dirfd);
-	if (!err)
-		return 0;
-	*errstr = xasprintf(_("cannot write the directory %s to disk: %s"), dir, errno_text(err));
-	return -1;
 }
 
 store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr)
@@ -399,8 +433,13 @@ static char *place_file(store_file_t *file, char **errstr)
 static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 {
 	struct stat st;
+#ifdef HAVE_SYNCFS
+	bool sync_now = !file->deferred; /* else store_batch_sync */
+#else
+	bool sync_now = true;
+#endif
 
-	if (fsync(file->fd) != 0 || fstat(file->fd, &st) != 0) {
+	if ((sync_now && fsync(file->fd) != 0) || fstat(file->fd, &st) != 0) {
 		*errstr =
 		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(errno));
 		return -1;
@@ -432,7 +471,7 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 		free(file->temp_name);
 		file->temp_name = NULL;
 	}
-	int err = file->defer_dir_sync ? 0 : sync_dir(file->dirfd);
+	int err = file->deferred ? 0 : sync_dir(file->dirfd);
 	if (err) {
 		*errstr = xasprintf(_("cannot write the directory %s to disk: %s"), file->dir,
 				    errno_text(err));

@@ -4,9 +4,9 @@
  * O_NOFOLLOW, mode 0600), fsyncs the file, renames it into place without
  * overwriting (link + unlink, so an existing name is never replaced),
  * fsyncs the directory, and re-reads the size. Only a save that passed
- * every check may unlock DELE (see session.h). A batch of saves may sync
- * the directory once for all of them instead (store_defer_dir_sync), and
- * must then call store_sync_dir before any DELE. */
+ * every check may unlock DELE (see session.h). A batch of saves into one
+ * directory may leave both syncs to one store_batch_sync for all of them
+ * (store_defer_sync), and must then see it succeed before any DELE. */
 #ifndef POPSCOPE_STORE_H
 #define POPSCOPE_STORE_H
 
@@ -23,20 +23,36 @@ typedef struct store_file store_file_t;
  * added before the extension. Returns NULL with *errstr on failure. */
 store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr);
 
-/* store_defer_dir_sync: store_commit of this .eml file fsyncs the file but
- * not its directory: the caller calls store_sync_dir once after the last
- * save of a batch, and sends no DELE for any of them before that
- * succeeded. */
-void store_defer_dir_sync(store_file_t *file);
+typedef struct store_batch store_batch_t;
+
+/* store_batch_begin: a batch of saves into dir begins (before its first
+ * file is written: store_batch_sync reports the write-back errors of the
+ * file system from here on). Returns NULL with *errstr when dir cannot be
+ * opened. */
+store_batch_t *store_batch_begin(const char *dir, char **errstr);
+
+/* store_defer_sync: store_commit of this .eml file, one of a batch begun
+ * on its directory, neither fsyncs the file nor its directory: the caller
+ * calls store_batch_sync once after the batch's last save, and sends no
+ * DELE for any of them before that succeeded. Where the system has no
+ * syncfs(2), the file is still fsynced at once. */
+void store_defer_sync(store_file_t *file);
+
+/* store_batch_sync: everything the batch wrote to disk: syncfs(2) of the
+ * directory's file system (every file's data and name, with one journal
+ * commit instead of one per file), then fsync of the directory. A
+ * write-back error anywhere on that file system since store_batch_begin
+ * fails it. Returns 0 or -1 with *errstr. */
+int store_batch_sync(store_batch_t *batch, char **errstr);
+
+/* store_batch_end: release the batch (NULL is fine). */
+void store_batch_end(store_batch_t *batch);
 
 /* store_want_digest: store_commit also reads the saved octets back from
  * disk and fills result->sha256 (for the report, see ticket.h): the whole
  * file for .eml, the octets appended for an mbox. A read that fails or
  * comes up short fails the commit. */
 void store_want_digest(store_file_t *file);
-
-/* store_sync_dir: fsync the directory dir. Returns 0 or -1 with *errstr. */
-int store_sync_dir(const char *dir, char **errstr);
 
 /* store_begin_mbox: append one message to the mbox file at path (created
  * 0600 if missing, only a regular file, never through a symlink, locked

@@ -30,6 +30,7 @@ typedef struct {
 	mailbox_t *mailbox;
 	uint64_t number;
 	const char *dir;
+	store_batch_t *batch;  /* the saves' one sync (sync_saves); NULL: each syncs */
 	bool accept_line_ends; /* --accept-line-end-count */
 	bool digest;           /* read the file back for its SHA-256 (--report) */
 	buf_t head;            /* RETR's first bytes, held until the header block ends */
@@ -91,9 +92,9 @@ static int open_named(job_t *job)
 	char *errstr = NULL;
 	job->file = store_begin_eml(job->dir, name, &errstr);
 	free(name);
-	/* One directory sync for the whole batch (sync_saves), before any DELE. */
-	if (job->file)
-		store_defer_dir_sync(job->file);
+	/* One sync for the whole batch (sync_saves), before any DELE. */
+	if (job->file && job->batch)
+		store_defer_sync(job->file);
 	if (job->file && job->digest)
 		store_want_digest(job->file);
 	if (job->file && job->head.len &&
@@ -329,16 +330,17 @@ static void save_all(pop3_t *pop3, mailbox_t *mailbox, job_t *jobs, size_t count
 	batch_drain(pop3);
 }
 
-/* sync_saves: the directory of the batch's saves to disk, once for all of
- * them; until that succeeded none of them may be deleted. Returns 0, or -1
- * after saying why. */
-static int sync_saves(const char *dir, const mailbox_t *mailbox, const job_t *jobs, size_t count)
+/* sync_saves: the batch's saves to disk, once for all of them; until that
+ * succeeded none of them may be deleted. Returns 0, or -1 after saying
+ * why. */
+static int sync_saves(store_batch_t *batch, const mailbox_t *mailbox, const job_t *jobs,
+		      size_t count)
 {
 	bool any = false;
 	for (size_t i = 0; i < count && !any; i++)
 		any = mailbox_find(mailbox, jobs[i].number)->state == MSG_SAVED;
 	char *errstr = NULL;
-	if (!any || store_sync_dir(dir, &errstr) == 0)
+	if (!any || !batch || store_batch_sync(batch, &errstr) == 0)
 		return 0;
 	fprintf(stderr, _("popscope: %s; nothing was deleted\n"), errstr);
 	free(errstr);
@@ -433,15 +435,22 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 	size_t count = 0;
 	if (status == 0 && resolve(options, mailbox, jobs, &count) < 0)
 		status = EXIT_DATAERR;
+	store_batch_t *batch = NULL;
 	if (status == 0) {
+		/* Without a batch (the directory cannot be opened) each save syncs
+		 * itself, and says why it failed. */
+		char *errstr = NULL;
+		batch = store_batch_begin(options->to_dir, &errstr);
+		free(errstr);
 		for (size_t i = 0; i < count; i++) {
 			jobs[i].mailbox = mailbox;
 			jobs[i].dir = options->to_dir;
+			jobs[i].batch = batch;
 			jobs[i].accept_line_ends = options->accept_line_end_count;
 			jobs[i].digest = options->report_file != NULL;
 		}
 		save_all(pop3, mailbox, jobs, count);
-		if (sync_saves(options->to_dir, mailbox, jobs, count) != 0)
+		if (sync_saves(batch, mailbox, jobs, count) != 0)
 			status = EXIT_IOERR;
 		else if (delete &&!batch_interrupted() && pop3_is_ready(pop3))
 			delete_saved(pop3, mailbox, jobs, count);
@@ -455,6 +464,7 @@ int batch_save(const cli_options_t *options, const pop3_config_t *config, trace_
 		jobs[i].file = NULL;
 		buf_free(&jobs[i].head);
 	}
+	store_batch_end(batch);
 	if (batch_interrupted()) {
 		gate_connection_lost(mailbox);
 		status = interrupted(mailbox, batch_interrupted());

@@ -185,30 +185,42 @@ static void test_eml_save_commit(void **state)
 	free(want);
 }
 
-/* A batch's save commits without the directory sync, which comes once at
- * the end; a directory that is gone says so. */
-static void test_eml_deferred_dir_sync(void **state)
+/* A batch's saves commit without syncing, which comes once for all of
+ * them at the end; a directory that cannot be opened has no batch. */
+static void test_eml_batch_sync(void **state)
 {
 	const char *dir = *state;
-	store_result_t result;
+	store_result_t result[2];
 	char *err = NULL;
 
-	store_file_t *file = store_begin_eml(dir, "d.eml", &err);
-	assert_non_null(file);
-	store_defer_dir_sync(file);
-	assert_int_equal(store_write(file, message, sizeof message - 1, &err), 0);
-	assert_int_equal(store_commit(file, true, sizeof message - 1, &result, &err), 0);
-	char *want = path_in(dir, "d.eml");
-	assert_file_is(want, message, sizeof message - 1);
-	assert_int_equal(store_sync_dir(dir, &err), 0);
+	store_batch_t *batch = store_batch_begin(dir, &err);
+	assert_non_null(batch);
 	assert_null(err);
+	for (int i = 0; i < 2; i++) {
+		store_file_t *file = store_begin_eml(dir, "d.eml", &err);
+		assert_non_null(file);
+		store_defer_sync(file);
+		assert_int_equal(store_write(file, message, sizeof message - 1, &err), 0);
+		assert_int_equal(store_commit(file, true, sizeof message - 1, &result[i], &err), 0);
+	}
+	char *want = path_in(dir, "d.eml");
+	char *second = path_in(dir, "d-1.eml");
+	assert_string_equal(result[0].path, want);
+	assert_string_equal(result[1].path, second);
+	assert_file_is(want, message, sizeof message - 1);
+	assert_file_is(second, message, sizeof message - 1);
+	assert_int_equal(store_batch_sync(batch, &err), 0);
+	assert_null(err);
+	store_batch_end(batch);
 	char *gone = path_in(dir, "no-such-dir");
-	assert_int_equal(store_sync_dir(gone, &err), -1);
-	assert_non_null(strstr(err, "cannot write the directory"));
+	assert_null(store_batch_begin(gone, &err));
+	assert_non_null(strstr(err, "cannot open the directory"));
 	free(err);
 	free(gone);
+	free(second);
 	free(want);
-	store_result_free(&result);
+	store_result_free(&result[0]);
+	store_result_free(&result[1]);
 }
 
 static void test_eml_unknown_size(void **state)
@@ -1269,7 +1281,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_dir, teardown_dir)
 	    T(test_eml_save_commit),
 	    T(test_eml_unknown_size),
-	    T(test_eml_deferred_dir_sync),
+	    T(test_eml_batch_sync),
 	    T(test_digest),
 	    T(test_eml_empty_message),
 	    T(test_eml_symlinked_dir),
