@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "util/gettext.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
 
 /* Deeper containers are not listed: the views cannot show them usefully and
@@ -225,6 +226,12 @@ static char *header_string(const char *s)
 		return NULL;
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
+	if (sanitize_is_plain(s)) { /* most values: nothing to repair or replace */
+		size_t len = strlen(s);
+		while (len > 0 && s[len - 1] == ' ')
+			len--;
+		return len ? xstrndup(s, len) : NULL;
+	}
 	buf_init(&b);
 	utf8_repair(&b, s, strlen(s), false);
 	if (b.len == 0) {
@@ -466,28 +473,34 @@ static bool field_is(const field_t *field, const char *name)
 	       g_ascii_strncasecmp(field->name, name, field->name_len) == 0;
 }
 
-/* decoded_value: a raw value unfolded and RFC 2047 decoded, as GMime gives
- * a header's value; g_free it. */
-/* plain_value: raw is one line of printable ASCII without an encoded word
- * ("=?"): unfolding and RFC 2047 decoding would only trim its ends. Most
- * Subject and Date values are such, and a header scan decodes thousands. */
-static bool plain_value(const char *raw)
+/* plain_value: the value, its line end and the blanks around it trimmed,
+ * is printable ASCII without an encoded word ("=?") on one line: unfolding
+ * and RFC 2047 decoding would only trim it. Most Subject and Date values
+ * are such, and a header scan decodes thousands. *start and *len: the
+ * trimmed value. */
+static bool plain_value(const char *raw, const char **start, size_t *len)
 {
-	for (const char *c = raw; *c; c++)
-		if ((*c < ' ' && *c != '\t') || *c > '~' || (*c == '=' && c[1] == '?'))
+	const char *p = raw + strspn(raw, " \t");
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' || p[n - 1] == '\n'))
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] < ' ' && p[i] != '\t') || p[i] > '~' ||
+		    (p[i] == '=' && i + 1 < n && p[i + 1] == '?'))
 			return false;
+	*start = p;
+	*len = n;
 	return true;
 }
 
+/* decoded_value: a raw value unfolded and RFC 2047 decoded, as GMime gives
+ * a header's value; g_free it. */
 static char *decoded_value(const char *raw)
 {
-	if (plain_value(raw)) {
-		const char *start = raw + strspn(raw, " \t");
-		size_t len = strlen(start);
-		while (len && (start[len - 1] == ' ' || start[len - 1] == '\t'))
-			len--;
+	const char *start;
+	size_t len;
+	if (plain_value(raw, &start, &len))
 		return g_strndup(start, len);
-	}
 	char *unfolded = g_mime_utils_header_unfold(raw);
 	char *decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
 	g_free(unfolded);
