@@ -1,9 +1,9 @@
 #!/bin/bash
 # bulk-save.sh: popscope --save all of a 10,000-message mailbox against mpop
 # fetching the same mailbox into a Maildir, alternated, on loopback over TLS.
-# Both keep the messages on the server; both put what they write on disk:
-# mpop fsyncs every file, popscope syncs the file system once after the last
-# file (syncfs, then its directory), before any DELE could go out.
+# Both keep the messages on the server; both fsync every file they write
+# (popscope together, a few hundred at a time, with each file's write-back
+# started as it was saved; then its directory once before any DELE).
 # Run from anywhere: bash bench/bulk-save.sh. See bench/README.md.
 #
 # Environment: POPSCOPE (binary, default src/popscope), MESSAGES (10000),

@@ -56,8 +56,8 @@ struct store_file {
 	char *temp_name; /* our temporary name in dir; NULL once gone */
 	dev_t dev;       /* identity of the file we created */
 	ino_t ino;
-	bool deferred;    /* the batch syncs file and directory (store_batch_sync) */
-	bool want_digest; /* store_commit reads the octets back (store_want_digest) */
+	store_batch_t *batch; /* the batch that syncs file and directory, or NULL */
+	bool want_digest;     /* store_commit reads the octets back (store_want_digest) */
 
 	/* mbox: the message is spooled to a temporary file (fd, temp_name in
 	 * dirfd) and appended to the mbox only by store_commit, under a
@@ -213,9 +213,19 @@ static int sync_dir(int dirfd)
 	return fsync(dirfd) != 0 && errno != EINVAL ? errno : 0;
 }
 
+/* At most this many saved files stay open for the batch's fsync: an open
+ * file keeps its inode, and with it a write-back error, in memory until the
+ * fsync reports it, and the descriptors stay well under the usual limit of
+ * 1,024. When that many are held, they are fsynced together. */
+#define STORE_BATCH_OPEN 256
+
 struct store_batch {
 	int dirfd;
 	char *dir;
+	int fds[STORE_BATCH_OPEN]; /* saved files not yet fsynced */
+	char *shown[STORE_BATCH_OPEN];
+	size_t held;
+	char *error; /* the first failure: the batch is not on disk */
 };
 
 store_batch_t *store_batch_begin(const char *dir, char **errstr)
@@ -226,33 +236,60 @@ store_batch_t *store_batch_begin(const char *dir, char **errstr)
 		*errstr = xasprintf(_("cannot open the directory %s: %s"), dir, errno_text(errno));
 		return NULL;
 	}
-	store_batch_t *batch = xmalloc(sizeof *batch);
+	store_batch_t *batch = xcalloc(1, sizeof *batch);
 	batch->dirfd = dirfd;
 	batch->dir = xstrdup(dir);
 	return batch;
 }
 
-void store_defer_sync(store_file_t *file)
+void store_defer_sync(store_file_t *file, store_batch_t *batch)
 {
-	file->deferred = true;
+	file->batch = batch;
+}
+
+/* batch_fsync: fsync and close the files the batch holds; the first
+ * failure is the batch's. */
+static void batch_fsync(store_batch_t *batch)
+{
+	for (size_t i = 0; i < batch->held; i++) {
+		int err = fsync(batch->fds[i]) != 0 ? errno : 0;
+		if (close(batch->fds[i]) != 0 && !err)
+			err = errno;
+		if (err && !batch->error)
+			batch->error = xasprintf(_("cannot write %s to disk: %s"), batch->shown[i],
+						 errno_text(err));
+		free(batch->shown[i]);
+	}
+	batch->held = 0;
+}
+
+/* batch_hold: a saved file's descriptor waits for the batch's fsync; its
+ * write-back starts now, so that the fsync finds it done. */
+static void batch_hold(store_batch_t *batch, int fd, const char *shown)
+{
+#ifdef HAVE_SYNC_FILE_RANGE
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+	if (batch->held == STORE_BATCH_OPEN)
+		batch_fsync(batch);
+	batch->fds[batch->held] = fd;
+	batch->shown[batch->held] = xstrdup(shown);
+	batch->held++;
 }
 
 int store_batch_sync(store_batch_t *batch, char **errstr)
 {
 	*errstr = NULL;
-	int err = 0;
-#ifdef HAVE_SYNCFS
-	/* The file system's write-back errors since the directory was opened
-	 * (at store_batch_begin) are reported here, whichever file had them. */
-	if (syncfs(batch->dirfd) != 0)
-		err = errno;
-#endif
-	if (!err)
-		err = sync_dir(batch->dirfd);
+	batch_fsync(batch);
+	if (batch->error) {
+		*errstr = xstrdup(batch->error);
+		return -1;
+	}
+	int err = sync_dir(batch->dirfd);
 	if (!err)
 		return 0;
-	*errstr = xasprintf(_("cannot write the files saved in %s to disk: %s"), batch->dir,
-			    errno_text(err));
+	*errstr =
+	    xasprintf(_("cannot write the directory %s to disk: %s"), batch->dir, errno_text(err));
 	return -1;
 }
 
@@ -260,8 +297,13 @@ void store_batch_end(store_batch_t *batch)
 {
 	if (!batch)
 		return;
+	for (size_t i = 0; i < batch->held; i++) {
+		close(batch->fds[i]);
+		free(batch->shown[i]);
+	}
 	close(batch->dirfd);
 	free(batch->dir);
+	free(batch->error);
 	free(batch);
 }
 
@@ -433,13 +475,9 @@ static char *place_file(store_file_t *file, char **errstr)
 static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 {
 	struct stat st;
-#ifdef HAVE_SYNCFS
-	bool sync_now = !file->deferred; /* else store_batch_sync */
-#else
-	bool sync_now = true;
-#endif
 
-	if ((sync_now && fsync(file->fd) != 0) || fstat(file->fd, &st) != 0) {
+	/* A batch's file is fsynced by store_batch_sync, with the others. */
+	if ((!file->batch && fsync(file->fd) != 0) || fstat(file->fd, &st) != 0) {
 		*errstr =
 		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(errno));
 		return -1;
@@ -451,17 +489,19 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 				    (unsigned long long)st.st_size);
 		return -1;
 	}
-	int fd = file->fd;
-	file->fd = -1;
-	if (close(fd) != 0) {
+	/* A batch's file stays open until its fsync (batch_hold). */
+	int held = file->batch ? file->fd : -1;
+	if (!file->batch && close(file->fd) != 0) {
+		file->fd = -1;
 		*errstr =
 		    xasprintf(_("cannot write %s to disk: %s"), file->display, errno_text(errno));
 		return -1;
 	}
+	file->fd = -1;
 
 	char *final = place_file(file, errstr);
 	if (!final)
-		return -1;
+		goto fail;
 	if (file->temp_name) {
 		if (unlinkat(file->dirfd, file->temp_name, 0) != 0) {
 			*errstr = xasprintf(_("cannot remove the temporary file %s in %s: %s"),
@@ -471,7 +511,7 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 		free(file->temp_name);
 		file->temp_name = NULL;
 	}
-	int err = file->deferred ? 0 : sync_dir(file->dirfd);
+	int err = file->batch ? 0 : sync_dir(file->dirfd);
 	if (err) {
 		*errstr = xasprintf(_("cannot write the directory %s to disk: %s"), file->dir,
 				    errno_text(err));
@@ -499,11 +539,16 @@ static int commit_eml(store_file_t *file, store_result_t *result, char **errstr)
 	result->bytes_received = file->bytes_received;
 	result->bytes_on_disk = (uint64_t)st.st_size;
 	free(final);
+	if (held >= 0)
+		batch_hold(file->batch, held, file->display);
 	return 0;
 
 fail:
-	remove_if_ours(file, final);
+	if (final)
+		remove_if_ours(file, final);
 	free(final);
+	if (held >= 0)
+		close(held);
 	return -1;
 }
 

@@ -25,24 +25,22 @@ store_file_t *store_begin_eml(const char *dir, const char *name, char **errstr);
 
 typedef struct store_batch store_batch_t;
 
-/* store_batch_begin: a batch of saves into dir begins (before its first
- * file is written: store_batch_sync reports the write-back errors of the
- * file system from here on). Returns NULL with *errstr when dir cannot be
- * opened. */
+/* store_batch_begin: a batch of saves into dir begins. Returns NULL with
+ * *errstr when dir cannot be opened. */
 store_batch_t *store_batch_begin(const char *dir, char **errstr);
 
-/* store_defer_sync: store_commit of this .eml file, one of a batch begun
- * on its directory, neither fsyncs the file nor its directory: the caller
- * calls store_batch_sync once after the batch's last save, and sends no
- * DELE for any of them before that succeeded. Where the system has no
- * syncfs(2), the file is still fsynced at once. */
-void store_defer_sync(store_file_t *file);
+/* store_defer_sync: this .eml file (in the batch's directory) is one of
+ * batch's: store_commit neither fsyncs it nor its directory. It starts the
+ * file's write-back (sync_file_range) and keeps it open for the batch,
+ * which fsyncs its files together, some hundreds at a time, as dpkg does:
+ * the fsyncs then find the data written and share journal commits. The
+ * caller calls store_batch_sync once after the batch's last save, and
+ * sends no DELE for any of them before that succeeded. */
+void store_defer_sync(store_file_t *file, store_batch_t *batch);
 
-/* store_batch_sync: everything the batch wrote to disk: syncfs(2) of the
- * directory's file system (every file's data and name, with one journal
- * commit instead of one per file), then fsync of the directory. A
- * write-back error anywhere on that file system since store_batch_begin
- * fails it. Returns 0 or -1 with *errstr. */
+/* store_batch_sync: fsync every file of the batch not yet fsynced, then
+ * the directory. Any failure since the batch began (naming the file) fails
+ * it. Returns 0 or -1 with *errstr. */
 int store_batch_sync(store_batch_t *batch, char **errstr);
 
 /* store_batch_end: release the batch (NULL is fine). */

@@ -94,7 +94,7 @@ static int open_named(job_t *job)
 	free(name);
 	/* One sync for the whole batch (sync_saves), before any DELE. */
 	if (job->file && job->batch)
-		store_defer_sync(job->file);
+		store_defer_sync(job->file, job->batch);
 	if (job->file && job->digest)
 		store_want_digest(job->file);
 	if (job->file && job->head.len &&

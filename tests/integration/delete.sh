@@ -30,21 +30,27 @@ done
 probe uidl >"$WORK/uidl-after" || bail_out "poplib UIDL failed"
 is "$(probe stat | cut -d ' ' -f 1)" "$((count - 2))" "two messages fewer"
 
-# Durability in a batch: one syncfs of the directory's file system for all
-# the files (no fsync one by one), then the directory's fsync, and only then
-# is DELE sent.
+# Durability in a batch: every file is fsynced (together, after the last
+# save; its write-back began as it was saved), the directory once after
+# them, and only then is DELE sent.
 if command -v strace >/dev/null; then
 	mkdir "$WORK/out-sync"
-	strace -f -qq -y -e trace=fsync,fdatasync,syncfs,write -o "$WORK/strace.log" \
+	strace -f -qq -y -e trace=fsync,fdatasync,sync_file_range,write -o "$WORK/strace.log" \
 		env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 		"$POPSCOPE" --delete 1-3 --to "$WORK/out-sync" "$POP3S_URL" \
 		--ca-file "$CA_FILE" --password-command "$PW_CMD" >"$WORK/stdout" 2>"$WORK/stderr"
 	ok $? "--delete 1-3 under strace: exit 0"
 	is "$(grep -c '^deleted ' "$WORK/stdout")" 3 "--delete 1-3 under strace: three deleted"
-	is "$(grep -cE "^[0-9]+ +syncfs\\([0-9]+<$WORK/out-sync>\\) += 0" "$WORK/strace.log")" 1 \
-		"--delete 1-3: one syncfs of the directory's file system, for the three files"
-	is "$(grep -cE "fsync\\([0-9]+<$WORK/out-sync/[^>]+>\\)" "$WORK/strace.log")" 0 \
-		"--delete 1-3: no file fsynced one by one"
+	# A file's descriptor shows the temporary name it was created under,
+	# "(deleted)" since the file was linked to its final name.
+	is "$(grep -cE "fsync\\([0-9]+<$WORK/out-sync/[^>]+>(\\(deleted\\))?\\)" "$WORK/strace.log")" 3 \
+		"--delete 1-3: each of the three files fsynced"
+	is "$(grep -cE "sync_file_range\\([0-9]+<$WORK/out-sync/[^>]+>(\\(deleted\\))?, 0, 0, SYNC_FILE_RANGE_WRITE\\)" \
+		"$WORK/strace.log")" 3 "--delete 1-3: each file's write-back started as it was saved"
+	order=$(awk -v dir="<$WORK/out-sync/" 'index($0, dir) && /sync_file_range\(/ { last = NR }
+		index($0, dir) && / fsync\(/ && !first { first = NR }
+		END { print (first > last) ? "together" : "one by one" }' "$WORK/strace.log")
+	is "$order" together "--delete 1-3: the files are fsynced after the last save, together"
 	is "$(grep -cE "fsync\\([0-9]+<$WORK/out-sync>\\)" "$WORK/strace.log")" 1 \
 		"--delete 1-3: the directory fsynced once"
 	# After the directory's fsync: no more file syncs, and the socket writes
@@ -54,7 +60,7 @@ if command -v strace >/dev/null; then
 		END { printf "%d %d", f, w }' "$WORK/strace.log")
 	like "$after" '^0 [1-9]' "--delete 1-3: DELE goes out after the directory sync, no file sync after it"
 else
-	skip "strace is not installed (tests/install-deps.sh installs it)" 6
+	skip "strace is not installed (tests/install-deps.sh installs it)" 7
 fi
 is "$(cut -d ' ' -f 2 "$WORK/uidl-after" | tr '\n' ' ')" \
 	"$(awk '$1 != 2 && $1 != 5 { print $2 }' "$WORK/uidl-before" | tr '\n' ' ')" \
