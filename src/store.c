@@ -47,6 +47,7 @@ struct store_file {
 	char *display;           /* the path named in messages */
 	uint64_t bytes_received; /* octets handed to store_write */
 	uint64_t bytes_written;  /* octets the kernel accepted */
+	uint64_t written_back;   /* octets whose write-back was started */
 	int write_errno;         /* first write failure; the save is then dead */
 
 	/* eml */
@@ -1144,6 +1145,24 @@ static int commit_mbox(store_file_t *file, store_result_t *result, char **errstr
 
 /* ---- common ---- */
 
+/* A large message's write-back starts every this many octets as it
+ * arrives, so that the fsync at the end finds most of it on disk already
+ * (and the page cache does not fill with it). */
+#define STORE_WRITE_BACK_STEP (8u * 1024 * 1024)
+
+static void write_back_so_far(store_file_t *file)
+{
+#ifdef HAVE_SYNC_FILE_RANGE
+	if (file->bytes_written - file->written_back < STORE_WRITE_BACK_STEP)
+		return;
+	sync_file_range(file->fd, (off_t)file->written_back,
+			(off_t)(file->bytes_written - file->written_back), SYNC_FILE_RANGE_WRITE);
+	file->written_back = file->bytes_written;
+#else
+	(void)file;
+#endif
+}
+
 int store_write(store_file_t *file, const void *data, size_t len, char **errstr)
 {
 	*errstr = NULL;
@@ -1151,10 +1170,12 @@ int store_write(store_file_t *file, const void *data, size_t len, char **errstr)
 		file->bytes_received += len;
 		if (file->kind == STORE_EML) {
 			int err = fd_write_all(file->fd, data, len);
-			if (err)
+			if (err) {
 				file->write_errno = err;
-			else
+			} else {
 				file->bytes_written += len;
+				write_back_so_far(file);
+			}
 		} else {
 			mbox_feed(file, data, len);
 		}

@@ -224,6 +224,41 @@ static void test_eml_batch_sync(void **state)
 	free(gone);
 }
 
+/* A message of many megabytes, written in pieces as RETR brings them (its
+ * write-back starts on the way), is saved whole and byte for byte. */
+static void test_eml_large(void **state)
+{
+	const char *dir = *state;
+	enum {
+		PIECE = 64 * 1024,
+		PIECES = 300
+	}; /* about 19 MiB */
+	char *piece = malloc(PIECE);
+	char *err = NULL;
+	store_result_t result;
+
+	assert_non_null(piece);
+	store_file_t *file = store_begin_eml(dir, "large.eml", &err);
+	assert_non_null(file);
+	for (int i = 0; i < PIECES; i++) {
+		memset(piece, 'a' + i % 26, PIECE);
+		assert_int_equal(store_write(file, piece, PIECE, &err), 0);
+	}
+	assert_int_equal(store_commit(file, true, (uint64_t)PIECE * PIECES, &result, &err), 0);
+	assert_int_equal(result.bytes_on_disk, (uint64_t)PIECE * PIECES);
+	FILE *in = fopen(result.path, "rb");
+	assert_non_null(in);
+	for (int i = 0; i < PIECES; i++) {
+		assert_int_equal(fread(piece, 1, PIECE, in), PIECE);
+		assert_int_equal(piece[0], 'a' + i % 26);
+		assert_int_equal(piece[PIECE - 1], 'a' + i % 26);
+	}
+	assert_int_equal(fgetc(in), EOF);
+	fclose(in);
+	store_result_free(&result);
+	free(piece);
+}
+
 static void test_eml_unknown_size(void **state)
 {
 	const char *dir = *state;
@@ -1283,6 +1318,7 @@ int main(void)
 	    T(test_eml_save_commit),
 	    T(test_eml_unknown_size),
 	    T(test_eml_batch_sync),
+	    T(test_eml_large),
 	    T(test_digest),
 	    T(test_eml_empty_message),
 	    T(test_eml_symlinked_dir),
