@@ -332,6 +332,10 @@ static void start_curses(ui_t *ui)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* The loop reads every pending key before it draws: ncurses need not
+	 * look for typeahead during an update, which made it flush its output
+	 * and poll the terminal every few lines. */
+	typeahead(-1);
 	set_escdelay(25);
 	curs_set(0);
 #ifdef NCURSES_MOUSE_VERSION
@@ -344,6 +348,11 @@ static void start_curses(ui_t *ui)
 	mouseinterval(0);
 #endif
 	draw_init(ui->options->no_color || getenv("NO_COLOR"), ui->ascii);
+	/* Until the screen has once been left and resumed, ncurses flushes
+	 * its output after every cursor movement: a redraw went out in a
+	 * hundred small writes. Leave and resume once, before anything shows. */
+	endwin();
+	refresh();
 	layout_compute(&ui->layout, LINES, COLS);
 }
 
