@@ -392,8 +392,7 @@ static bool window_admits(const pop3_t *pop3, bool multiline, uint64_t expect_oc
 		return true;
 	if (pop3->inflight_tail->barrier || pop3->inflight_count >= count_cap(pop3))
 		return false;
-	return pop3_window_has_room(&pop3->window,
-				    pop3_window_estimate(&pop3->window, multiline, expect_octets));
+	return pop3_window_has_room(&pop3->window, pop3_window_estimate(multiline, expect_octets));
 }
 
 static void send_line(pop3_t *pop3, const char *line, const char *trace_line)
@@ -507,9 +506,8 @@ static void send_pending(pop3_t *pop3)
 		pop3->inflight_count++;
 		cmd->sent_ms = pop3_now_ms();
 		cmd->sent_us = now_us();
-		cmd->estimate =
-		    pop3_window_estimate(&pop3->window, cmd->multiline, cmd->expect_octets);
-		pop3_window_sent(&pop3->window, cmd->estimate, cmd->sent_us);
+		cmd->estimate = pop3_window_estimate(cmd->multiline, cmd->expect_octets);
+		cmd->delivered_at_send = pop3_window_sent(&pop3->window, cmd->estimate);
 		send_cmd(pop3, cmd);
 	}
 }
@@ -599,7 +597,7 @@ static void complete_head(pop3_t *pop3)
 	long long now = now_us();
 	pop3_window_done(&pop3->window, cmd->estimate, reply_bytes,
 			 cmd->in_body && !cmd->expect_octets && cmd->verb == POP3_CMD_TOP,
-			 cmd->status_us - cmd->sent_us, now, pop3->inflight_count == 0);
+			 cmd->delivered_at_send, cmd->sent_us, cmd->status_us - cmd->sent_us, now);
 	finish_cmd(pop3, cmd, POP3_OK);
 }
 

@@ -58,10 +58,11 @@ struct pop3_cmd {
 	pop3_status_line_t status;
 	char *status_copy; /* the status line, kept for the reply */
 	size_t status_len;
-	long long sent_ms;   /* monotonic */
-	long long sent_us;   /* the same, finer, for the window's round trip */
-	long long status_us; /* when the status line arrived */
-	uint64_t estimate;   /* reply bytes the window counts while in flight */
+	long long sent_ms;          /* monotonic */
+	long long sent_us;          /* the same, finer, for the window's round trip */
+	long long status_us;        /* when the status line arrived */
+	uint64_t estimate;          /* reply bytes the window counts while in flight */
+	uint64_t delivered_at_send; /* the window's delivered bytes as it went out */
 	long latency_ms;
 	buf_t trace_line_buf; /* body line being assembled for the trace */
 	unsigned traced_lines;

@@ -24,43 +24,56 @@ void pop3_window_init(pop3_window_t *window)
 	    .budget = POP3_WINDOW_MIN_BYTES,
 	    .reply_average = INITIAL_REPLY_AVERAGE,
 	    .round_trip_us = -1,
-	    .busy_since_us = -1,
+	    .period_start_us = -1,
 	};
 }
 
-uint64_t pop3_window_estimate(const pop3_window_t *window, bool multiline, uint64_t expect_octets)
+uint64_t pop3_window_estimate(bool multiline, uint64_t expect_octets)
 {
 	if (!multiline)
 		return STATUS_LINE_ESTIMATE;
 	if (expect_octets)
 		return expect_octets + STATUS_LINE_ESTIMATE;
-	return window->reply_average;
+	return POP3_WINDOW_UNSIZED;
+}
+
+/* bytes_of: the reply bytes an estimate stands for now. */
+static uint64_t bytes_of(const pop3_window_t *window, uint64_t estimate)
+{
+	return estimate == POP3_WINDOW_UNSIZED ? window->reply_average : estimate;
 }
 
 bool pop3_window_has_room(const pop3_window_t *window, uint64_t estimate)
 {
-	return window->in_flight == 0 || window->in_flight + estimate <= window->budget;
+	uint64_t in_flight = window->in_flight + window->unsized_in_flight * window->reply_average;
+	return in_flight == 0 || in_flight + bytes_of(window, estimate) <= window->budget;
 }
 
-void pop3_window_sent(pop3_window_t *window, uint64_t estimate, long long now_us)
+uint64_t pop3_window_sent(pop3_window_t *window, uint64_t estimate)
 {
-	if (window->busy_since_us < 0) {
-		window->busy_since_us = now_us;
-		window->busy_bytes = 0;
+	if (estimate == POP3_WINDOW_UNSIZED)
+		window->unsized_in_flight++;
+	else
+		window->in_flight += estimate;
+	return window->delivered;
+}
+
+/* take_rate: a delivery rate measured now_us: the best of the current round
+ * trip (a round trip after the last one began, a new one begins), and the
+ * window follows the best of the last round trips. */
+static void take_rate(pop3_window_t *window, double rate, long long now_us)
+{
+	if (window->period_start_us < 0)
+		window->period_start_us = now_us;
+	if (now_us - window->period_start_us >= window->round_trip_us) {
+		window->rates[window->next_rate] = window->period_best;
+		window->next_rate = (window->next_rate + 1) % POP3_WINDOW_RATE_SAMPLES;
+		window->period_best = 0;
+		window->period_start_us = now_us;
 	}
-	window->in_flight += estimate;
-}
-
-/* take_sample: a stretch of at least a round trip ended at now_us: its rate
- * joins the recent samples, and the window follows the best of them. */
-static void take_sample(pop3_window_t *window, long long now_us)
-{
-	long long elapsed = now_us - window->busy_since_us;
-	window->rates[window->next_rate] = (double)window->busy_bytes / (double)elapsed;
-	window->next_rate = (window->next_rate + 1) % POP3_WINDOW_RATE_SAMPLES;
-	window->busy_since_us = now_us;
-	window->busy_bytes = 0;
-	double best = 0;
+	if (rate > window->period_best)
+		window->period_best = rate;
+	double best = window->period_best;
 	for (size_t i = 0; i < POP3_WINDOW_RATE_SAMPLES; i++)
 		if (window->rates[i] > best)
 			best = window->rates[i];
@@ -74,23 +87,27 @@ static void take_sample(pop3_window_t *window, long long now_us)
 }
 
 void pop3_window_done(pop3_window_t *window, uint64_t estimate, uint64_t reply_bytes,
-		      bool header_block, long long latency_us, long long now_us, bool idle)
+		      bool header_block, uint64_t delivered_at_send, long long sent_us,
+		      long long latency_us, long long now_us)
 {
-	window->in_flight = window->in_flight > estimate ? window->in_flight - estimate : 0;
+	if (estimate == POP3_WINDOW_UNSIZED)
+		window->unsized_in_flight -= window->unsized_in_flight > 0;
+	else
+		window->in_flight = window->in_flight > estimate ? window->in_flight - estimate : 0;
+	window->delivered += reply_bytes;
 	if (latency_us >= 0 && (window->round_trip_us < 0 || latency_us < window->round_trip_us))
 		window->round_trip_us = latency_us;
 	if (header_block)
 		window->reply_average = (window->reply_average * 7 + reply_bytes) / 8;
-	if (window->busy_since_us >= 0) {
-		window->busy_bytes += reply_bytes;
-		/* Over less than a round trip the bytes are a burst the server
-		 * had ready, no measure of the link: a reply read a microsecond
-		 * after the stretch began would make the window megabytes, and a
-		 * command the user asks for would then wait seconds behind it. */
-		if (window->round_trip_us > 0 &&
-		    now_us - window->busy_since_us >= window->round_trip_us)
-			take_sample(window, now_us);
-	}
-	if (idle)
-		window->busy_since_us = -1;
+	/* The replies that completed while this command was in flight, over
+	 * that time: a round trip or more, so bytes the server had ready and
+	 * that were read at once are no measure of the link (a burst over a
+	 * microsecond would make the window megabytes, and a command the user
+	 * asks for would then wait seconds behind it). Measured at every reply,
+	 * the rate follows the window up within the round trip that shows it,
+	 * not a round trip later. */
+	long long elapsed = now_us - sent_us;
+	if (window->round_trip_us > 0 && elapsed >= window->round_trip_us)
+		take_rate(window, (double)(window->delivered - delivered_at_send) / (double)elapsed,
+			  now_us);
 }
