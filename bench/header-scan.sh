@@ -8,7 +8,9 @@
 # runs alternate with it, and the table gives each row's ratio to it.
 #
 # Environment: POPSCOPE (binary, default src/popscope), MESSAGES (10000),
-# RUNS (3, median), RTT_RUNS (1, for the slow sequential clients at RTT),
+# ALT_RUNS (7: the floor and popscope alternate this many times, a second or
+# so each at 10,000 messages; a run's noise moves the medians less),
+# RUNS (3, median, the other rows), RTT_RUNS (1, for the slow sequential clients at RTT),
 # RTT_MS (20), PIPELINES (extra rows with --pipeline N, e.g. "128 1"),
 # PEERS (1: python poplib and curl on loopback too), RTT_PEERS (0: 1 adds them
 # at the round trip, minutes at 10,000 messages), CURL_TOPS (200, the TOP
@@ -18,6 +20,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 MESSAGES=${MESSAGES:-10000}
+ALT_RUNS=${ALT_RUNS:-7}
 RTT_RUNS=${RTT_RUNS:-1}
 RTT_MS=${RTT_MS:-20}
 PIPELINES=${PIPELINES:-}
@@ -122,7 +125,7 @@ scan_table()
 	# The floor and popscope's default, alternated.
 	CMD_A=("$@" openssl s_client -quiet -ign_eof -CAfile "$CA_FILE" -connect "$host:$port")
 	CMD_B=("$@" "$POPSCOPE" --list --ca-file "$CA_FILE" --password-command "$PW_CMD" "$url")
-	A_STDIN=$WORK/floor.in bench_alternate "$RUNS" "$WORK/floor.txt" "$WORK/list-default.txt"
+	A_STDIN=$WORK/floor.in bench_alternate "$ALT_RUNS" "$WORK/floor.txt" "$WORK/list-default.txt"
 	floor_wall=$A_WALL
 	[ "$(grep -c '^+OK' "$WORK/floor.txt")" -eq $((MESSAGES + 5)) ] ||
 		bench_note "the floor client did not get every reply"
@@ -188,7 +191,8 @@ rtt_probe()
 
 echo "header-scan: $MESSAGES messages (LIST, UIDL, TOP n 0 each), pop3s, Dovecot fixture"
 echo "machine: $(machine_line)"
-echo "median of $RUNS runs (sequential clients at RTT: $RTT_RUNS); ! = a run failed"
+echo "median of $ALT_RUNS alternated runs of the floor and popscope, of $RUNS for the other rows" \
+	"(sequential clients at RTT: $RTT_RUNS); ! = a run failed"
 
 # Warm up: Dovecot builds its index and caches on the first scan.
 bench_measure "$WORK/warm.txt" "$POPSCOPE" --list --ca-file "$CA_FILE" \
