@@ -28,19 +28,27 @@ void radix_sort(uint64_t *keys, uint32_t *items, size_t n, radix_scratch_t *scra
 	if (n < 2)
 		return;
 	radix_scratch_fit(scratch, n);
+	/* The bytes in which some key differs from the first: the others need
+	 * no pass, nor counting (sizes, dates and the like leave most of the
+	 * eight bytes alike). */
+	uint64_t differs = 0;
+	for (size_t i = 1; i < n; i++)
+		differs |= keys[i] ^ keys[0];
+	int passes[PASSES], npasses = 0;
+	for (int pass = 0; pass < PASSES; pass++)
+		if ((differs >> (8 * pass)) & 0xff)
+			passes[npasses++] = pass;
 	/* One read for every pass's counts. */
 	size_t counts[PASSES][256];
 	memset(counts, 0, sizeof counts);
 	for (size_t i = 0; i < n; i++)
-		for (int pass = 0; pass < PASSES; pass++)
-			counts[pass][(keys[i] >> (8 * pass)) & 0xff]++;
+		for (int p = 0; p < npasses; p++)
+			counts[p][(keys[i] >> (8 * passes[p])) & 0xff]++;
 	uint64_t *key_from = keys, *key_to = scratch->keys;
 	uint32_t *item_from = items, *item_to = scratch->items;
-	for (int pass = 0; pass < PASSES; pass++) {
-		size_t *count = counts[pass];
-		unsigned shift = 8u * (unsigned)pass;
-		if (count[(key_from[0] >> shift) & 0xff] == n)
-			continue; /* every key has the same byte here */
+	for (int p = 0; p < npasses; p++) {
+		size_t *count = counts[p];
+		unsigned shift = 8u * (unsigned)passes[p];
 		size_t start = 0;
 		for (int b = 0; b < 256; b++) {
 			size_t c = count[b];
