@@ -357,6 +357,12 @@ tls_session_t *tls_session_new(int fd, const char *host, const tls_options_t *op
 	/* conn.c writes from a growing buffer that may move between retries. */
 	SSL_CTX_set_mode(tls->ctx,
 			 SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* Read what the socket has, up to 64 KiB, not a record header and then
+	 * its body: servers write header blocks in records of a kilobyte or
+	 * two, and a scan of 10,000 took 3,400 reads. conn.c drains what
+	 * OpenSSL holds before it polls again (tls_session_pending). */
+	SSL_CTX_set_read_ahead(tls->ctx, 1);
+	SSL_CTX_set_default_read_buffer_len(tls->ctx, 64 * 1024);
 	tls->ssl = SSL_new(tls->ctx);
 	if (!tls->ssl || SSL_set_fd(tls->ssl, fd) != 1)
 		goto fail;
