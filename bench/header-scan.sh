@@ -8,7 +8,7 @@
 # runs alternate with it, and the table gives each row's ratio to it.
 #
 # Environment: POPSCOPE (binary, default src/popscope), MESSAGES (10000),
-# ALT_RUNS (7: the floor and popscope alternate this many times, a second or
+# ALT_RUNS (9: the floor and popscope alternate this many times, a second or
 # so each at 10,000 messages; a run's noise moves the medians less),
 # RUNS (3, median, the other rows), RTT_RUNS (1, for the slow sequential clients at RTT),
 # RTT_MS (20), PIPELINES (extra rows with --pipeline N, e.g. "128 1"),
@@ -20,7 +20,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 MESSAGES=${MESSAGES:-10000}
-ALT_RUNS=${ALT_RUNS:-7}
+ALT_RUNS=${ALT_RUNS:-9}
 RTT_RUNS=${RTT_RUNS:-1}
 RTT_MS=${RTT_MS:-20}
 PIPELINES=${PIPELINES:-}
@@ -138,6 +138,8 @@ scan_table()
 	per=$(awk -v t="$B_WALL" -v n="$MESSAGES" 'BEGIN { printf "%.3f", t * 1000 / n }')
 	bench_row "popscope --list" "$B_WALL$([ "$B_OK" = 0 ] || echo '!')" "$(mb "$B_RSS")" \
 		"$per" "$(ratio "$B_WALL" "$floor_wall")"
+	echo "    runs in turn (s): floor $A_WALLS"
+	echo "                   popscope $B_WALLS"
 
 	for window in $PIPELINES; do
 		runs=$RUNS

@@ -160,8 +160,9 @@ bench_repeat()
 
 # bench_alternate N OUT_A OUT_B: run the commands in the arrays CMD_A (stdin
 # from A_STDIN, default /dev/null) and CMD_B in turn, N times each (A, B, A,
-# B, ...), so that both see the same machine; A_WALL / B_WALL are the medians, A_RSS / B_RSS the largest peak
-# RSS (KiB), A_OK / B_OK 0 when every run succeeded.
+# B, ...), so that both see the same machine; A_WALL / B_WALL are the medians,
+# A_WALLS / B_WALLS every run's wall time in order, A_RSS / B_RSS the largest
+# peak RSS (KiB), A_OK / B_OK 0 when every run succeeded.
 bench_alternate()
 {
 	local n=$1 out_a=$2 out_b=$3 i walls_a=() walls_b=()
@@ -176,6 +177,8 @@ bench_alternate()
 	done
 	A_WALL=$(median "${walls_a[@]}")
 	B_WALL=$(median "${walls_b[@]}")
+	A_WALLS=${walls_a[*]}
+	B_WALLS=${walls_b[*]}
 }
 
 # median NUMBER...: the median.

@@ -7,7 +7,7 @@
 # Each script starts its own Dovecot and cleans up. See bench/README.md.
 #
 # Environment: POPSCOPE (an -O2 build without sanitizers; default
-# src/popscope), RUNS (3), ALT_RUNS (header-scan's alternation: 7 at
+# src/popscope), RUNS (3), ALT_RUNS (header-scan's alternation: 9 at
 # 10,000 messages, 5 at 100,000), and each script's own settings.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
