@@ -34,7 +34,7 @@ void radix_sort(uint64_t *keys, uint32_t *items, size_t n, radix_scratch_t *scra
 	uint64_t differs = 0;
 	for (size_t i = 1; i < n; i++)
 		differs |= keys[i] ^ keys[0];
-	int passes[PASSES], npasses = 0;
+	int passes[PASSES] = {0}, npasses = 0;
 	for (int pass = 0; pass < PASSES; pass++)
 		if ((differs >> (8 * pass)) & 0xff)
 			passes[npasses++] = pass;
