@@ -106,6 +106,10 @@ is_status 76 "-PLUS challenge not base64: exit 76"
 is "$AUTHS" 1 "-PLUS challenge not base64: no retry after our own failure"
 like "$(cat "$HOSTILE_LOG")" "^b'\\*\\\\r\\\\n'\$" "-PLUS challenge not base64: the exchange was cancelled with *"
 
+hostile_check scram_iterations_huge
+is_status 76 "SCRAM asks for 4294967295 iterations: exit 76, at once"
+is "$AUTHS" 1 "SCRAM asks for 4294967295 iterations: no retry"
+
 hostile_check apop_refused_tls_user --auth APOP
 is_status 77 "APOP named and refused: exit 77"
 like "$ERR" 'APOP was refused .*APOP uses a secret the server keeps for it' \

@@ -237,6 +237,57 @@ static void test_scram_sha256_tampered(void **state)
 	scram_scripted(&scram_sha256_vector, true);
 }
 
+/* scram_iterations: a server-first asking for iterations; returns the
+ * error of the step (NULL when the step gave a client-final). */
+static char *scram_iterations(const char *mech, const char *iterations)
+{
+	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
+	sasl_exchange_t *ex = start_ok(mech, &cred);
+	char *ir = NULL, *err = NULL;
+
+	assert_int_equal(sasl_initial_response(ex, &ir, &err), 0);
+	char *first = unb64_str(ir);
+	secret_free(ir);
+	char *server_first = xasprintf("r=%s%s,s=%s,i=%s", first + 12, "3rfcNHYJY1ZVvWVs7j",
+				       "QSXCR+Q6sek8bf92", iterations);
+	char *c = b64_str(server_first);
+	char *r = sasl_step(ex, c, &err);
+	if (r) {
+		assert_null(err);
+		assert_true(strlen(r) > 0);
+		secret_free(r);
+	} else {
+		assert_non_null(err);
+		assert_false(sasl_complete(ex));
+	}
+	free(c);
+	free(server_first);
+	free(first);
+	sasl_finish(ex);
+	return err;
+}
+
+/* The server picks the iteration count: a hostile one must not keep us
+ * computing for hours. The limit is said, and the exchange ends at once. */
+static void test_scram_iterations_bounded(void **state)
+{
+	char *err = scram_iterations("SCRAM-SHA-256", "4294967295");
+	assert_non_null(err);
+	assert_string_equal(err, "SCRAM-SHA-256 authentication: the server asks for 4294967295 "
+				 "iterations of the password hash; popscope computes at most "
+				 "1000000");
+	free(err);
+	err = scram_iterations("SCRAM-SHA-1", "1000001");
+	assert_non_null(err);
+	assert_non_null(strstr(err, "1000001 iterations"));
+	free(err);
+	/* A count gsasl itself parses as too big for its size_t. */
+	err = scram_iterations("SCRAM-SHA-256", "99999999999999999999999");
+	assert_non_null(err);
+	free(err);
+	assert_null(scram_iterations("SCRAM-SHA-256", "10000"));
+}
+
 static void test_scram_bad_nonce(void **state)
 {
 	sasl_credentials_t cred = {.user = "user", .password = "pencil"};
@@ -963,6 +1014,7 @@ int main(void)
 	    cmocka_unit_test(test_scram_sha1_tampered),
 	    cmocka_unit_test(test_scram_sha256_tampered),
 	    cmocka_unit_test(test_scram_bad_nonce),
+	    cmocka_unit_test(test_scram_iterations_bounded),
 	    cmocka_unit_test(test_scram_sha1_gsasl_server),
 	    cmocka_unit_test(test_scram_sha256_gsasl_server),
 	    cmocka_unit_test(test_scram_sha256_gsasl_server_tampered),
