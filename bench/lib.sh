@@ -162,15 +162,18 @@ bench_repeat()
 # from A_STDIN, default /dev/null) and CMD_B in turn, N times each (A, B, A,
 # B, ...), so that both see the same machine; A_WALL / B_WALL are the medians,
 # A_WALLS / B_WALLS every run's wall time in order, A_RSS / B_RSS the largest
-# peak RSS (KiB), A_OK / B_OK 0 when every run succeeded.
+# peak RSS (KiB), A_OK / B_OK 0 when every run succeeded. BEFORE_A and
+# BEFORE_B, when set, are eval'd before each run of A and of B (untimed).
 bench_alternate()
 {
 	local n=$1 out_a=$2 out_b=$3 i walls_a=() walls_b=()
 	A_OK=0 B_OK=0 A_RSS=0 B_RSS=0
 	for ((i = 0; i < n; i++)); do
+		[ -n "${BEFORE_A:-}" ] && eval "$BEFORE_A"
 		BENCH_STDIN=${A_STDIN:-/dev/null} bench_measure "$out_a" "${CMD_A[@]}" || A_OK=1
 		walls_a+=("$M_WALL")
 		[ "${M_RSS%%.*}" -gt "$A_RSS" ] && A_RSS=${M_RSS%%.*}
+		[ -n "${BEFORE_B:-}" ] && eval "$BEFORE_B"
 		bench_measure "$out_b" "${CMD_B[@]}" || B_OK=1
 		walls_b+=("$M_WALL")
 		[ "${M_RSS%%.*}" -gt "$B_RSS" ] && B_RSS=${M_RSS%%.*}

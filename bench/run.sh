@@ -7,8 +7,9 @@
 # Each script starts its own Dovecot and cleans up. See bench/README.md.
 #
 # Environment: POPSCOPE (an -O2 build without sanitizers; default
-# src/popscope), RUNS (3), ALT_RUNS (header-scan's alternation: 9 at
-# 10,000 messages, 5 at 100,000), and each script's own settings.
+# src/popscope), RUNS (3), ALT_RUNS (the alternations of header-scan: 9
+# at 10,000 messages, 5 at 100,000; of retr-big: 5), and each script's own
+# settings.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 status=0
