@@ -64,6 +64,7 @@ void gate_save_verified(mailbox_t *mailbox, uint64_t number, const char *path, u
 	if (!msg || msg->state != MSG_SAVING)
 		return;
 	set_state(mailbox, msg, MSG_SAVED);
+	mailbox->keys_epoch += msg->size_mismatch;
 	msg->size_mismatch = false;
 	msg->save_carried = false;
 	set_text(&msg->saved_path, path);
@@ -88,6 +89,7 @@ void gate_save_failed(mailbox_t *mailbox, uint64_t number, const char *why, bool
 	if (!msg || msg->state != MSG_SAVING)
 		return;
 	set_state(mailbox, msg, msg->saved_path ? MSG_SAVED : MSG_LISTED);
+	mailbox->keys_epoch += msg->size_mismatch != size_mismatch;
 	msg->size_mismatch = size_mismatch;
 	set_text(&msg->error, why);
 }

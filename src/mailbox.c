@@ -36,6 +36,7 @@ static unsigned big_bit(const mailbox_t *mailbox, uint64_t size)
 void mailbox_set_big(mailbox_t *mailbox, uint64_t octets)
 {
 	mailbox->big = octets;
+	mailbox->keys_epoch++;
 	for (size_t i = 0; i < mailbox->count; i++) {
 		mailbox_msg_t *msg = &mailbox->msgs[i];
 		msg->problems =
@@ -258,6 +259,7 @@ int mailbox_take_list(mailbox_t *mailbox, const char *body, size_t len, uint64_t
 	mailbox->previous_count = mailbox->count;
 	mailbox->msgs = rows;
 	mailbox->count = count;
+	mailbox->keys_epoch++;
 	mailbox->headers_known = 0;
 	mailbox->octets = 0;
 	for (size_t i = 0; i < count; i++)
@@ -481,6 +483,7 @@ static void keep_headers(mailbox_t *mailbox)
 			msg->problems |= old->problems & ~MAILBOX_PROBLEM_BIG;
 			msg->date = old->date;
 			mailbox->headers_known++;
+			mailbox->keys_epoch++;
 			break;
 		}
 	}
@@ -546,6 +549,7 @@ void mailbox_take_headers(mailbox_t *mailbox, uint64_t number, const char *data,
 				sum.problems;
 		mime_summary_free(&sum);
 		order_note(mailbox, msg);
+		mailbox->keys_epoch++;
 	}
 	if (!msg->headers)
 		mailbox->headers_known++;
@@ -558,6 +562,7 @@ bool mailbox_note_problems(mailbox_t *mailbox, uint64_t number, unsigned problem
 	if (!msg || (msg->problems & problems) == problems)
 		return false;
 	msg->problems |= problems;
+	mailbox->keys_epoch++;
 	return true;
 }
 
@@ -570,6 +575,11 @@ void mailbox_mark_headers_asked(mailbox_t *mailbox, size_t index, bool asked)
 size_t mailbox_headers_known(const mailbox_t *mailbox)
 {
 	return mailbox->headers_known;
+}
+
+unsigned long mailbox_keys_epoch(const mailbox_t *mailbox)
+{
+	return mailbox->keys_epoch;
 }
 
 /* ---- sizes ---- */

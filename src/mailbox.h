@@ -53,25 +53,26 @@ enum {
 #define MAILBOX_BIG_DEFAULT (10u * 1024 * 1024)
 
 typedef struct {
+	/* The sort keys in the first 32 bytes: a sort reads those of each
+	 * message, not the rest. */
 	uint64_t number;
-	uint64_t size;    /* LIST size */
-	const char *uidl; /* NULL when missing or malformed */
-	mailbox_uidl_t uidl_status;
-
+	uint64_t size;      /* LIST size */
+	long long date;     /* UTC seconds; 0 = unknown */
+	unsigned problems;  /* what was found so far (read it with mailbox_problems) */
+	bool size_mismatch; /* a RETR delivered other than LIST said */
 	bool headers;       /* TOP n 0 answered (or refused): summary final */
 	bool headers_asked; /* TOP n 0 submitted (scheduling, see session) */
-	const char *from;   /* display name, else the address; NULL until known */
+	bool save_carried;  /* the save was made on an earlier connection */
+	msg_state_t state;
+	mailbox_uidl_t uidl_status;
+
+	const char *uidl; /* NULL when missing or malformed */
+	const char *from; /* display name, else the address; NULL until known */
 	const char *from_address;
 	const char *subject;
-	long long date;    /* UTC seconds; 0 = unknown */
-	unsigned problems; /* what was found so far (read it with mailbox_problems) */
-
-	msg_state_t state;
-	bool size_mismatch; /* a RETR delivered other than LIST said */
-	char *saved_path;   /* the verified save (state SAVED and later) */
-	bool save_carried;  /* that save was made on an earlier connection */
-	char *error;        /* the last failure about this message (translated) */
-	char *note;         /* why an earlier save was not carried over (translated), or NULL */
+	char *saved_path; /* the verified save (state SAVED and later) */
+	char *error;      /* the last failure about this message (translated) */
+	char *note;       /* why an earlier save was not carried over (translated), or NULL */
 } mailbox_msg_t;
 
 /* A message's header summary as it was when a save or a deletion was
@@ -222,6 +223,9 @@ bool mailbox_note_problems(mailbox_t *mailbox, uint64_t number, unsigned problem
  * abandoned: asked false). */
 void mailbox_mark_headers_asked(mailbox_t *mailbox, size_t index, bool asked);
 size_t mailbox_headers_known(const mailbox_t *mailbox);
+/* mailbox_keys_epoch: changes whenever the rows, or a row's size, date or
+ * problems, may have changed (orders derived from them are stale). */
+unsigned long mailbox_keys_epoch(const mailbox_t *mailbox);
 
 /* The ledger of verified saves, oldest first. */
 size_t mailbox_save_count(const mailbox_t *mailbox);

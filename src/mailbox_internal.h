@@ -17,6 +17,7 @@ struct mailbox {
 
 	mailbox_msg_t *msgs; /* this connection's rows, in number order */
 	size_t count;
+	unsigned long keys_epoch; /* mailbox_keys_epoch */
 	size_t headers_known;
 	uint64_t octets;                /* the rows' LIST sizes, summed */
 	size_t state_count[MSG_STATES]; /* rows by state (gate.c keeps it) */

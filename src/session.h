@@ -95,6 +95,12 @@ int session_limit(session_t *session, const char *pattern, char **errstr);
 const char *session_limit_pattern(const session_t *session);
 
 void session_sort(session_t *session, session_sort_t key, bool reverse);
+/* session_prepare_orders: call it when a round of the loop brought no key
+ * and changed nothing. When no header is awaited, it sorts the mailbox
+ * ahead of time by each of size, date and problems whose order is stale
+ * (the messages' keys changed since), so that a later sort by one of them
+ * reads that order instead of sorting 100,000 rows while a key waits. */
+void session_prepare_orders(session_t *session);
 session_sort_t session_sort_key(const session_t *session);
 bool session_sort_reverse(const session_t *session);
 /* session_sort_name: translated name of a sort key. */

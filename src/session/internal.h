@@ -42,6 +42,15 @@ typedef struct req {
 	unsigned long timing; /* its session_timing_t.asked; 0: not timed */
 } req_t;
 
+/* Every row in the order of one radix key (size, date, problems), ties by
+ * number: good while the mailbox's keys epoch is the one it was made at. */
+typedef struct {
+	uint32_t *rows;
+	size_t count;
+	unsigned long epoch;
+	bool made;
+} kept_order_t;
+
 struct session {
 	trace_t *trace;
 	pop3_t *pop3;
@@ -59,10 +68,11 @@ struct session {
 	unsigned char *verdicts; /* a bit an index: the limit shows it (as of the last resort) */
 	uint64_t *sort_keys;     /* room for a sort key an index */
 	radix_scratch_t radix;   /* the sort's own room, kept between sorts */
-	size_t ordered;          /* rows in order */
-	size_t indexed;          /* indices in row_of */
-	uint64_t shown_octets;   /* the sizes of the rows the limit shows */
-	limit_t *limit;          /* NULL: every message is shown */
+	kept_order_t kept[SESSION_SORT_COUNT]; /* by radix key; the others stay unused */
+	size_t ordered;                        /* rows in order */
+	size_t indexed;                        /* indices in row_of */
+	uint64_t shown_octets;                 /* the sizes of the rows the limit shows */
+	limit_t *limit;                        /* NULL: every message is shown */
 	char *limit_pattern;
 	session_sort_t sort_key;
 	bool reverse;

@@ -59,8 +59,9 @@ static void fit(session_t *session, size_t count)
 	session->ordered = 0;
 }
 
-/* Sizes above this sort as equal among the problems' ties (256 TiB). */
-#define PROBLEM_SIZE_BITS 48
+/* Sizes above this sort as equal among the problems' ties (64 PiB). */
+#define PROBLEM_SIZE_BITS 56
+_Static_assert(MAILBOX_PROBLEM_KINDS < 16, "a problem's rank fits in four bits");
 
 /* radix_key: the sort key of a message as a number that sorts ascending. */
 static uint64_t radix_key(const mailbox_msg_t *msg, session_sort_t key)
@@ -71,14 +72,16 @@ static uint64_t radix_key(const mailbox_msg_t *msg, session_sort_t key)
 	case SESSION_SORT_DATE: return (uint64_t)msg->date ^ (UINT64_C(1) << 63);
 	case SESSION_SORT_PROBLEMS: {
 		/* The worst problem first, then the most problems, then the
-		 * biggest message: one key, so one sort. */
+		 * biggest message: one key, so one sort. The first two share
+		 * the top byte, so that they cost one pass. */
 		unsigned problems = mailbox_problems(msg);
 		uint64_t size_mask = (UINT64_C(1) << PROBLEM_SIZE_BITS) - 1;
 		uint64_t size = msg->size < size_mask ? msg->size : size_mask;
 		/* Most messages have none: no need to rank them one by one. */
 		uint64_t rank = problems ? mailbox_problem_rank(problems) : MAILBOX_PROBLEM_KINDS;
 		uint64_t count = problems ? (uint64_t)__builtin_popcount(problems) : 0;
-		return rank << 56 | (255 - count) << PROBLEM_SIZE_BITS | (size_mask - size);
+		return rank << 60 | (15 - (count < 15 ? count : 15)) << PROBLEM_SIZE_BITS |
+		       (size_mask - size);
 	}
 	default: return 0;
 	}
@@ -93,6 +96,35 @@ static void sort_rows(session_t *session, uint32_t *rows, size_t n, session_sort
 	for (size_t i = 0; i < n; i++)
 		keys[i] = radix_key(mailbox_at(session->mailbox, rows[i]), key);
 	radix_sort(keys, rows, n, &session->radix);
+}
+
+/* kept_order: every row in the order of a radix key, sorted now unless
+ * the rows' keys stayed as they were since the last time. Needs fit. */
+static const uint32_t *kept_order(session_t *session, session_sort_t key)
+{
+	kept_order_t *kept = &session->kept[key];
+	size_t count = mailbox_count(session->mailbox);
+	unsigned long epoch = mailbox_keys_epoch(session->mailbox);
+	if (kept->made && kept->epoch == epoch && kept->count == count)
+		return kept->rows;
+	if (!kept->rows || kept->count != count) {
+		free(kept->rows);
+		kept->rows = xreallocarray(NULL, count ? count : 1, sizeof *kept->rows);
+	}
+	for (size_t i = 0; i < count; i++)
+		kept->rows[i] = (uint32_t)i;
+	sort_rows(session, kept->rows, count, key);
+	kept->count = count;
+	kept->epoch = epoch;
+	kept->made = true;
+	return kept->rows;
+}
+
+/* radix_sorted: the keys kept_order sorts by (the mailbox keeps the
+ * orders of texts, and the number is the rows' own order). */
+static bool radix_sorted(session_sort_t key)
+{
+	return key == SESSION_SORT_SIZE || key == SESSION_SORT_DATE || key == SESSION_SORT_PROBLEMS;
 }
 
 /* arrange: the rows the limit showed at the last filter, in the order of
@@ -111,11 +143,12 @@ static void arrange(session_t *session)
 			if (shown(session, session->order[i]))
 				session->order[n++] = session->order[i];
 	} else {
-		for (size_t i = 0; i < count; i++)
-			if (shown(session, i))
-				session->order[n++] = (uint32_t)i;
-		if (key != SESSION_SORT_NUMBER)
-			sort_rows(session, session->order, n, key);
+		const uint32_t *all = radix_sorted(key) ? kept_order(session, key) : NULL;
+		for (size_t i = 0; i < count; i++) {
+			uint32_t index = all ? all[i] : (uint32_t)i;
+			if (shown(session, index))
+				session->order[n++] = index;
+		}
 	}
 	if (session->reverse)
 		for (size_t i = 0; i < n / 2; i++) {
@@ -123,13 +156,26 @@ static void arrange(session_t *session)
 			session->order[i] = session->order[n - 1 - i];
 			session->order[n - 1 - i] = t;
 		}
-	for (size_t i = 0; i < count; i++)
-		session->row_of[i] = UINT32_MAX;
+	if (n < count) /* the rows the limit hides have none */
+		for (size_t i = 0; i < count; i++)
+			session->row_of[i] = UINT32_MAX;
 	for (size_t row = 0; row < n; row++)
 		session->row_of[session->order[row]] = (uint32_t)row;
 	session->ordered = n;
 	session->last_sort_ms = session_now_ms();
 	session_touch(session);
+}
+
+void session_prepare_orders(session_t *session)
+{
+	/* While headers stream in, every order would be stale at once; and
+	 * the rows' arrays are made by the first sort (fit). */
+	if (session->headers_inflight || !session->order ||
+	    session->indexed != mailbox_count(session->mailbox))
+		return;
+	for (session_sort_t key = 0; key < SESSION_SORT_COUNT; key++)
+		if (radix_sorted(key))
+			kept_order(session, key);
 }
 
 void session_resort(session_t *session)

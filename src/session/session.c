@@ -219,6 +219,8 @@ void session_free(session_t *session)
 	free(session->verdicts);
 	free(session->sort_keys);
 	radix_scratch_free(&session->radix);
+	for (size_t key = 0; key < SESSION_SORT_COUNT; key++)
+		free(session->kept[key].rows);
 	limit_free(session->limit);
 	free(session->limit_pattern);
 	session_preview_reset(session);

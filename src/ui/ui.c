@@ -412,6 +412,8 @@ static void run_loop(ui_t *ui)
 			ui->pop3 = NULL;
 		}
 		session_tick(ui->session);
+		if (!ui->kick && session_serial(ui->session) == serial)
+			session_prepare_orders(ui->session);
 		external_tick(ui);
 		view_wait = views_tick(ui);
 		ui_ask_size(ui);

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "gate.h"
 #include "mailbox.h"
 #include "session.h"
 #include "session/internal.h"
@@ -296,6 +297,51 @@ static void test_problems_follow_changes(void **state)
 	check_order(f->session, SESSION_SORT_PROBLEMS, true, NULL);
 }
 
+/* sort_every_radix_key: size, date and problems, each checked. */
+static void sort_every_radix_key(session_t *session, const char *after)
+{
+	static const session_sort_t keys[] = {SESSION_SORT_SIZE, SESSION_SORT_DATE,
+					      SESSION_SORT_PROBLEMS};
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		print_message("after %s, sort by %s\n", after, session_sort_name(keys[k]));
+		session_sort(session, keys[k], false);
+		check_order(session, keys[k], false, NULL);
+	}
+}
+
+/* The orders made ahead of a sort (session_prepare_orders, when the view
+ * is idle) are not read once a message's date, problems or size mismatch
+ * changed: every sort after each change is the definition's. */
+static void test_prepared_orders_follow_changes(void **state)
+{
+	fixture_t *f = *state;
+	mailbox_t *mb = f->session->mailbox;
+	session_sort(f->session, SESSION_SORT_NUMBER, false);
+	session_prepare_orders(f->session);
+	sort_every_radix_key(f->session, "preparing");
+
+	static const char block[] = "Date: Sun, 1 Feb 2026 00:00:00 +0000\r\n"
+				    "From: AAA <aaa@example.org>\r\nSubject: aaa\r\n\r\n";
+	session_prepare_orders(f->session);
+	mailbox_take_headers(mb, 14, block, sizeof block - 1); /* the earliest date now */
+	sort_every_radix_key(f->session, "a new date");
+
+	session_prepare_orders(f->session);
+	assert_true(mailbox_note_problems(mb, 2, MIME_PROBLEM_BROKEN));
+	sort_every_radix_key(f->session, "a new problem");
+
+	session_prepare_orders(f->session);
+	char *why = NULL;
+	mailbox_set_online(mb, true);
+	assert_int_equal(gate_save_begin(mb, 4, &why), 0);
+	gate_save_failed(mb, 4, "cut short", true);
+	assert_true(mailbox_problems(mailbox_at(mb, 3)) & MAILBOX_PROBLEM_SIZE_MISMATCH);
+	sort_every_radix_key(f->session, "a size mismatch");
+
+	session_set_big(f->session, 900);
+	sort_every_radix_key(f->session, "a new --big threshold");
+}
+
 /* Search goes through the rows in view order, ASCII case ignored, in the
  * sender's name and address, the subject and the UIDL. */
 static void test_search(void **state)
@@ -322,6 +368,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_limit_and_sort, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_headers_change, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_problems_follow_changes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_prepared_orders_follow_changes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
