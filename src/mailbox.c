@@ -483,10 +483,10 @@ static void keep_headers(mailbox_t *mailbox)
 			msg->problems |= old->problems & ~MAILBOX_PROBLEM_BIG;
 			msg->date = old->date;
 			mailbox->headers_known++;
-			mailbox->keys_epoch++;
 			break;
 		}
 	}
+	mailbox->keys_epoch++; /* dates and problems came back */
 	rows_free(mailbox->previous, mailbox->previous_count);
 	mailbox->previous = NULL;
 	mailbox->previous_count = 0;

@@ -45,10 +45,9 @@ typedef struct req {
 /* Every row in the order of one radix key (size, date, problems), ties by
  * number: good while the mailbox's keys epoch is the one it was made at. */
 typedef struct {
-	uint32_t *rows;
+	uint32_t *rows; /* NULL until the first sort by the key */
 	size_t count;
 	unsigned long epoch;
-	bool made;
 } kept_order_t;
 
 struct session {

@@ -105,7 +105,7 @@ static const uint32_t *kept_order(session_t *session, session_sort_t key)
 	kept_order_t *kept = &session->kept[key];
 	size_t count = mailbox_count(session->mailbox);
 	unsigned long epoch = mailbox_keys_epoch(session->mailbox);
-	if (kept->made && kept->epoch == epoch && kept->count == count)
+	if (kept->rows && kept->epoch == epoch && kept->count == count)
 		return kept->rows;
 	if (!kept->rows || kept->count != count) {
 		free(kept->rows);
@@ -116,7 +116,6 @@ static const uint32_t *kept_order(session_t *session, session_sort_t key)
 	sort_rows(session, kept->rows, count, key);
 	kept->count = count;
 	kept->epoch = epoch;
-	kept->made = true;
 	return kept->rows;
 }
 
